@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.IO.Compression;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace DeepML.Examples;
+
+/// <summary>One row of UCI Adult. Unknown categorical values ("?") are kept as their own category.</summary>
+public sealed class AdultRow
+{
+    public float Age { get; set; }
+    public string Workclass { get; set; } = "";
+    public float Fnlwgt { get; set; }
+    public string Education { get; set; } = "";
+    public float EducationNum { get; set; }
+    public string MaritalStatus { get; set; } = "";
+    public string Occupation { get; set; } = "";
+    public string Relationship { get; set; } = "";
+    public string Race { get; set; } = "";
+    public string Sex { get; set; } = "";
+    public float CapitalGain { get; set; }
+    public float CapitalLoss { get; set; }
+    public float HoursPerWeek { get; set; }
+    public string NativeCountry { get; set; } = "";
+
+    /// <summary>True when income is &gt;50K.</summary>
+    public bool Label { get; set; }
+}
+
+/// <summary>Loads the bundled UCI Adult splits (data/adult in the repository) and builds the usual features.</summary>
+public static class AdultDataset
+{
+    /// <summary>Numeric columns, in file order.</summary>
+    public static readonly string[] NumericColumns =
+        [nameof(AdultRow.Age), nameof(AdultRow.Fnlwgt), nameof(AdultRow.EducationNum), nameof(AdultRow.CapitalGain), nameof(AdultRow.CapitalLoss), nameof(AdultRow.HoursPerWeek)];
+
+    /// <summary>Categorical columns, in file order.</summary>
+    public static readonly string[] CategoricalColumns =
+        [nameof(AdultRow.Workclass), nameof(AdultRow.Education), nameof(AdultRow.MaritalStatus), nameof(AdultRow.Occupation), nameof(AdultRow.Relationship), nameof(AdultRow.Race), nameof(AdultRow.Sex), nameof(AdultRow.NativeCountry)];
+
+    /// <summary>The repository's <c>data</c> folder, found by walking up from the program's folder.</summary>
+    public static string DataDirectory()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "data", "adult");
+            if (File.Exists(Path.Combine(candidate, "adult.data.gz")))
+                return Path.Combine(dir.FullName, "data");
+        }
+        throw new DirectoryNotFoundException($"AdultDataset: no data/adult/adult.data.gz above {AppContext.BaseDirectory}. Run from a clone of the DeepML repository.");
+    }
+
+    /// <summary>The official training split (32,561 rows).</summary>
+    public static IReadOnlyList<AdultRow> LoadTrain() => Load(Path.Combine(DataDirectory(), "adult", "adult.data.gz"));
+
+    /// <summary>The official test split (16,281 rows).</summary>
+    public static IReadOnlyList<AdultRow> LoadTest() => Load(Path.Combine(DataDirectory(), "adult", "adult.test.gz"));
+
+    /// <summary>Parses a gzipped UCI Adult file: 15 comma-separated fields; the test file's first line and trailing dots are handled.</summary>
+    public static IReadOnlyList<AdultRow> Load(string gzPath)
+    {
+        using var reader = new StreamReader(new GZipStream(File.OpenRead(gzPath), CompressionMode.Decompress));
+        var rows = new List<AdultRow>(33000);
+        var lineNumber = 0;
+        while (reader.ReadLine() is { } line)
+        {
+            lineNumber++;
+            if (line.Length == 0 || line.StartsWith('|'))
+                continue;
+            var f = line.Split(',');
+            if (f.Length != 15)
+                throw new InvalidDataException($"AdultDataset: {gzPath} line {lineNumber} has {f.Length} fields, expected 15.");
+            for (var i = 0; i < f.Length; i++)
+                f[i] = f[i].Trim();
+            rows.Add(new AdultRow
+            {
+                Age = Number(f[0]), Workclass = f[1], Fnlwgt = Number(f[2]), Education = f[3], EducationNum = Number(f[4]),
+                MaritalStatus = f[5], Occupation = f[6], Relationship = f[7], Race = f[8], Sex = f[9],
+                CapitalGain = Number(f[10]), CapitalLoss = Number(f[11]), HoursPerWeek = Number(f[12]), NativeCountry = f[13],
+                Label = f[14].TrimEnd('.') switch
+                {
+                    ">50K" => true,
+                    "<=50K" => false,
+                    var other => throw new InvalidDataException($"AdultDataset: {gzPath} line {lineNumber}: unknown income '{other}'."),
+                },
+            });
+        }
+        return rows;
+    }
+
+    /// <summary>
+    /// The usual feature pipeline: one-hot categoricals, numeric columns, all concatenated into
+    /// <c>Features</c> and standardised (mean 0, variance 1; statistics from the data it is fitted on).
+    /// </summary>
+    public static IEstimator<ITransformer> Features(MLContext ml) =>
+        ml.Transforms.Categorical.OneHotEncoding(CategoricalColumns.Select(c => new InputOutputColumnPair(c + "Hot", c)).ToArray())
+            .Append(ml.Transforms.Concatenate("Features", NumericColumns.Concat(CategoricalColumns.Select(c => c + "Hot")).ToArray()))
+            .Append(ml.Transforms.NormalizeMeanVariance("Features"));
+
+    private static float Number(string s) => float.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture);
+}
