@@ -1,0 +1,155 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace DeepML;
+
+/// <summary>
+/// The lazy output of <see cref="NetworkScoringTransformer.Transform"/>: nothing is read until a
+/// cursor moves.
+/// </summary>
+/// <remarks>
+/// A cursor keeps two cursors over the input in the same order: a <em>serving</em> cursor that
+/// provides the pass-through columns of the current row, and a <em>look-ahead</em> cursor that
+/// reads only the feature column, a batch of rows ahead, so that the network runs once per batch
+/// while each row's pass-through values stay exact.
+/// </remarks>
+internal sealed class ScoredDataView : IDataView
+{
+    private readonly NetworkScoringTransformer _transformer;
+    private readonly IDataView _input;
+    private readonly DataViewSchema.Column _feature;
+
+    public ScoredDataView(NetworkScoringTransformer transformer, IDataView input, DataViewSchema schema, DataViewSchema.Column feature)
+    {
+        _transformer = transformer;
+        _input = input;
+        _feature = feature;
+        Schema = schema;
+    }
+
+    public bool CanShuffle => false;
+
+    public DataViewSchema Schema { get; }
+
+    public long? GetRowCount() => _input.GetRowCount();
+
+    public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
+    {
+        var active = new bool[Schema.Count];
+        foreach (var column in columnsNeeded)
+            active[column.Index] = true;
+        return new Cursor(this, active);
+    }
+
+    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
+        [GetRowCursor(columnsNeeded, rand)];
+
+    private sealed class Cursor : DataViewRowCursor
+    {
+        private readonly ScoredDataView _parent;
+        private readonly bool[] _active;
+        private readonly int _inputCount;
+        private readonly DataViewRowCursor _serving;
+        private readonly DataViewRowCursor? _lookAhead;
+        private readonly ValueGetter<VBuffer<float>>? _features;
+        private readonly Delegate?[] _outputGetters;
+        private readonly IBatchPredictor? _predictor;
+        private readonly float[] _inputs = [];
+        private readonly float[] _outputs = [];
+        private readonly int _inputSize;
+        private readonly int _outputSize;
+        private VBuffer<float> _row;
+        private int _batchRows;
+        private int _inBatch;
+        private bool _disposed;
+
+        public Cursor(ScoredDataView parent, bool[] active)
+        {
+            _parent = parent;
+            _active = active;
+            var input = parent._input;
+            _inputCount = input.Schema.Count;
+            var anyOutput = active.Skip(_inputCount).Any(a => a);
+            _serving = input.GetRowCursor(input.Schema.Where(c => active[c.Index]));
+            _outputGetters = new Delegate?[active.Length - _inputCount];
+            if (!anyOutput)
+                return;
+            var transformer = parent._transformer;
+            _predictor = transformer.Predictor;
+            _inputSize = _predictor.InputSize;
+            _outputSize = _predictor.OutputSize;
+            _inputs = new float[transformer.BatchSize * _inputSize];
+            _outputs = new float[transformer.BatchSize * _outputSize];
+            _lookAhead = input.GetRowCursor([parent._feature]);
+            _features = _lookAhead.GetGetter<VBuffer<float>>(parent._feature);
+            for (var i = 0; i < _outputGetters.Length; i++)
+            {
+                if (active[_inputCount + i])
+                    _outputGetters[i] = RawOutputGetters.Create(transformer.Head, i, CurrentRaw);
+            }
+        }
+
+        public override DataViewSchema Schema => _parent.Schema;
+
+        public override long Position => _serving.Position;
+
+        public override long Batch => _serving.Batch;
+
+        public override ValueGetter<DataViewRowId> GetIdGetter() => _serving.GetIdGetter();
+
+        public override bool IsColumnActive(DataViewSchema.Column column) => _active[column.Index];
+
+        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
+        {
+            if (!_active[column.Index])
+                throw new InvalidOperationException($"NetworkScoringTransformer: column '{column.Name}' was not requested when this cursor was created; include it in the columns passed to GetRowCursor.");
+            if (column.Index < _inputCount)
+                return _serving.GetGetter<TValue>(_parent._input.Schema[column.Index]);
+            return RawOutputGetters.As<TValue>(_outputGetters[column.Index - _inputCount]!, column);
+        }
+
+        public override bool MoveNext()
+        {
+            if (_disposed || !_serving.MoveNext())
+                return false;
+            if (_lookAhead is null)
+                return true;
+            if (_inBatch == _batchRows)
+                FillBatch();
+            _inBatch++;
+            return true;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (_disposed)
+                return;
+            _disposed = true;
+            if (disposing)
+            {
+                _serving.Dispose();
+                _lookAhead?.Dispose();
+            }
+            base.Dispose(disposing);
+        }
+
+        private ReadOnlySpan<float> CurrentRaw() => _outputs.AsSpan((_inBatch - 1) * _outputSize, _outputSize);
+
+        private void FillBatch()
+        {
+            var rows = 0;
+            var capacity = _inputs.Length / _inputSize;
+            while (rows < capacity && _lookAhead!.MoveNext())
+            {
+                _features!(ref _row);
+                RawOutputGetters.CopyDense(_row, _inputs.AsSpan(rows * _inputSize, _inputSize));
+                rows++;
+            }
+            if (rows == 0)
+                throw new InvalidOperationException("NetworkScoringTransformer: the input data view returned different rows to two cursors. Scoring needs an input whose cursors are repeatable (cache it with ml.Data.Cache if it is not).");
+            _predictor!.Predict(_inputs, rows, _outputs);
+            _batchRows = rows;
+            _inBatch = 0;
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace DeepML;
+
+/// <summary>
+/// Row-to-row mapping for <c>PredictionEngine</c>: the network runs once per row, when an output
+/// getter is first called for that row, and the result is cached until the input row moves.
+/// </summary>
+internal sealed class ScoringRowMapper : IRowToRowMapper
+{
+    private readonly NetworkScoringTransformer _transformer;
+    private readonly DataViewSchema.Column _feature;
+
+    public ScoringRowMapper(NetworkScoringTransformer transformer, DataViewSchema inputSchema, DataViewSchema outputSchema, DataViewSchema.Column feature)
+    {
+        _transformer = transformer;
+        _feature = feature;
+        InputSchema = inputSchema;
+        OutputSchema = outputSchema;
+    }
+
+    public DataViewSchema InputSchema { get; }
+
+    public DataViewSchema OutputSchema { get; }
+
+    public IEnumerable<DataViewSchema.Column> GetDependencies(IEnumerable<DataViewSchema.Column> dependingColumns)
+    {
+        var needed = new HashSet<int>();
+        foreach (var column in dependingColumns)
+        {
+            if (column.Index < InputSchema.Count)
+                needed.Add(column.Index);
+            else
+                needed.Add(_feature.Index);
+        }
+        return InputSchema.Where(c => needed.Contains(c.Index));
+    }
+
+    public DataViewRow GetRow(DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns) =>
+        new MappedRow(this, input, activeColumns);
+
+    private sealed class MappedRow : DataViewRow
+    {
+        private readonly ScoringRowMapper _mapper;
+        private readonly DataViewRow _input;
+        private readonly bool[] _active;
+        private readonly Delegate?[] _outputGetters;
+        private readonly ValueGetter<VBuffer<float>>? _features;
+        private readonly float[] _inputs = [];
+        private readonly float[] _outputs = [];
+        private VBuffer<float> _row;
+        private long _computedFor = -1;
+
+        public MappedRow(ScoringRowMapper mapper, DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns)
+        {
+            _mapper = mapper;
+            _input = input;
+            _active = new bool[mapper.OutputSchema.Count];
+            foreach (var column in activeColumns)
+                _active[column.Index] = true;
+            var inputCount = mapper.InputSchema.Count;
+            _outputGetters = new Delegate?[_active.Length - inputCount];
+            if (!_active.Skip(inputCount).Any(a => a))
+                return;
+            var predictor = mapper._transformer.Predictor;
+            _inputs = new float[predictor.InputSize];
+            _outputs = new float[predictor.OutputSize];
+            _features = input.GetGetter<VBuffer<float>>(mapper._feature);
+            for (var i = 0; i < _outputGetters.Length; i++)
+            {
+                if (_active[inputCount + i])
+                    _outputGetters[i] = RawOutputGetters.Create(mapper._transformer.Head, i, Compute);
+            }
+        }
+
+        public override DataViewSchema Schema => _mapper.OutputSchema;
+
+        public override long Position => _input.Position;
+
+        public override long Batch => _input.Batch;
+
+        public override ValueGetter<DataViewRowId> GetIdGetter() => _input.GetIdGetter();
+
+        public override bool IsColumnActive(DataViewSchema.Column column) => _active[column.Index];
+
+        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
+        {
+            if (!_active[column.Index])
+                throw new InvalidOperationException($"NetworkScoringTransformer: column '{column.Name}' is not active in this row.");
+            var inputCount = _mapper.InputSchema.Count;
+            if (column.Index < inputCount)
+                return _input.GetGetter<TValue>(_mapper.InputSchema[column.Index]);
+            return RawOutputGetters.As<TValue>(_outputGetters[column.Index - inputCount]!, column);
+        }
+
+        private ReadOnlySpan<float> Compute()
+        {
+            // PredictionEngine reuses one row object and moves its input: recompute when the position changes
+            // (position -1 is PredictionEngine's single in-memory row, which changes on every call).
+            if (_computedFor != _input.Position || _input.Position < 0)
+            {
+                _features!(ref _row);
+                RawOutputGetters.CopyDense(_row, _inputs);
+                _mapper._transformer.Predictor.Predict(_inputs, 1, _outputs);
+                _computedFor = _input.Position;
+            }
+            return _outputs;
+        }
+    }
+}

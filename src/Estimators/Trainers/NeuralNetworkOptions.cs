@@ -1,0 +1,144 @@
+using Microsoft.ML;
+
+namespace DeepML;
+
+/// <summary>
+/// Options of DeepML's neural-network trainers (binary, multiclass, regression). Immutable: each
+/// property is validated when it is set, so a bad value fails where the options are written, with
+/// an <see cref="ArgumentException"/> naming the option. Derive variants with <c>options with { ... }</c>.
+/// </summary>
+public sealed record NeuralNetworkOptions
+{
+    private readonly string _labelColumnName = "Label";
+    private readonly string _featureColumnName = "Features";
+    private readonly string? _exampleWeightColumnName;
+    private readonly NetworkSpec _network = Networks.Mlp([64, 32]);
+    private readonly int _epochs = 20;
+    private readonly int _batchSize = 256;
+    private readonly double _learningRate = 1e-3;
+    private readonly double _momentum = 0.9;
+    private readonly double _weightDecay;
+    private readonly double _l1;
+    private readonly double _gradientClipNorm;
+    private readonly double _huberDelta = 1.0;
+    private readonly double _validationFraction = 0.1;
+    private readonly int _earlyStoppingPatience;
+    private readonly double _earlyStoppingMinDelta;
+    private readonly IReadOnlyList<float>? _classWeights;
+    private readonly string _device = "cpu";
+    private readonly int? _numberOfThreads;
+
+    /// <summary>Label column: Boolean (binary), key (multiclass; use MapValueToKey), Single (regression). Default "Label".</summary>
+    public string LabelColumnName { get => _labelColumnName; init => _labelColumnName = Name(value, nameof(LabelColumnName)); }
+
+    /// <summary>Feature column: a known-size vector of Single. Default "Features".</summary>
+    public string FeatureColumnName { get => _featureColumnName; init => _featureColumnName = Name(value, nameof(FeatureColumnName)); }
+
+    /// <summary>Optional example-weight column (Single, ≥ 0). Default none.</summary>
+    public string? ExampleWeightColumnName { get => _exampleWeightColumnName; init => _exampleWeightColumnName = value is null ? null : Name(value, nameof(ExampleWeightColumnName)); }
+
+    /// <summary>The network body; the trainer adds the input size and the output layer. Default <c>Networks.Mlp([64, 32])</c>.</summary>
+    public NetworkSpec Network { get => _network; init => _network = value ?? throw new ArgumentNullException(nameof(Network), "NeuralNetworkOptions: Network must not be null; use Networks.Mlp(...) or Networks.Linear()."); }
+
+    /// <summary>Passes over the training data; at least 1. Default 20.</summary>
+    public int Epochs { get => _epochs; init => _epochs = Check(value, value >= 1, nameof(Epochs), "at least 1"); }
+
+    /// <summary>Examples per gradient step; at least 1. Default 256.</summary>
+    public int BatchSize { get => _batchSize; init => _batchSize = Check(value, value >= 1, nameof(BatchSize), "at least 1"); }
+
+    /// <summary>The optimizer. Default <see cref="OptimizerKind.Adam"/>.</summary>
+    public OptimizerKind Optimizer { get; init => field = Check(value, Enum.IsDefined(value), nameof(Optimizer), "a defined OptimizerKind"); } = OptimizerKind.Adam;
+
+    /// <summary>Step size; finite and &gt; 0. Default 1e-3.</summary>
+    public double LearningRate { get => _learningRate; init => _learningRate = Check(value, double.IsFinite(value) && value > 0, nameof(LearningRate), "a finite value > 0"); }
+
+    /// <summary>SGD momentum, in [0, 1). Default 0.9. Ignored by Adam/AdamW.</summary>
+    public double Momentum { get => _momentum; init => _momentum = Check(value, value >= 0 && value < 1, nameof(Momentum), "in [0, 1)"); }
+
+    /// <summary>Weight decay: L2 for Adam and SGD, decoupled for AdamW; ≥ 0. Default 0.</summary>
+    public double WeightDecay { get => _weightDecay; init => _weightDecay = Check(value, double.IsFinite(value) && value >= 0, nameof(WeightDecay), "a finite value ≥ 0"); }
+
+    /// <summary>L1 penalty on dense-layer weights (not biases), added to the loss; ≥ 0. Default 0.</summary>
+    public double L1Regularization { get => _l1; init => _l1 = Check(value, double.IsFinite(value) && value >= 0, nameof(L1Regularization), "a finite value ≥ 0"); }
+
+    /// <summary>Clips the global gradient norm to this value; 0 turns clipping off. Default 0.</summary>
+    public double GradientClipNorm { get => _gradientClipNorm; init => _gradientClipNorm = Check(value, double.IsFinite(value) && value >= 0, nameof(GradientClipNorm), "a finite value ≥ 0 (0 = off)"); }
+
+    /// <summary>The loss. Default <see cref="LossKind.Default"/> (the task's usual loss).</summary>
+    public LossKind Loss { get; init => field = Check(value, Enum.IsDefined(value), nameof(Loss), "a defined LossKind"); } = LossKind.Default;
+
+    /// <summary>Huber loss threshold; &gt; 0. Default 1.</summary>
+    public double HuberDelta { get => _huberDelta; init => _huberDelta = Check(value, double.IsFinite(value) && value > 0, nameof(HuberDelta), "a finite value > 0"); }
+
+    /// <summary>Dense-layer weight initialisation. Default <see cref="WeightInitializer.Default"/>.</summary>
+    public WeightInitializer Initializer { get; init => field = Check(value, Enum.IsDefined(value), nameof(Initializer), "a defined WeightInitializer"); } = WeightInitializer.Default;
+
+    /// <summary>
+    /// Fraction of the training rows held out (seeded) for validation when <see cref="ValidationData"/>
+    /// is not given, in [0, 0.5]; 0 holds out none. Default 0.1.
+    /// </summary>
+    public double ValidationFraction { get => _validationFraction; init => _validationFraction = Check(value, value >= 0 && value <= 0.5, nameof(ValidationFraction), "in [0, 0.5]"); }
+
+    /// <summary>Validation rows (same schema as training); takes precedence over <see cref="ValidationFraction"/>.</summary>
+    public IDataView? ValidationData { get; init; }
+
+    /// <summary>
+    /// Stop after this many epochs without a validation-loss improvement and restore the best
+    /// weights; 0 turns early stopping off (the best weights are still restored when there is
+    /// validation data). Default 0.
+    /// </summary>
+    public int EarlyStoppingPatience { get => _earlyStoppingPatience; init => _earlyStoppingPatience = Check(value, value >= 0, nameof(EarlyStoppingPatience), "≥ 0 (0 = off)"); }
+
+    /// <summary>The smallest validation-loss decrease that counts as an improvement; ≥ 0. Default 0.</summary>
+    public double EarlyStoppingMinDelta { get => _earlyStoppingMinDelta; init => _earlyStoppingMinDelta = Check(value, double.IsFinite(value) && value >= 0, nameof(EarlyStoppingMinDelta), "a finite value ≥ 0"); }
+
+    /// <summary>
+    /// Per-class loss weights, in class order (binary: [negative, positive]; multiclass: key order);
+    /// each finite and ≥ 0. Multiplied with the example weights. Default none (all 1).
+    /// </summary>
+    public IReadOnlyList<float>? ClassWeights
+    {
+        get => _classWeights;
+        init
+        {
+            if (value is not null && (value.Count == 0 || value.Any(w => !float.IsFinite(w) || w < 0)))
+                throw new ArgumentException($"NeuralNetworkOptions: ClassWeights must be a non-empty list of finite values ≥ 0, got [{string.Join(", ", value)}].", nameof(ClassWeights));
+            _classWeights = value?.ToArray();
+        }
+    }
+
+    /// <summary>Seed of every random choice (initialisation, shuffling, dropout, validation split); default derived from the MLContext's seed.</summary>
+    public int? Seed { get; init; }
+
+    /// <summary>Where to train: "cpu", "cuda" or "cuda:N". Default "cpu".</summary>
+    public string Device
+    {
+        get => _device;
+        init
+        {
+            if (value is null || !DeviceName.TryParse(value, out _))
+                throw new ArgumentException($"NeuralNetworkOptions: Device must be \"cpu\", \"cuda\" or \"cuda:N\" (N ≥ 0), got \"{value}\".", nameof(Device));
+            _device = value.Trim().ToLowerInvariant();
+        }
+    }
+
+    /// <summary>When CUDA is asked for but not available: false (default) fails with a clear error; true logs and trains on the CPU.</summary>
+    public bool FallbackToCpu { get; init; }
+
+    /// <summary>Threads for CPU tensor work (a process-wide libtorch setting); null keeps libtorch's default.</summary>
+    public int? NumberOfThreads { get => _numberOfThreads; init => _numberOfThreads = value is null ? null : Check(value.Value, value >= 1, nameof(NumberOfThreads), "at least 1"); }
+
+    /// <summary>Receives a report after every epoch (and is how consoles draw progress bars).</summary>
+    public IProgress<TrainingProgress>? Progress { get; init; }
+
+    /// <summary>Cancels training; checked before every batch.</summary>
+    public CancellationToken CancellationToken { get; init; }
+
+    private static string Name(string? value, string option) =>
+        string.IsNullOrWhiteSpace(value)
+            ? throw new ArgumentException($"NeuralNetworkOptions: {option} must be a non-empty column name.", option)
+            : value;
+
+    private static T Check<T>(T value, bool ok, string option, string expected) =>
+        ok ? value : throw new ArgumentException($"NeuralNetworkOptions: {option} must be {expected}, got {value}.", option);
+}

@@ -1,0 +1,128 @@
+using Microsoft.ML;
+using Microsoft.ML.Runtime;
+using TorchSharp;
+
+namespace DeepML;
+
+/// <summary>
+/// What the three neural-network trainers share: schema checks, reading and validating the data,
+/// building the network from its <see cref="NetworkSpec"/>, the training loop, and the fitted
+/// <see cref="NetworkScoringTransformer"/>. Each task's trainer only names its task.
+/// </summary>
+/// <remarks>
+/// <para>Deterministic on the CPU: the same seed (from the options or the MLContext) gives
+/// bit-identical weights and predictions. <see cref="Fit(IDataView)"/> seeds TorchSharp's global
+/// generator once, before building the network (dropout draws from it).</para>
+/// <para>GPU-capable (<see cref="NeuralNetworkOptions.Device"/>); training on CUDA is not bitwise reproducible.</para>
+/// </remarks>
+public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransformer>
+{
+    private readonly IHostEnvironment _env;
+
+    private protected NeuralNetworkTrainerBase(MLContext context, NeuralNetworkOptions options, PredictionKind task, string component)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(options);
+        _env = context;
+        Options = options;
+        Task = task;
+        Component = component;
+        TaskLoss.Resolve(task, options.Loss); // a loss that does not fit the task fails here, not in Fit
+        if (task == PredictionKind.BinaryClassification && options.ClassWeights is { Count: not 2 })
+            throw new ArgumentException($"NeuralNetworkOptions: ClassWeights for binary classification must hold 2 values [negative, positive], got {options.ClassWeights.Count}.", nameof(options));
+        if (task == PredictionKind.Regression && options.ClassWeights is not null)
+            throw new ArgumentException("NeuralNetworkOptions: ClassWeights apply to classification only; use an example-weight column for regression.", nameof(options));
+    }
+
+    /// <summary>The options this trainer was made with.</summary>
+    public NeuralNetworkOptions Options { get; }
+
+    /// <summary>The prediction task.</summary>
+    public PredictionKind Task { get; }
+
+    /// <summary>How the last <see cref="Fit(IDataView)"/> went (epochs, best epoch, losses); null before the first.</summary>
+    public TrainingSummary? LastTraining { get; private set; }
+
+    private protected string Component { get; }
+
+    /// <inheritdoc />
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        TrainingSchema.Check(inputSchema, Options, Task, Component);
+        var classes = Task == PredictionKind.MulticlassClassification ? 2 : 1; // sizes are not part of a shape
+        return SchemaShapes.With(inputSchema, new ScoringHead(Task, classes, []).Shapes());
+    }
+
+    /// <summary>Trains on <paramref name="input"/> and returns the fitted network.</summary>
+    public NetworkScoringTransformer Fit(IDataView input) => Fit(input, Options.ValidationData);
+
+    /// <summary>Trains on <paramref name="input"/>, validating (and early stopping) on <paramref name="validation"/>.</summary>
+    /// <param name="input">Training rows.</param>
+    /// <param name="validation">Validation rows with the same schema; null uses <see cref="NeuralNetworkOptions.ValidationFraction"/>.</param>
+    public NetworkScoringTransformer Fit(IDataView input, IDataView? validation)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var host = _env.Register("DeepML." + Component);
+        using var channel = host.Start("Training");
+        void Log(string message) => channel.Info(MessageSensitivity.None, $"{Component}: {message}");
+
+        var o = Options;
+        var schema = TrainingSchema.Resolve(input.Schema, o, Task, Component);
+        if (validation is not null)
+            TrainingSchema.Resolve(validation.Schema, o, Task, Component);
+        if (o.ClassWeights is { } cw && Task == PredictionKind.MulticlassClassification && cw.Count != schema.ClassCount)
+            throw new ArgumentException($"NeuralNetworkOptions: ClassWeights holds {cw.Count} values but label '{schema.Label.Name}' has {schema.ClassCount} classes.", nameof(Options));
+
+        var seed = o.Seed ?? host.Rand.Next();
+        var train = TrainingData.Read(input, schema, Task, o.ClassWeights, Component, "training", o.CancellationToken);
+        TrainingData? valid = validation is null ? null
+            : TrainingData.Read(validation, schema, Task, o.ClassWeights, Component, "validation", o.CancellationToken);
+        if (valid is null && o.ValidationFraction > 0)
+            (train, valid) = Split(train, o.ValidationFraction, seed);
+        train.RequireLearnable(Task, schema.ClassCount, schema.ClassNames, Component);
+
+        var device = TorchSession.Start(o.Device, o.FallbackToCpu, o.NumberOfThreads, Log);
+        var outputs = Task == PredictionKind.MulticlassClassification ? schema.ClassCount : 1;
+        var spec = o.Network.Bind(schema.FeatureCount, new DenseLayer(outputs));
+        Log($"{train.Rows} training rows, {valid?.Rows ?? 0} validation rows, network {spec}, seed {seed}, device {device}.");
+
+        torch.manual_seed(seed);
+        var network = TorchNetwork.Build(spec);
+        try
+        {
+            TorchNetwork.Initialize(network, spec, o.Initializer);
+            network.to(device);
+            var loss = new TaskLoss(Task, o.Loss, o.HuberDelta, schema.ClassCount);
+            var result = new TrainingLoop(network, spec, device, o, loss, Log).Run(train, valid, seed);
+            LastTraining = new TrainingSummary(result.EpochsRun, result.BestEpoch, result.FinalTrainingLoss, result.BestValidationLoss, seed, result.History);
+            var model = new NetworkModel(TorchNetwork.Export(network, spec), Task, schema.Features.Name, schema.ClassNames, schema.FeatureNames);
+            return new NetworkScoringTransformer(_env, model, new TorchBatchPredictor(network, device, spec.InputSize, outputs));
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A seeded random split: the first part trains, the second validates.</summary>
+    private static (TrainingData Train, TrainingData Validation) Split(TrainingData data, double fraction, int seed)
+    {
+        var rng = new Random(unchecked(seed * 31 + 7));
+        var order = Enumerable.Range(0, data.Rows).OrderBy(_ => rng.Next()).ToArray();
+        var validationRows = Math.Max(1, (int)Math.Round(data.Rows * fraction));
+        if (validationRows >= data.Rows)
+            return (data, data.Subset(order));
+        return (data.Subset(order[validationRows..]), data.Subset(order[..validationRows]));
+    }
+}
+
+/// <summary>The outcome of a training run.</summary>
+/// <param name="EpochsRun">Epochs actually run (fewer than asked when early stopping ended training).</param>
+/// <param name="BestEpoch">The epoch whose weights were kept.</param>
+/// <param name="FinalTrainingLoss">Mean training loss of the last epoch.</param>
+/// <param name="BestValidationLoss">The lowest validation loss, or null without validation data.</param>
+/// <param name="Seed">The seed that was used.</param>
+/// <param name="History">One report per epoch.</param>
+public sealed record TrainingSummary(int EpochsRun, int BestEpoch, double FinalTrainingLoss, double? BestValidationLoss, int Seed, IReadOnlyList<TrainingProgress> History);

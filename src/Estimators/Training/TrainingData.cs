@@ -1,0 +1,200 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace DeepML;
+
+/// <summary>
+/// Training rows read once into flat buffers: features row-major <c>[Rows, FeatureCount]</c>,
+/// targets, and per-row weights. Batches are gathered from these into one buffer and one tensor
+/// per batch. Every value is checked while it is read, so bad data fails before any training
+/// with the row (and slot) and the offending value.
+/// </summary>
+internal sealed class TrainingData
+{
+    private TrainingData(int rows, int featureCount, float[] features, float[] targets, long[] classes, float[] weights)
+    {
+        Rows = rows;
+        FeatureCount = featureCount;
+        Features = features;
+        Targets = targets;
+        Classes = classes;
+        Weights = weights;
+    }
+
+    public int Rows { get; }
+    public int FeatureCount { get; }
+    public float[] Features { get; }
+
+    /// <summary>Binary: 0/1; regression: the value; multiclass: unused (empty).</summary>
+    public float[] Targets { get; }
+
+    /// <summary>Multiclass: class index 0..K-1; otherwise empty.</summary>
+    public long[] Classes { get; }
+
+    /// <summary>Example weight × class weight per row (all 1 without either).</summary>
+    public float[] Weights { get; }
+
+    public static TrainingData Read(IDataView data, TrainingSchema schema, PredictionKind task, IReadOnlyList<float>? classWeights,
+        string component, string role, CancellationToken cancellation)
+    {
+        var n = schema.FeatureCount;
+        var features = new List<float>(4096);
+        var targets = new List<float>();
+        var classes = new List<long>();
+        var weights = new List<float>();
+        var columns = new List<DataViewSchema.Column> { schema.Features, schema.Label };
+        if (schema.Weight is { } w)
+            columns.Add(w);
+        using var cursor = data.GetRowCursor(columns);
+        var getFeatures = cursor.GetGetter<VBuffer<float>>(schema.Features);
+        var getLabel = LabelReader(cursor, schema, task, component, role);
+        var getWeight = schema.Weight is { } wc ? cursor.GetGetter<float>(wc) : null;
+        var row = default(VBuffer<float>);
+        var buffer = new float[n];
+        long index = 0;
+        while (cursor.MoveNext())
+        {
+            if ((index & 1023) == 0)
+                cancellation.ThrowIfCancellationRequested();
+            getFeatures(ref row);
+            if (row.Length != n)
+                throw new InvalidOperationException($"{component}: {role} row {index} has a feature vector of length {row.Length}, expected {n}.");
+            RawOutputGetters.CopyDense(row, buffer);
+            for (var j = 0; j < n; j++)
+            {
+                if (!float.IsFinite(buffer[j]))
+                    throw new InvalidOperationException(
+                        $"{component}: {role} row {index}, feature column '{schema.Features.Name}' slot {j}{SlotName(schema, j)} holds {buffer[j]}; features must be finite. " +
+                        "Replace missing values first (ml.Transforms.ReplaceMissingValues) or filter the rows.");
+            }
+            features.AddRange(buffer);
+            var (target, cls) = getLabel(index);
+            var weight = 1f;
+            if (getWeight is not null)
+            {
+                getWeight(ref weight);
+                if (!float.IsFinite(weight) || weight < 0)
+                    throw new InvalidOperationException($"{component}: {role} row {index}, example weight column '{schema.Weight!.Value.Name}' holds {weight}; weights must be finite and ≥ 0.");
+            }
+            var classIndex = task == PredictionKind.BinaryClassification ? (int)target : (int)cls;
+            if (classWeights is not null && task != PredictionKind.Regression)
+                weight *= classWeights[classIndex];
+            targets.Add(target);
+            if (task == PredictionKind.MulticlassClassification)
+                classes.Add(cls);
+            weights.Add(weight);
+            index++;
+        }
+        if (index == 0)
+            throw new InvalidOperationException($"{component}: the {role} data has no rows. Check the data source and any filters before this trainer.");
+        return new TrainingData((int)index, n, features.ToArray(), task == PredictionKind.MulticlassClassification ? [] : targets.ToArray(), classes.ToArray(), weights.ToArray());
+    }
+
+    /// <summary>Rows <paramref name="indices"/> as a new set (used for the validation split).</summary>
+    public TrainingData Subset(IReadOnlyList<int> indices)
+    {
+        var n = FeatureCount;
+        var features = new float[indices.Count * n];
+        for (var i = 0; i < indices.Count; i++)
+            Array.Copy(Features, (long)indices[i] * n, features, (long)i * n, n);
+        return new TrainingData(indices.Count, n, features,
+            Targets.Length == 0 ? [] : indices.Select(i => Targets[i]).ToArray(),
+            Classes.Length == 0 ? [] : indices.Select(i => Classes[i]).ToArray(),
+            indices.Select(i => Weights[i]).ToArray());
+    }
+
+    /// <summary>Fails when the rows hold fewer than two classes (classification) or no positive weight.</summary>
+    public void RequireLearnable(PredictionKind task, int classCount, IReadOnlyList<string> classNames, string component)
+    {
+        if (Weights.All(w => w == 0))
+            throw new InvalidOperationException($"{component}: every training example has weight 0; nothing can be learned. Check the example-weight column and ClassWeights.");
+        if (task == PredictionKind.Regression)
+            return;
+        var counts = new long[classCount];
+        if (task == PredictionKind.BinaryClassification)
+        {
+            foreach (var t in Targets)
+                counts[(int)t]++;
+        }
+        else
+        {
+            foreach (var c in Classes)
+                counts[c]++;
+        }
+        if (counts.Count(c => c > 0) < 2)
+        {
+            var present = Enumerable.Range(0, classCount).Where(i => counts[i] > 0)
+                .Select(i => task == PredictionKind.BinaryClassification ? (i == 1 ? "true" : "false") : classNames[i]);
+            throw new InvalidOperationException(
+                $"{component}: the training data holds a single class ({string.Join(", ", present)}, {Rows} rows); a classifier needs at least two. " +
+                "Check the label column and any filters, or use more data.");
+        }
+    }
+
+    private delegate (float Target, long Class) LabelGetter(long row);
+
+    private static LabelGetter LabelReader(DataViewRowCursor cursor, TrainingSchema schema, PredictionKind task, string component, string role)
+    {
+        var name = schema.Label.Name;
+        switch (task)
+        {
+            case PredictionKind.BinaryClassification when schema.Label.Type == BooleanDataViewType.Instance:
+                var getBool = cursor.GetGetter<bool>(schema.Label);
+                return _ => { var b = false; getBool(ref b); return (b ? 1f : 0f, 0); };
+            case PredictionKind.BinaryClassification:
+                var getBinary = cursor.GetGetter<float>(schema.Label);
+                return row =>
+                {
+                    var v = 0f;
+                    getBinary(ref v);
+                    if (v is not (0f or 1f))
+                        throw new InvalidOperationException($"{component}: {role} row {row}, label column '{name}' holds {v}; a Single binary label must be 0 or 1. Map it to Boolean or to 0/1 first.");
+                    return (v, 0);
+                };
+            case PredictionKind.MulticlassClassification:
+                var getKey = KeyGetter(cursor, schema.Label);
+                var count = schema.ClassCount;
+                return row =>
+                {
+                    var key = getKey();
+                    if (key == 0 || key > (ulong)count)
+                        throw new InvalidOperationException(
+                            $"{component}: {role} row {row}, label column '{name}' holds key {key}, outside the {count} classes (key 0 means a missing or unseen label). " +
+                            "Fit MapValueToKey on data that holds every class, and remove rows with missing labels.");
+                    return (0f, (long)key - 1);
+                };
+            default:
+                var getValue = cursor.GetGetter<float>(schema.Label);
+                return row =>
+                {
+                    var v = 0f;
+                    getValue(ref v);
+                    if (!float.IsFinite(v))
+                        throw new InvalidOperationException($"{component}: {role} row {row}, label column '{name}' holds {v}; regression labels must be finite. Filter or impute these rows first.");
+                    return (v, 0);
+                };
+        }
+    }
+
+    private static Func<ulong> KeyGetter(DataViewRowCursor cursor, DataViewSchema.Column label)
+    {
+        switch (label.Type.RawType)
+        {
+            case var t when t == typeof(uint):
+                var g32 = cursor.GetGetter<uint>(label);
+                return () => { uint v = 0; g32(ref v); return v; };
+            case var t when t == typeof(ulong):
+                var g64 = cursor.GetGetter<ulong>(label);
+                return () => { ulong v = 0; g64(ref v); return v; };
+            case var t when t == typeof(ushort):
+                var g16 = cursor.GetGetter<ushort>(label);
+                return () => { ushort v = 0; g16(ref v); return v; };
+            default:
+                var g8 = cursor.GetGetter<byte>(label);
+                return () => { byte v = 0; g8(ref v); return v; };
+        }
+    }
+
+    private static string SlotName(TrainingSchema schema, int slot) =>
+        schema.FeatureNames.Count > slot ? $" ('{schema.FeatureNames[slot]}')" : "";
+}
