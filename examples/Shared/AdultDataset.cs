@@ -90,12 +90,18 @@ public static class AdultDataset
 
     /// <summary>
     /// The usual feature pipeline: one-hot categoricals, numeric columns, all concatenated into
-    /// <c>Features</c> and standardised (mean 0, variance 1; statistics from the data it is fitted on).
+    /// <c>Features</c> and standardised (mean 0, variance 1; statistics from the data it is fitted on). Capital gain and loss are log-scaled first.
     /// </summary>
     public static IEstimator<ITransformer> Features(MLContext ml) =>
-        ml.Transforms.Categorical.OneHotEncoding(CategoricalColumns.Select(c => new InputOutputColumnPair(c + "Hot", c)).ToArray())
-            .Append(ml.Transforms.Concatenate("Features", NumericColumns.Concat(CategoricalColumns.Select(c => c + "Hot")).ToArray()))
+        ml.Transforms.Expression("CapitalGainLog", "x => log(x + 1)", nameof(AdultRow.CapitalGain))
+            .Append(ml.Transforms.Expression("CapitalLossLog", "x => log(x + 1)", nameof(AdultRow.CapitalLoss)))
+            .Append(ml.Transforms.Categorical.OneHotEncoding(CategoricalColumns.Select(c => new InputOutputColumnPair(c + "Hot", c)).ToArray()))
+            .Append(ml.Transforms.Concatenate("Features", ScaledNumericColumns.Concat(CategoricalColumns.Select(c => c + "Hot")).ToArray()))
             .Append(ml.Transforms.NormalizeMeanVariance("Features"));
+
+    /// <summary>Numeric inputs of <see cref="Features"/>: capital gain and loss are log-scaled (log(x + 1)), their tails are extreme.</summary>
+    public static readonly string[] ScaledNumericColumns =
+        [nameof(AdultRow.Age), nameof(AdultRow.Fnlwgt), nameof(AdultRow.EducationNum), "CapitalGainLog", "CapitalLossLog", nameof(AdultRow.HoursPerWeek)];
 
     private static float Number(string s) => float.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture);
 }
