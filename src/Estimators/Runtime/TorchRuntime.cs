@@ -204,8 +204,17 @@ public static partial class TorchRuntime
         }
     }
 
-    private static IntPtr ResolveTorchSharpImport(string name, System.Reflection.Assembly assembly, DllImportSearchPath? searchPath) =>
-        name is "LibTorchSharp" or "libLibTorchSharp" or NativeLibraryLocator.LibTorchSharpFile ? _libTorchSharpHandle : IntPtr.Zero;
+    private static int _resolverHits;
+
+    /// <summary>How many TorchSharp DLL imports the resolver answered with the chosen library (diagnostics, tests).</summary>
+    internal static int ResolverHits => Volatile.Read(ref _resolverHits);
+
+    private static IntPtr ResolveTorchSharpImport(string name, System.Reflection.Assembly assembly, DllImportSearchPath? searchPath)
+    {
+        if (name is not ("LibTorchSharp" or "libLibTorchSharp" or NativeLibraryLocator.LibTorchSharpFile)) return IntPtr.Zero;
+        Interlocked.Increment(ref _resolverHits);
+        return _libTorchSharpHandle;
+    }
 
     /// <summary>Checks /proc/self/maps: the chosen file is mapped and, when a copy was used, the original is not.</summary>
     private static void VerifyMapped(string path, string original, Action<string> log)

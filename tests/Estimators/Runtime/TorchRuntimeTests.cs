@@ -67,6 +67,7 @@ public class TorchRuntimeTests
         }
         Assert.Equal("2.10.0.0", info.TorchVersion);
         Assert.Contains(info.LibTorchSharpPath!, maps);
+        Assert.True(TorchRuntime.ResolverHits > 0, "TorchSharp's [DllImport(\"LibTorchSharp\")] calls must go through the resolver");
         if (missing.Count == 0)
         {
             Assert.Equal(NativePatchStatus.NotNeeded, info.PatchStatus);
