@@ -236,7 +236,8 @@ public static partial class TorchRuntime
         try
         {
             foreach (var line in File.ReadLines("/proc/self/maps"))
-                if (line.IndexOf('/') is var slash and >= 0) files.Add(line[slash..].Trim());
+                if (line.IndexOf('/') is var slash and >= 0)
+                    files.Add(line[slash..].Trim().Replace(" (deleted)", string.Empty, StringComparison.Ordinal)); // replaced by a concurrent writer
         }
         catch (IOException)
         {
