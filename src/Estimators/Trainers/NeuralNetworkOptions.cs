@@ -116,8 +116,14 @@ public sealed record NeuralNetworkOptions
         get => _device;
         init
         {
-            if (value is null || !DeviceName.TryParse(value, out _))
-                throw new ArgumentException($"NeuralNetworkOptions: Device must be \"cpu\", \"cuda\" or \"cuda:N\" (N ≥ 0), got \"{value}\".", nameof(Device));
+            try
+            {
+                TorchRuntime.ParseDevice(value);
+            }
+            catch (ArgumentException)
+            {
+                throw new ArgumentException($"NeuralNetworkOptions: Device must be {TorchRuntime.ValidDeviceForms}, got \"{value}\".", nameof(Device));
+            }
             _device = value.Trim().ToLowerInvariant();
         }
     }

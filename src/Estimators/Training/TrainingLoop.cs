@@ -39,7 +39,8 @@ internal sealed class TrainingLoop
         var order = Enumerable.Range(0, train.Rows).ToArray();
         var batch = new BatchBuffer(o.BatchSize, train.FeatureCount, _loss.Task);
         var l1Weights = DenseWeights();
-        using var optimizer = CreateOptimizer();
+        using var optimizer = new ParameterOptimizer(_network.parameters(), o.Optimizer, o.LearningRate, o.WeightDecay, o.Momentum);
+        using var l1 = o.L1Regularization.ToScalar();
         var history = new List<TrainingProgress>();
         var clock = Stopwatch.StartNew();
         double bestLoss = double.PositiveInfinity, lastTrainLoss = double.NaN;
@@ -62,17 +63,17 @@ internal sealed class TrainingLoop
                         continue; // nothing to learn from a batch whose examples all weigh 0
                     using var scope = NewDisposeScope();
                     var (x, target, weight) = batch.ToTensors(count, _device);
-                    optimizer.zero_grad();
+                    _network.zero_grad();
                     var output = _network.call(x);                      // [count, outputs]
                     var loss = _loss.Weighted(output, target, weight);  // scalar
                     lossSum += loss.item<float>() * batchWeight;
                     weightSum += batchWeight;
                     if (o.L1Regularization > 0)
-                        loss = loss + o.L1Regularization * L1Norm(l1Weights);
+                        loss = loss.add(L1Norm(l1Weights), l1);
                     loss.backward();
                     if (o.GradientClipNorm > 0)
-                        nn.utils.clip_grad_norm_(_network.parameters(), o.GradientClipNorm);
-                    optimizer.step();
+                        optimizer.ClipGradientNorm(o.GradientClipNorm);
+                    optimizer.Step();
                 }
                 lastTrainLoss = weightSum > 0 ? lossSum / weightSum : double.NaN;
 
@@ -128,18 +129,6 @@ internal sealed class TrainingLoop
         return (loss, metric);
     }
 
-    private optim.Optimizer CreateOptimizer()
-    {
-        var o = _options;
-        var parameters = _network.parameters();
-        return o.Optimizer switch
-        {
-            OptimizerKind.AdamW => optim.AdamW(parameters, o.LearningRate, weight_decay: o.WeightDecay),
-            OptimizerKind.Sgd => optim.SGD(parameters, o.LearningRate, momentum: o.Momentum, weight_decay: o.WeightDecay),
-            _ => optim.Adam(parameters, o.LearningRate, weight_decay: o.WeightDecay),
-        };
-    }
-
     /// <summary>The dense layers' weight matrices (the L1 penalty leaves biases and batch-norm scales alone).</summary>
     private List<Tensor> DenseWeights()
     {
@@ -151,9 +140,10 @@ internal sealed class TrainingLoop
 
     private static Tensor L1Norm(List<Tensor> weights)
     {
+        using var one = 1.0.ToScalar(); // held explicitly: see ParameterOptimizer's remarks on TorchSharp scalars
         var sum = weights[0].abs().sum();
         for (var i = 1; i < weights.Count; i++)
-            sum = sum + weights[i].abs().sum();
+            sum = sum.add(weights[i].abs().sum(), one);
         return sum;
     }
 
