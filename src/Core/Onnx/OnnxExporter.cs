@@ -1,7 +1,8 @@
 using System.Reflection;
+using DeepML.Onnx;
 using DeepML.Onnx.Proto;
 
-namespace DeepML.Onnx;
+namespace DeepML;
 
 /// <summary>
 /// Writes a <see cref="NetworkModel"/> as an ONNX model (IR version 8, opset 17) that ONNX Runtime

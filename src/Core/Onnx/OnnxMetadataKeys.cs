@@ -1,4 +1,4 @@
-namespace DeepML.Onnx;
+namespace DeepML;
 
 /// <summary>
 /// The keys DeepML writes into an ONNX model's <c>metadata_props</c>. ONNX Runtime exposes them as

@@ -1,8 +1,9 @@
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
+using DeepML.Onnx;
 using DeepML.Onnx.Proto;
 
-namespace DeepML.Onnx;
+namespace DeepML;
 
 /// <summary>
 /// DeepML's description of an exported model, read back from the ONNX <c>metadata_props</c>

@@ -1,4 +1,4 @@
-namespace DeepML.Onnx;
+namespace DeepML;
 
 /// <summary>
 /// The tensor names of the ONNX graphs that <see cref="OnnxExporter"/> writes. Every graph has one

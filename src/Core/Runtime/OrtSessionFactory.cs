@@ -1,0 +1,99 @@
+using System.Text.RegularExpressions;
+using Microsoft.ML.OnnxRuntime;
+
+namespace DeepML;
+
+/// <summary>
+/// Creates ONNX Runtime sessions on the device a <see cref="ScoringOptions"/> asks for: the CPU, or
+/// the CUDA execution provider with a device id. When CUDA cannot be had it either throws an
+/// <see cref="ExecutionProviderUnavailableException"/> naming what is missing or, with
+/// <see cref="ScoringOptions.FallbackToCpu"/>, logs why and creates a CPU session. Never silent.
+/// </summary>
+internal static partial class OrtSessionFactory
+{
+    internal const string CudaProviderLibrary = "libonnxruntime_providers_cuda.so";
+    internal const string SharedProviderLibrary = "libonnxruntime_providers_shared.so";
+
+    /// <summary>Creates a session; <paramref name="create"/> opens the model with the given options.</summary>
+    /// <returns>The session and the execution provider it runs on.</returns>
+    public static (InferenceSession Session, string Provider) Create(
+        Func<SessionOptions, InferenceSession> create, ScoringOptions options, Action<string>? log)
+    {
+        var info = OnnxRuntimeNative.Initialize(log);
+        if (options.DeviceId is int deviceId)
+        {
+            var failure = TryCreateCuda(create, options, info, deviceId, out var session);
+            if (session is not null)
+            {
+                log?.Invoke($"DeepML: ONNX Runtime session on {OnnxRuntimeNative.CudaProvider} (cuda:{deviceId}).");
+                return (session, OnnxRuntimeNative.CudaProvider);
+            }
+            if (!options.FallbackToCpu)
+                throw failure!;
+            log?.Invoke($"DeepML: falling back to the CPU because FallbackToCpu is set. {failure!.Message}");
+        }
+        using var cpu = NewOptions(options);
+        return (create(cpu), "CPUExecutionProvider");
+    }
+
+    private static SessionOptions NewOptions(ScoringOptions options)
+    {
+        var so = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        if (options.IntraOpThreads > 0)
+            so.IntraOpNumThreads = options.IntraOpThreads;
+        return so;
+    }
+
+    /// <summary>Returns null and a session on success, otherwise the error to throw (or log).</summary>
+    private static ExecutionProviderUnavailableException? TryCreateCuda(
+        Func<SessionOptions, InferenceSession> create, ScoringOptions options, OnnxRuntimeInfo info, int deviceId, out InferenceSession? session)
+    {
+        session = null;
+        var where = $"cuda:{deviceId} was requested (ScoringOptions.Device = \"{options.Device}\")";
+        if (!info.HasCuda)
+        {
+            return new ExecutionProviderUnavailableException(OnnxRuntimeNative.CudaProvider, [$"{OnnxRuntimeNative.CudaProvider} in the loaded native ONNX Runtime"],
+                $"DeepML: {where}, but the loaded native ONNX Runtime {info.Version} ('{info.LibraryPath}') was built without CUDA: its providers are {string.Join(", ", info.AvailableProviders)}. " +
+                $"Expected a CUDA-enabled libonnxruntime. Fix: set {OnnxRuntimeNative.DirectoryVariable} to a folder holding a CUDA-enabled {OnnxRuntimeNative.LibraryFileName} with {CudaProviderLibrary} and {SharedProviderLibrary} (scripts/fetch-onnxruntime-cuda.sh fetches one), " +
+                "or reference Microsoft.ML.OnnxRuntime.Gpu instead of Microsoft.ML.OnnxRuntime; or set FallbackToCpu = true to score on the CPU.");
+        }
+        var folder = OnnxRuntimeNative.LoadedLibraryFolder(info);
+        if (folder is not null && OperatingSystem.IsLinux())
+        {
+            var missing = new[] { CudaProviderLibrary, SharedProviderLibrary }.Where(f => !File.Exists(Path.Combine(folder, f))).ToArray();
+            if (missing.Length > 0)
+            {
+                return new ExecutionProviderUnavailableException(OnnxRuntimeNative.CudaProvider, missing,
+                    $"DeepML: {where}, but {string.Join(" and ", missing)} {(missing.Length == 1 ? "is" : "are")} missing from '{folder}', beside the native ONNX Runtime. " +
+                    $"Expected the CUDA provider libraries next to {OnnxRuntimeNative.LibraryFileName}. Fix: copy them there (scripts/fetch-onnxruntime-cuda.sh does), or set FallbackToCpu = true.");
+            }
+        }
+        var so = NewOptions(options);
+        try
+        {
+            so.AppendExecutionProvider_CUDA(deviceId);
+            session = create(so);
+            return null;
+        }
+        catch (OnnxRuntimeException e)
+        {
+            var libraries = MissingLibraryPattern().Matches(e.Message).Select(m => m.Groups[1].Value).Distinct().ToArray();
+            var missing = libraries.Length > 0 ? libraries : [$"a working CUDA device {deviceId}"];
+            var fix = libraries.Length > 0
+                ? $"Fix: install them (CUDA runtime, cuBLAS, cuRAND, cuDNN 9 as the provider build requires) and add their folders to LD_LIBRARY_PATH (for example the nvidia/*/lib folders of a pip-installed PyTorch) before starting the process"
+                : $"Fix: check that GPU {deviceId} exists and the NVIDIA driver works ('nvidia-smi'), and that the CUDA and cuDNN versions match the provider build";
+            return new ExecutionProviderUnavailableException(OnnxRuntimeNative.CudaProvider, missing,
+                $"DeepML: {where}, but ONNX Runtime could not create the CUDA execution provider" +
+                (libraries.Length > 0 ? $"; missing librar{(libraries.Length == 1 ? "y" : "ies")}: {string.Join(", ", libraries)}" : "") +
+                $". ONNX Runtime said: {e.Message.Trim()} {fix}; or set FallbackToCpu = true.", e);
+        }
+        finally
+        {
+            so.Dispose();
+        }
+    }
+
+    // dlerror() text inside ONNX Runtime's message: "libcublasLt.so.13: cannot open shared object file".
+    [GeneratedRegex(@"(lib[\w.+-]+?\.so(?:\.\d+)*): cannot open shared object file")]
+    private static partial Regex MissingLibraryPattern();
+}
