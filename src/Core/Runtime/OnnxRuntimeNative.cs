@@ -39,8 +39,8 @@ public static class OnnxRuntimeNative
         OperatingSystem.IsWindows() ? "onnxruntime.dll" : OperatingSystem.IsMacOS() ? "libonnxruntime.dylib" : "libonnxruntime.so";
 
     /// <summary>
-    /// Loads the native ONNX Runtime once (from <see cref="DirectoryVariable"/> when set), logs
-    /// which library and providers it got, and returns that. Later calls return the same answer.
+    /// Loads the native ONNX Runtime once (from <see cref="DirectoryVariable"/> when set) and returns
+    /// which library and providers it got; every call logs that line. Later calls return the same answer.
     /// </summary>
     /// <param name="log">Receives one line describing the library; null logs nothing.</param>
     /// <exception cref="DllNotFoundException">The configured folder or its library is missing, or cannot drive this managed ONNX Runtime.</exception>
@@ -49,7 +49,10 @@ public static class OnnxRuntimeNative
         lock (Sync)
         {
             if (_info is not null)
+            {
+                log?.Invoke($"DeepML: {_info}");
                 return _info;
+            }
             var folder = Environment.GetEnvironmentVariable(DirectoryVariable);
             string? configured = null;
             if (!string.IsNullOrWhiteSpace(folder))
