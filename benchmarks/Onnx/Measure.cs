@@ -41,8 +41,12 @@ internal static class Measure
         var ml = new MLContext(seed: 1);
         var data = ml.Data.LoadFromEnumerable(Enumerable.Range(0, rows).Select(r => new Row { Features = x.AsSpan(r * inputs, inputs).ToArray() }),
             SchemaDefinition.Create(typeof(Row)).WithVectorSize(inputs));
+        // ML.NET's own fallback does not cover a CPU-only native library: MakeSessionOptionWithCudaProvider
+        // then throws EntryPointNotFoundException, which OnnxModel does not catch. Ask for the GPU only when
+        // the loaded library has CUDA.
+        var gpu = OnnxRuntimeNative.Initialize().HasCuda ? scoring.DeviceId : null;
         var transformer = ml.Transforms.ApplyOnnxModel([OnnxNames.Logits], [OnnxNames.Features], path,
-            gpuDeviceId: scoring.DeviceId, fallbackToCpu: scoring.FallbackToCpu).Fit(data);
+            gpuDeviceId: gpu, fallbackToCpu: scoring.FallbackToCpu).Fit(data);
         try
         {
             var scored = transformer.Transform(data);

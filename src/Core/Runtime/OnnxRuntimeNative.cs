@@ -32,7 +32,8 @@ public static class OnnxRuntimeNative
 
     private static readonly Lock Sync = new();
     private static OnnxRuntimeInfo? _info;
-    private static IntPtr _configuredHandle;
+    private static IntPtr _configuredHandle;   // kept for the life of the process: the resolver hands it out
+    private static string? _configuredPath;
 
     /// <summary>The native library's file name on this platform.</summary>
     public static string LibraryFileName =>
@@ -57,9 +58,13 @@ public static class OnnxRuntimeNative
             string? configured = null;
             if (!string.IsNullOrWhiteSpace(folder))
             {
+                var earlier = MappedLibraryPaths().FirstOrDefault(p => Path.GetDirectoryName(p) != Path.GetFullPath(folder.Trim()).TrimEnd('/'));
+                if (earlier is not null)
+                    throw new DllNotFoundException($"OnnxRuntimeNative: {DirectoryVariable} is '{folder}', but ONNX Runtime was already loaded from '{earlier}' before DeepML could choose the native library. Expected DeepML to load it first. Call OnnxRuntimeNative.Initialize() at start-up, before any other ONNX Runtime use (ML.NET's ApplyOnnxModel included).");
                 var (path, handle) = LoadConfigured(folder);
                 RegisterResolver(handle, path);
                 _configuredHandle = handle;
+                _configuredPath = path;
                 configured = Path.GetDirectoryName(path);
             }
             var env = OrtEnv.Instance();
@@ -148,19 +153,28 @@ public static class OnnxRuntimeNative
         }
     }
 
-    /// <summary>On Linux, the path of the native ONNX Runtime actually mapped into this process.</summary>
+    /// <summary>On Linux, the path of the native ONNX Runtime the managed assembly is bound to (the configured one when loaded from a folder).</summary>
     internal static string? MappedLibraryPath()
+    {
+        var paths = MappedLibraryPaths();
+        var configured = _configuredPath;
+        return configured is not null && paths.Contains(configured) ? configured : paths.FirstOrDefault();
+    }
+
+    /// <summary>On Linux, every native ONNX Runtime core file mapped into this process (from /proc/self/maps).</summary>
+    internal static IReadOnlyList<string> MappedLibraryPaths()
     {
         const string maps = "/proc/self/maps";
         if (!OperatingSystem.IsLinux() || !File.Exists(maps))
-            return null;
+            return [];
+        var paths = new List<string>();
         foreach (var line in File.ReadLines(maps))
         {
             var at = line.IndexOf('/');
-            if (at >= 0 && Path.GetFileName(line.AsSpan(at)).StartsWith("libonnxruntime.so", StringComparison.Ordinal))
-                return line[at..];
+            if (at >= 0 && Path.GetFileName(line.AsSpan(at)).StartsWith("libonnxruntime.so", StringComparison.Ordinal) && !paths.Contains(line[at..]))
+                paths.Add(line[at..]);
         }
-        return null;
+        return paths;
     }
 
     /// <summary>The folder the loaded native ONNX Runtime lives in (where it looks for provider libraries).</summary>

@@ -87,6 +87,13 @@ internal static partial class OrtSessionFactory
                 (libraries.Length > 0 ? $"; missing librar{(libraries.Length == 1 ? "y" : "ies")}: {string.Join(", ", libraries)}" : "") +
                 $". ONNX Runtime said: {e.Message.Trim()} {fix}; or set FallbackToCpu = true.", e);
         }
+        catch (EntryPointNotFoundException e)
+        {
+            // A native library without the CUDA entry point (a CPU-only build that still listed CUDA is not known, but be explicit).
+            return new ExecutionProviderUnavailableException(OnnxRuntimeNative.CudaProvider, ["OrtSessionOptionsAppendExecutionProvider_CUDA in the loaded native ONNX Runtime"],
+                $"DeepML: {where}, but the loaded native ONNX Runtime {info.Version} ('{info.LibraryPath}') has no CUDA entry point. Expected a CUDA-enabled build. " +
+                $"Fix: set {OnnxRuntimeNative.DirectoryVariable} to a CUDA-enabled build or reference Microsoft.ML.OnnxRuntime.Gpu; or set FallbackToCpu = true.", e);
+        }
         finally
         {
             so.Dispose();
