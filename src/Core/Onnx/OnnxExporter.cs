@@ -43,6 +43,7 @@ public static class OnnxExporter
     public static byte[] Export(NetworkModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
+        RequireFinite(model.Weights);
         var graph = BuildGraph(model);
         var header = new OnnxModelHeader(IrVersion, Opset, "DeepML", DeepMLVersion, Metadata(model));
         return OnnxModelEncoder.Encode(graph, header);
@@ -84,6 +85,16 @@ public static class OnnxExporter
     internal static string DeepMLVersion { get; } =
         typeof(OnnxExporter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
         ?? typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "0";
+
+    private static void RequireFinite(NetworkWeights weights)
+    {
+        foreach (var (name, array) in weights.Arrays)
+        {
+            var at = Array.FindIndex(array.Data, v => !float.IsFinite(v));
+            if (at >= 0)
+                throw new ArgumentException($"OnnxExporter: weight '{name}' holds {array.Data[at]} at index {at}; expected finite values. Training diverged: lower the learning rate or check the inputs for NaN.", "model");
+        }
+    }
 
     private static OnnxGraph BuildGraph(NetworkModel model)
     {

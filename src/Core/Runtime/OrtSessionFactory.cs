@@ -58,15 +58,11 @@ internal static partial class OrtSessionFactory
                 "or reference Microsoft.ML.OnnxRuntime.Gpu instead of Microsoft.ML.OnnxRuntime; or set FallbackToCpu = true to score on the CPU.");
         }
         var folder = OnnxRuntimeNative.LoadedLibraryFolder(info);
-        if (folder is not null && OperatingSystem.IsLinux())
+        if (folder is not null && OperatingSystem.IsLinux() && MissingProviderLibraries(folder) is { Length: > 0 } missing)
         {
-            var missing = new[] { CudaProviderLibrary, SharedProviderLibrary }.Where(f => !File.Exists(Path.Combine(folder, f))).ToArray();
-            if (missing.Length > 0)
-            {
-                return new ExecutionProviderUnavailableException(OnnxRuntimeNative.CudaProvider, missing,
-                    $"DeepML: {where}, but {string.Join(" and ", missing)} {(missing.Length == 1 ? "is" : "are")} missing from '{folder}', beside the native ONNX Runtime. " +
-                    $"Expected the CUDA provider libraries next to {OnnxRuntimeNative.LibraryFileName}. Fix: copy them there (scripts/fetch-onnxruntime-cuda.sh does), or set FallbackToCpu = true.");
-            }
+            return new ExecutionProviderUnavailableException(OnnxRuntimeNative.CudaProvider, missing,
+                $"DeepML: {where}, but {string.Join(" and ", missing)} {(missing.Length == 1 ? "is" : "are")} missing from '{folder}', beside the native ONNX Runtime. " +
+                $"Expected the CUDA provider libraries next to {OnnxRuntimeNative.LibraryFileName}. Fix: copy them there (scripts/fetch-onnxruntime-cuda.sh does), or set FallbackToCpu = true.");
         }
         var so = NewOptions(options);
         try
@@ -77,15 +73,7 @@ internal static partial class OrtSessionFactory
         }
         catch (OnnxRuntimeException e)
         {
-            var libraries = MissingLibraryPattern().Matches(e.Message).Select(m => m.Groups[1].Value).Distinct().ToArray();
-            var missing = libraries.Length > 0 ? libraries : [$"a working CUDA device {deviceId}"];
-            var fix = libraries.Length > 0
-                ? $"Fix: install them (CUDA runtime, cuBLAS, cuRAND, cuDNN 9 as the provider build requires) and add their folders to LD_LIBRARY_PATH (for example the nvidia/*/lib folders of a pip-installed PyTorch) before starting the process"
-                : $"Fix: check that GPU {deviceId} exists and the NVIDIA driver works ('nvidia-smi'), and that the CUDA and cuDNN versions match the provider build";
-            return new ExecutionProviderUnavailableException(OnnxRuntimeNative.CudaProvider, missing,
-                $"DeepML: {where}, but ONNX Runtime could not create the CUDA execution provider" +
-                (libraries.Length > 0 ? $"; missing librar{(libraries.Length == 1 ? "y" : "ies")}: {string.Join(", ", libraries)}" : "") +
-                $". ONNX Runtime said: {e.Message.Trim()} {fix}; or set FallbackToCpu = true.", e);
+            return ProviderFailed(where, deviceId, e.Message, e);
         }
         catch (EntryPointNotFoundException e)
         {
@@ -98,6 +86,27 @@ internal static partial class OrtSessionFactory
         {
             so.Dispose();
         }
+    }
+
+    /// <summary>The CUDA provider libraries missing from the folder of the native core.</summary>
+    internal static string[] MissingProviderLibraries(string folder) =>
+        new[] { CudaProviderLibrary, SharedProviderLibrary }.Where(f => !File.Exists(Path.Combine(folder, f))).ToArray();
+
+    /// <summary>
+    /// The error for a CUDA provider ONNX Runtime could not create: names the shared libraries the
+    /// loader could not find (from the dlerror text ONNX Runtime passes on), or points at the device.
+    /// </summary>
+    internal static ExecutionProviderUnavailableException ProviderFailed(string where, int deviceId, string ortMessage, Exception inner)
+    {
+        var libraries = MissingLibraryPattern().Matches(ortMessage).Select(m => m.Groups[1].Value).Distinct().ToArray();
+        var missing = libraries.Length > 0 ? libraries : [$"a working CUDA device {deviceId}"];
+        var fix = libraries.Length > 0
+            ? "Fix: install them (the CUDA runtime, cuBLAS, cuRAND and cuDNN 9 versions the provider was built for) and add their folders to LD_LIBRARY_PATH (for example the nvidia/*/lib folders of a pip-installed PyTorch) before starting the process"
+            : $"Fix: check that GPU {deviceId} exists and the NVIDIA driver works ('nvidia-smi'), and that the CUDA and cuDNN versions match the provider build";
+        return new ExecutionProviderUnavailableException(OnnxRuntimeNative.CudaProvider, missing,
+            $"DeepML: {where}, but ONNX Runtime could not create the CUDA execution provider" +
+            (libraries.Length > 0 ? $"; missing librar{(libraries.Length == 1 ? "y" : "ies")}: {string.Join(", ", libraries)}" : "") +
+            $". ONNX Runtime said: {ortMessage.Trim()} {fix}; or set FallbackToCpu = true.", inner);
     }
 
     // dlerror() text inside ONNX Runtime's message: "libcublasLt.so.13: cannot open shared object file".

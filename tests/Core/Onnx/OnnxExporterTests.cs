@@ -111,6 +111,15 @@ public sealed class OnnxExporterTests
         Assert.StartsWith("OnnxExporter: layer 1 of kind 'Conv2dForTest' (UnknownLayer) cannot be exported to ONNX yet.", e.Message);
     }
 
+    [Fact]
+    public void NonFiniteWeight_FailsNamingWeightAndIndex()
+    {
+        var model = TestModels.Model(PredictionKind.Regression, 3, 1, new DenseLayer(2), new DenseLayer(1));
+        model.Weights["1.weight"].Data[1] = float.NaN;
+        var e = Assert.Throws<ArgumentException>(() => OnnxExporter.Export(model));
+        Assert.StartsWith("OnnxExporter: weight '1.weight' holds NaN at index 1; expected finite values.", e.Message);
+    }
+
     private sealed record UnknownLayer : LayerSpec
     {
         public override string Kind => "Conv2dForTest";

@@ -90,6 +90,7 @@ public sealed class OnnxRuntimeNativeTests
     public void ConfiguredFolder_NpmCudaCore_IsCheckedAgainstTheManagedApiVersion()
     {
         var folder = FetchedCudaCoreFactAttribute.Folder()!;
+        Assert.Empty(OrtSessionFactory.MissingProviderLibraries(folder));   // the script put the provider libraries beside the core
         if (OnnxRuntimeNative.ManagedApiVersion > 29)
         {
             // The npm core is ONNX Runtime 1.29.0; a newer managed assembly cannot drive it.
@@ -127,5 +128,45 @@ public sealed class FetchedCudaCoreFactAttribute : FactAttribute
                 return null;
         }
         return null;
+    }
+}
+
+/// <summary>The CUDA diagnosis messages, from the inputs the GPU path would see (no GPU here).</summary>
+public sealed class CudaDiagnosisTests
+{
+    [Fact]
+    public void ProviderLoadFailure_NamesTheMissingCudaLibraries()
+    {
+        // The shape of ONNX Runtime's message when dlopen of the provider fails (provider_bridge_ort.cc).
+        const string ort = "[ErrorCode:RuntimeException] /onnxruntime/core/session/provider_bridge_ort.cc:1862 onnxruntime::Provider& onnxruntime::ProviderLibrary::Get() " +
+            "[ONNXRuntimeError] : 1 : FAIL : Failed to load library libonnxruntime_providers_cuda.so with error: libcublasLt.so.13: cannot open shared object file: No such file or directory";
+        var e = OrtSessionFactory.ProviderFailed("cuda:0 was requested", 0, ort, new InvalidOperationException(ort));
+        Assert.Equal(["libcublasLt.so.13"], e.Missing);
+        Assert.StartsWith("DeepML: cuda:0 was requested, but ONNX Runtime could not create the CUDA execution provider; missing library: libcublasLt.so.13. ONNX Runtime said: ", e.Message);
+        Assert.Contains("add their folders to LD_LIBRARY_PATH", e.Message);
+    }
+
+    [Fact]
+    public void DeviceFailure_PointsAtTheDevice()
+    {
+        var e = OrtSessionFactory.ProviderFailed("cuda:3 was requested", 3, "CUDA failure 101: invalid device ordinal", new InvalidOperationException());
+        Assert.Equal(["a working CUDA device 3"], e.Missing);
+        Assert.Contains("check that GPU 3 exists and the NVIDIA driver works ('nvidia-smi')", e.Message);
+    }
+
+    [Fact]
+    public void MissingProviderLibraries_AreListedByName()
+    {
+        var folder = Directory.CreateTempSubdirectory("deepml-ort-");
+        try
+        {
+            Assert.Equal(["libonnxruntime_providers_cuda.so", "libonnxruntime_providers_shared.so"], OrtSessionFactory.MissingProviderLibraries(folder.FullName));
+            File.WriteAllText(Path.Combine(folder.FullName, "libonnxruntime_providers_shared.so"), "");
+            Assert.Equal(["libonnxruntime_providers_cuda.so"], OrtSessionFactory.MissingProviderLibraries(folder.FullName));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
     }
 }
