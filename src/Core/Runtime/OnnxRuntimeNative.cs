@@ -114,8 +114,13 @@ public static class OnnxRuntimeNative
         return (version, getApi(apiVersion) != IntPtr.Zero);
     }
 
-    /// <summary>The ONNX Runtime C API version the managed assembly asks for (its minor version, for example 31 for 1.31.x).</summary>
-    internal static uint ManagedApiVersion => (uint)ManagedVersion.Minor;
+    /// <summary>
+    /// The ONNX Runtime C API version the managed assembly asks the native library for. Observed:
+    /// 1.31.1 asks for 31 (its minor version; a 1.29 core answers "API version [31] is not available");
+    /// the 1.29 C# sources ask for 14 (a fixed ORT_API_VERSION in NativeMethods). Versions in between
+    /// are assumed to ask for their minor version, which errs on the side of refusing.
+    /// </summary>
+    internal static uint ManagedApiVersion => ManagedVersion.Minor <= 29 ? 14u : (uint)ManagedVersion.Minor;
 
     internal static Version ManagedVersion
     {
@@ -134,7 +139,7 @@ public static class OnnxRuntimeNative
             throw new DllNotFoundException(
                 $"OnnxRuntimeNative: the native ONNX Runtime {version} at '{path}' (from {DirectoryVariable}) does not offer C API version {ManagedApiVersion}, " +
                 $"which the managed Microsoft.ML.OnnxRuntime {ManagedVersion} assembly needs: a native core refuses a newer managed API. " +
-                $"Expected a native ONNX Runtime ≥ {ManagedVersion.Major}.{ManagedVersion.Minor}. Fix: use a native build at least as new as the managed package, or pin Microsoft.ML.OnnxRuntime.Managed to ≤ {version}.");
+                $"Expected a native ONNX Runtime ≥ {ManagedVersion.Major}.{ManagedVersion.Minor}. Fix: use a native build at least as new as the managed package, or reference a Microsoft.ML.OnnxRuntime.Managed no newer than {version}.");
     }
 
     private static void RegisterResolver(IntPtr handle, string path)
