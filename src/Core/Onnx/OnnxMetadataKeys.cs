@@ -1,0 +1,35 @@
+namespace DeepML;
+
+/// <summary>
+/// The keys DeepML writes into an ONNX model's <c>metadata_props</c>. ONNX Runtime exposes them as
+/// <c>InferenceSession.ModelMetadata.CustomMetadataMap</c>; <see cref="OnnxModelMetadata"/> reads them.
+/// </summary>
+public static class OnnxMetadataKeys
+{
+    /// <summary>DeepML's version that wrote the model, for example <c>0.1.0</c>.</summary>
+    public const string Version = "deepml.version";
+
+    /// <summary>The <see cref="PredictionKind"/> name, for example <c>BinaryClassification</c>.</summary>
+    public const string Task = "deepml.task";
+
+    /// <summary>The ML.NET feature column the network reads.</summary>
+    public const string FeatureColumn = "deepml.feature_column";
+
+    /// <summary>Multiclass class names in output order, as a JSON array of strings (empty array otherwise).</summary>
+    public const string ClassNames = "deepml.class_names";
+
+    /// <summary>Feature slot names, as a JSON array of strings (empty array when unknown).</summary>
+    public const string FeatureNames = "deepml.feature_names";
+
+    /// <summary>The network description as JSON: <c>{"inputSize":N,"layers":[{"kind":"Dense","units":128,...},...]}</c>.</summary>
+    public const string Spec = "deepml.spec";
+
+    /// <summary>The graph input name (<see cref="OnnxNames.Features"/>).</summary>
+    public const string Input = "deepml.input";
+
+    /// <summary>The raw output name (<see cref="OnnxNames.Logits"/> or <see cref="OnnxNames.Output"/>).</summary>
+    public const string RawOutput = "deepml.raw_output";
+
+    /// <summary>The task-shaped output name (<see cref="OnnxNames.Probability"/>, <see cref="OnnxNames.Probabilities"/> or <see cref="OnnxNames.Score"/>).</summary>
+    public const string TaskOutput = "deepml.task_output";
+}

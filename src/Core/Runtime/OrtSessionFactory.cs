@@ -1,0 +1,115 @@
+using System.Text.RegularExpressions;
+using Microsoft.ML.OnnxRuntime;
+
+namespace DeepML;
+
+/// <summary>
+/// Creates ONNX Runtime sessions on the device a <see cref="ScoringOptions"/> asks for: the CPU, or
+/// the CUDA execution provider with a device id. When CUDA cannot be had it either throws an
+/// <see cref="ExecutionProviderUnavailableException"/> naming what is missing or, with
+/// <see cref="ScoringOptions.FallbackToCpu"/>, logs why and creates a CPU session. Never silent.
+/// </summary>
+internal static partial class OrtSessionFactory
+{
+    internal const string CudaProviderLibrary = "libonnxruntime_providers_cuda.so";
+    internal const string SharedProviderLibrary = "libonnxruntime_providers_shared.so";
+
+    /// <summary>Creates a session; <paramref name="create"/> opens the model with the given options.</summary>
+    /// <returns>The session and the execution provider it runs on.</returns>
+    public static (InferenceSession Session, string Provider) Create(
+        Func<SessionOptions, InferenceSession> create, ScoringOptions options, Action<string>? log)
+    {
+        var info = OnnxRuntimeNative.Initialize(log);
+        if (options.DeviceId is int deviceId)
+        {
+            var failure = TryCreateCuda(create, options, info, deviceId, out var session);
+            if (session is not null)
+            {
+                log?.Invoke($"DeepML: ONNX Runtime session on {OnnxRuntimeNative.CudaProvider} (cuda:{deviceId}).");
+                return (session, OnnxRuntimeNative.CudaProvider);
+            }
+            if (!options.FallbackToCpu)
+                throw failure!;
+            log?.Invoke($"DeepML: falling back to the CPU because FallbackToCpu is set. {failure!.Message}");
+        }
+        using var cpu = NewOptions(options);
+        return (create(cpu), "CPUExecutionProvider");
+    }
+
+    private static SessionOptions NewOptions(ScoringOptions options)
+    {
+        var so = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        if (options.IntraOpThreads > 0)
+            so.IntraOpNumThreads = options.IntraOpThreads;
+        return so;
+    }
+
+    /// <summary>Returns null and a session on success, otherwise the error to throw (or log).</summary>
+    private static ExecutionProviderUnavailableException? TryCreateCuda(
+        Func<SessionOptions, InferenceSession> create, ScoringOptions options, OnnxRuntimeInfo info, int deviceId, out InferenceSession? session)
+    {
+        session = null;
+        var where = $"cuda:{deviceId} was requested (ScoringOptions.Device = \"{options.Device}\")";
+        if (!info.HasCuda)
+        {
+            return new ExecutionProviderUnavailableException(OnnxRuntimeNative.CudaProvider, [$"{OnnxRuntimeNative.CudaProvider} in the loaded native ONNX Runtime"],
+                $"DeepML: {where}, but the loaded native ONNX Runtime {info.Version} ('{info.LibraryPath}') was built without CUDA: its providers are {string.Join(", ", info.AvailableProviders)}. " +
+                $"Expected a CUDA-enabled libonnxruntime. Fix: set {OnnxRuntimeNative.DirectoryVariable} to a folder holding a CUDA-enabled {OnnxRuntimeNative.LibraryFileName} with {CudaProviderLibrary} and {SharedProviderLibrary} (scripts/fetch-onnxruntime-cuda.sh fetches one), " +
+                "or reference Microsoft.ML.OnnxRuntime.Gpu instead of Microsoft.ML.OnnxRuntime; or set FallbackToCpu = true to score on the CPU.");
+        }
+        var folder = OnnxRuntimeNative.LoadedLibraryFolder(info);
+        if (folder is not null && OperatingSystem.IsLinux() && MissingProviderLibraries(folder) is { Length: > 0 } missing)
+        {
+            return new ExecutionProviderUnavailableException(OnnxRuntimeNative.CudaProvider, missing,
+                $"DeepML: {where}, but {string.Join(" and ", missing)} {(missing.Length == 1 ? "is" : "are")} missing from '{folder}', beside the native ONNX Runtime. " +
+                $"Expected the CUDA provider libraries next to {OnnxRuntimeNative.LibraryFileName}. Fix: copy them there (scripts/fetch-onnxruntime-cuda.sh does), or set FallbackToCpu = true.");
+        }
+        var so = NewOptions(options);
+        try
+        {
+            so.AppendExecutionProvider_CUDA(deviceId);
+            session = create(so);
+            return null;
+        }
+        catch (OnnxRuntimeException e)
+        {
+            return ProviderFailed(where, deviceId, e.Message, e);
+        }
+        catch (EntryPointNotFoundException e)
+        {
+            // A native library without the CUDA entry point (a CPU-only build that still listed CUDA is not known, but be explicit).
+            return new ExecutionProviderUnavailableException(OnnxRuntimeNative.CudaProvider, ["OrtSessionOptionsAppendExecutionProvider_CUDA in the loaded native ONNX Runtime"],
+                $"DeepML: {where}, but the loaded native ONNX Runtime {info.Version} ('{info.LibraryPath}') has no CUDA entry point. Expected a CUDA-enabled build. " +
+                $"Fix: set {OnnxRuntimeNative.DirectoryVariable} to a CUDA-enabled build or reference Microsoft.ML.OnnxRuntime.Gpu; or set FallbackToCpu = true.", e);
+        }
+        finally
+        {
+            so.Dispose();
+        }
+    }
+
+    /// <summary>The CUDA provider libraries missing from the folder of the native core.</summary>
+    internal static string[] MissingProviderLibraries(string folder) =>
+        new[] { CudaProviderLibrary, SharedProviderLibrary }.Where(f => !File.Exists(Path.Combine(folder, f))).ToArray();
+
+    /// <summary>
+    /// The error for a CUDA provider ONNX Runtime could not create: names the shared libraries the
+    /// loader could not find (from the dlerror text ONNX Runtime passes on), or points at the device.
+    /// </summary>
+    internal static ExecutionProviderUnavailableException ProviderFailed(string where, int deviceId, string ortMessage, Exception inner)
+    {
+        var libraries = MissingLibraryPattern().Matches(ortMessage).Select(m => m.Groups[1].Value).Distinct().ToArray();
+        var missing = libraries.Length > 0 ? libraries : [$"a working CUDA device {deviceId}"];
+        var fix = libraries.Length > 0
+            ? "Fix: install them (the CUDA runtime, cuBLAS, cuRAND and cuDNN 9 versions the provider was built for) and add their folders to LD_LIBRARY_PATH (for example the nvidia/*/lib folders of a pip-installed PyTorch) before starting the process"
+            : $"Fix: check that GPU {deviceId} exists and the NVIDIA driver works ('nvidia-smi'), and that the CUDA and cuDNN versions match the provider build";
+        return new ExecutionProviderUnavailableException(OnnxRuntimeNative.CudaProvider, missing,
+            $"DeepML: {where}, but ONNX Runtime could not create the CUDA execution provider" +
+            (libraries.Length > 0 ? $"; missing librar{(libraries.Length == 1 ? "y" : "ies")}: {string.Join(", ", libraries)}" : "") +
+            $". ONNX Runtime said: {ortMessage.Trim()} {fix}; or set FallbackToCpu = true.", inner);
+    }
+
+    // dlerror() text inside ONNX Runtime's message: "libcublasLt.so.13: cannot open shared object file".
+    [GeneratedRegex(@"(lib[\w.+-]+?\.so(?:\.\d+)*): cannot open shared object file")]
+    private static partial Regex MissingLibraryPattern();
+}
