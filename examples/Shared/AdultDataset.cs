@@ -89,17 +89,28 @@ public static class AdultDataset
     }
 
     /// <summary>
-    /// The usual feature pipeline: one-hot categoricals, numeric columns, all concatenated into
-    /// <c>Features</c> and standardised (mean 0, variance 1; statistics from the data it is fitted on). Capital gain and loss are log-scaled first.
+    /// The feature pipeline, fitted on the training split only:
+    /// <list type="bullet">
+    /// <item>numeric columns standardised, capital gain and loss log-scaled first (their tails are extreme);</item>
+    /// <item>each numeric column also cut into up to 16 quantile bins and one-hot encoded, so that a
+    /// network sees thresholds (age bands, part-time hours) the way a tree does — the "binned
+    /// numerics" encoding that closes most of the gap between MLPs and boosted trees on this data;</item>
+    /// <item>categorical columns one-hot encoded ("?" is its own category);</item>
+    /// <item>everything concatenated into <c>Features</c> and standardised (mean 0, variance 1).</item>
+    /// </list>
     /// </summary>
-    public static IEstimator<ITransformer> Features(MLContext ml) =>
-        ml.Transforms.Expression("CapitalGainLog", "x => log(x + 1)", nameof(AdultRow.CapitalGain))
+    public static IEstimator<ITransformer> Features(MLContext ml)
+    {
+        var hot = CategoricalColumns.Concat(NumericColumns.Select(c => c + "Bin")).ToArray();
+        return ml.Transforms.Expression("CapitalGainLog", "x => log(x + 1)", nameof(AdultRow.CapitalGain))
             .Append(ml.Transforms.Expression("CapitalLossLog", "x => log(x + 1)", nameof(AdultRow.CapitalLoss)))
-            .Append(ml.Transforms.Categorical.OneHotEncoding(CategoricalColumns.Select(c => new InputOutputColumnPair(c + "Hot", c)).ToArray()))
-            .Append(ml.Transforms.Concatenate("Features", ScaledNumericColumns.Concat(CategoricalColumns.Select(c => c + "Hot")).ToArray()))
+            .Append(ml.Transforms.NormalizeBinning(NumericColumns.Select(c => new InputOutputColumnPair(c + "Bin", c)).ToArray(), maximumBinCount: 16))
+            .Append(ml.Transforms.Categorical.OneHotEncoding(hot.Select(c => new InputOutputColumnPair(c + "Hot", c)).ToArray()))
+            .Append(ml.Transforms.Concatenate("Features", ScaledNumericColumns.Concat(hot.Select(c => c + "Hot")).ToArray()))
             .Append(ml.Transforms.NormalizeMeanVariance("Features"));
+    }
 
-    /// <summary>Numeric inputs of <see cref="Features"/>: capital gain and loss are log-scaled (log(x + 1)), their tails are extreme.</summary>
+    /// <summary>Numeric inputs of <see cref="Features"/>: capital gain and loss are log-scaled (log(x + 1)).</summary>
     public static readonly string[] ScaledNumericColumns =
         [nameof(AdultRow.Age), nameof(AdultRow.Fnlwgt), nameof(AdultRow.EducationNum), "CapitalGainLog", "CapitalLossLog", nameof(AdultRow.HoursPerWeek)];
 

@@ -53,6 +53,21 @@ public sealed class NetworkScoringTransformer : ITransformer, IDisposable
     /// <inheritdoc />
     public bool IsRowToRowMapper => true;
 
+    /// <summary>The model as ONNX bytes (IR 8, opset 17, DeepML metadata); see <see cref="OnnxExporter"/>.</summary>
+    public byte[] ExportOnnx()
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        return OnnxExporter.Export(Model);
+    }
+
+    /// <summary>Writes the model as an ONNX file, atomically (a temporary file renamed over <paramref name="path"/>).</summary>
+    /// <param name="path">The file to write.</param>
+    public void SaveOnnx(string path)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        OnnxExporter.ExportToFile(Model, path);
+    }
+
     internal IHostEnvironment Environment { get; }
 
     internal ScoringHead Head { get; }

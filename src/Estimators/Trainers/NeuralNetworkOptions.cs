@@ -134,6 +134,9 @@ public sealed record NeuralNetworkOptions
     /// <summary>Threads for CPU tensor work (a process-wide libtorch setting); null keeps libtorch's default.</summary>
     public int? NumberOfThreads { get => _numberOfThreads; init => _numberOfThreads = value is null ? null : Check(value.Value, value >= 1, nameof(NumberOfThreads), "at least 1"); }
 
+    /// <summary>How the fitted model scores (ONNX Runtime device, batch size, threads). Default: CPU, 1024 rows per run.</summary>
+    public ScoringOptions Scoring { get; init => field = value ?? throw new ArgumentNullException(nameof(Scoring), "NeuralNetworkOptions: Scoring must not be null; use new ScoringOptions()."); } = new();
+
     /// <summary>Receives a report after every epoch (and is how consoles draw progress bars).</summary>
     public IProgress<TrainingProgress>? Progress { get; init; }
 

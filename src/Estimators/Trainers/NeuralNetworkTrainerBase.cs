@@ -88,22 +88,20 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
         Log($"{train.Rows} training rows, {valid?.Rows ?? 0} validation rows, network {spec}, seed {seed}, device {device}.");
 
         torch.manual_seed(seed);
-        var network = TorchNetwork.Build(spec);
-        try
+        NetworkModel model;
+        using (var network = TorchNetwork.Build(spec))
         {
             TorchNetwork.Initialize(network, spec, o.Initializer);
             network.to(device);
             var loss = new TaskLoss(Task, o.Loss, o.HuberDelta, schema.ClassCount);
             var result = new TrainingLoop(network, spec, device, o, loss, Log).Run(train, valid, seed);
             LastTraining = new TrainingSummary(result.EpochsRun, result.BestEpoch, result.FinalTrainingLoss, result.BestValidationLoss, seed, result.History);
-            var model = new NetworkModel(TorchNetwork.Export(network, spec), Task, schema.Features.Name, schema.ClassNames, schema.FeatureNames);
-            return new NetworkScoringTransformer(_env, model, new TorchBatchPredictor(network, device, spec.InputSize, outputs));
+            model = new NetworkModel(TorchNetwork.Export(network, spec), Task, schema.Features.Name, schema.ClassNames, schema.FeatureNames);
         }
-        catch
-        {
-            network.Dispose();
-            throw;
-        }
+        // The trained weights leave TorchSharp here: scoring runs the exported ONNX graph in ONNX Runtime,
+        // so no tensor outlives Fit and the fitted model is exactly what gets saved and served.
+        var predictor = new OrtBatchPredictor(OnnxExporter.Export(model), o.Scoring, log: Log);
+        return new NetworkScoringTransformer(_env, model, predictor, o.Scoring.BatchSize);
     }
 
     /// <summary>A seeded random split: the first part trains, the second validates.</summary>
