@@ -134,6 +134,20 @@ public sealed record NeuralNetworkOptions
     /// <summary>Threads for CPU tensor work (a process-wide libtorch setting); null keeps libtorch's default.</summary>
     public int? NumberOfThreads { get => _numberOfThreads; init => _numberOfThreads = value is null ? null : Check(value.Value, value >= 1, nameof(NumberOfThreads), "at least 1"); }
 
+    /// <summary>
+    /// When set, the complete training state (weights, optimizer moments, random state, early-stopping
+    /// bookkeeping) is written here after every epoch, atomically (temporary file, then rename).
+    /// </summary>
+    public string? CheckpointPath { get; init => field = value is null || !string.IsNullOrWhiteSpace(value) ? value : throw new ArgumentException("NeuralNetworkOptions: CheckpointPath must be a file path or null.", nameof(CheckpointPath)); }
+
+    /// <summary>
+    /// Continue from a checkpoint written by <see cref="CheckpointPath"/>: training resumes after the
+    /// checkpoint's epoch with its seed and state (on the CPU, the result equals an uninterrupted
+    /// run's). The network and step options must match the checkpoint's; the data may differ
+    /// (continued training on new rows).
+    /// </summary>
+    public string? ResumeFromCheckpoint { get; init => field = value is null || !string.IsNullOrWhiteSpace(value) ? value : throw new ArgumentException("NeuralNetworkOptions: ResumeFromCheckpoint must be a file path or null.", nameof(ResumeFromCheckpoint)); }
+
     /// <summary>How the fitted model scores (ONNX Runtime device, batch size, threads). Default: CPU, 1024 rows per run.</summary>
     public ScoringOptions Scoring { get; init => field = value ?? throw new ArgumentNullException(nameof(Scoring), "NeuralNetworkOptions: Scoring must not be null; use new ScoringOptions()."); } = new();
 

@@ -74,7 +74,10 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
         if (o.ClassWeights is { } cw && Task == PredictionKind.MulticlassClassification && cw.Count != schema.ClassCount)
             throw new ArgumentException($"NeuralNetworkOptions: ClassWeights holds {cw.Count} values but label '{schema.Label.Name}' has {schema.ClassCount} classes.", nameof(Options));
 
-        var seed = o.Seed ?? host.Rand.Next();
+        var resume = o.ResumeFromCheckpoint is { } from ? CheckpointFile.Load(from) : null;
+        var seed = resume?.Seed ?? o.Seed ?? host.Rand.Next();
+        if (resume is not null && o.Seed is { } asked && asked != resume.Seed)
+            throw new ArgumentException($"NeuralNetworkOptions: Seed is {asked} but checkpoint '{o.ResumeFromCheckpoint}' was trained with seed {resume.Seed}. Leave Seed unset (or equal) to resume.", nameof(Options));
         var train = TrainingData.Read(input, schema, Task, o.ClassWeights, Component, "training", o.CancellationToken);
         TrainingData? valid = validation is null ? null
             : TrainingData.Read(validation, schema, Task, o.ClassWeights, Component, "validation", o.CancellationToken);
@@ -87,14 +90,18 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
         var spec = o.Network.Bind(schema.FeatureCount, new DenseLayer(outputs));
         Log($"{train.Rows} training rows, {valid?.Rows ?? 0} validation rows, network {spec}, seed {seed}, device {device}.");
 
+        if (resume is not null && resume.Fingerprint != TrainingLoop.Fingerprint(spec, o))
+            throw new ArgumentException($"NeuralNetworkOptions: checkpoint '{o.ResumeFromCheckpoint}' was written for a different network or step options ({resume.Fingerprint}); this run has {TrainingLoop.Fingerprint(spec, o)}. Use the same Network, BatchSize, Optimizer, LearningRate and regularisation to resume.", nameof(Options));
+
         torch.manual_seed(seed);
         NetworkModel model;
         using (var network = TorchNetwork.Build(spec))
+        using (new CheckpointTensors(resume))
         {
             TorchNetwork.Initialize(network, spec, o.Initializer);
             network.to(device);
             var loss = new TaskLoss(Task, o.Loss, o.HuberDelta, schema.ClassCount);
-            var result = new TrainingLoop(network, spec, device, o, loss, Log).Run(train, valid, seed);
+            var result = new TrainingLoop(network, spec, device, o, loss, Log).Run(train, valid, seed, resume);
             LastTraining = new TrainingSummary(result.EpochsRun, result.BestEpoch, result.FinalTrainingLoss, result.BestValidationLoss, seed, result.History);
             model = new NetworkModel(TorchNetwork.Export(network, spec), Task, schema.Features.Name, schema.ClassNames, schema.FeatureNames);
         }
@@ -102,6 +109,16 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
         // so no tensor outlives Fit and the fitted model is exactly what gets saved and served.
         var predictor = new OrtBatchPredictor(OnnxExporter.Export(model), o.Scoring, log: Log);
         return new NetworkScoringTransformer(_env, model, predictor, o.Scoring.BatchSize);
+    }
+
+    /// <summary>Disposes a loaded checkpoint's tensors when training is done with them.</summary>
+    private readonly struct CheckpointTensors(CheckpointState? state) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var t in state?.Tensors.Values ?? [])
+                t.Dispose();
+        }
     }
 
     /// <summary>A seeded random split: the first part trains, the second validates.</summary>

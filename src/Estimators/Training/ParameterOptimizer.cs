@@ -55,6 +55,9 @@ internal sealed class ParameterOptimizer : IDisposable
     /// <summary>Second-moment buffers (Adam, AdamW); empty for SGD.</summary>
     public IReadOnlyList<Tensor> SecondMoments => _second;
 
+    /// <summary>Sets the step count when resuming from a checkpoint (the moment buffers are restored by the caller).</summary>
+    public void RestoreSteps(long steps) => Steps = steps;
+
     /// <summary>Scales all gradients so that their global L2 norm is at most <paramref name="maxNorm"/>; returns the norm before clipping.</summary>
     public double ClipGradientNorm(double maxNorm)
     {

@@ -10,10 +10,11 @@ internal sealed record TrainingResult(int EpochsRun, int BestEpoch, double Final
 
 /// <summary>
 /// The training loop, readable top to bottom: epoch → shuffle → batch → zero_grad → forward →
-/// loss → backward → clip → step; then validation, early stopping, progress. One dispose scope
-/// per batch keeps native memory flat; one buffer and one tensor per batch (never one per row).
+/// loss → backward → clip → step; then validation, early stopping, progress, checkpoint. One
+/// dispose scope per batch keeps native memory flat; one buffer and one tensor per batch (never
+/// one per row).
 /// </summary>
-internal sealed class TrainingLoop
+internal sealed partial class TrainingLoop
 {
     private readonly Sequential _network;
     private readonly NetworkSpec _spec;
@@ -21,6 +22,16 @@ internal sealed class TrainingLoop
     private readonly NeuralNetworkOptions _options;
     private readonly TaskLoss _loss;
     private readonly Action<string> _log;
+
+    // Where the run stands; a checkpoint saves exactly these (plus weights, optimizer and random state).
+    private int _epoch;
+    private double _bestLoss = double.PositiveInfinity;
+    private int _bestEpoch;
+    private int _epochsWithoutImprovement;
+    private bool _stopped;
+    private double _lastTrainingLoss = double.NaN;
+    private Dictionary<string, Tensor>? _best;
+    private readonly List<TrainingProgress> _history = [];
 
     public TrainingLoop(Sequential network, NetworkSpec spec, Device device, NeuralNetworkOptions options, TaskLoss loss, Action<string> log)
     {
@@ -32,27 +43,24 @@ internal sealed class TrainingLoop
         _log = log;
     }
 
-    public TrainingResult Run(TrainingData train, TrainingData? validation, int seed)
+    public TrainingResult Run(TrainingData train, TrainingData? validation, int seed, CheckpointState? resume)
     {
         var o = _options;
-        var rng = new Random(seed);
-        var order = Enumerable.Range(0, train.Rows).ToArray();
         var batch = new BatchBuffer(o.BatchSize, train.FeatureCount, _loss.Task);
         var l1Weights = DenseWeights();
         using var optimizer = new ParameterOptimizer(_network.parameters(), o.Optimizer, o.LearningRate, o.WeightDecay, o.Momentum);
         using var l1 = o.L1Regularization.ToScalar();
-        var history = new List<TrainingProgress>();
+        if (resume is not null)
+            Restore(resume, optimizer);
         var clock = Stopwatch.StartNew();
-        double bestLoss = double.PositiveInfinity, lastTrainLoss = double.NaN;
-        int bestEpoch = 0, epochsWithoutImprovement = 0, epoch = 0;
-        Dictionary<string, Tensor>? best = null;
+        var epochsBefore = _epoch;
         try
         {
-            while (epoch < o.Epochs)
+            while (_epoch < o.Epochs && !_stopped)
             {
-                epoch++;
+                _epoch++;
                 _network.train();
-                Shuffle(order, rng);
+                var order = ShuffledOrder(train.Rows, seed, _epoch);
                 double lossSum = 0, weightSum = 0;
                 for (var start = 0; start < train.Rows; start += o.BatchSize)
                 {
@@ -75,48 +83,55 @@ internal sealed class TrainingLoop
                         optimizer.ClipGradientNorm(o.GradientClipNorm);
                     optimizer.Step();
                 }
-                lastTrainLoss = weightSum > 0 ? lossSum / weightSum : double.NaN;
-
+                _lastTrainingLoss = weightSum > 0 ? lossSum / weightSum : double.NaN;
                 var (validationLoss, metric) = validation is null ? (null, null) : Evaluate(validation);
-                var improved = validationLoss is { } vl && vl < bestLoss - o.EarlyStoppingMinDelta;
-                if (validationLoss is null || improved)
-                {
-                    bestEpoch = epoch;
-                    epochsWithoutImprovement = 0;
-                    if (validationLoss is { } v)
-                    {
-                        bestLoss = v;
-                        DisposeSnapshot(best);
-                        best = TorchNetwork.Snapshot(_network);
-                    }
-                }
-                else
-                {
-                    epochsWithoutImprovement++;
-                }
-                var stop = o.EarlyStoppingPatience > 0 && epochsWithoutImprovement >= o.EarlyStoppingPatience && epoch < o.Epochs;
-                var report = new TrainingProgress(epoch, o.Epochs, lastTrainLoss, validationLoss, _loss.MetricName, metric, bestEpoch,
-                    clock.Elapsed, stop ? TimeSpan.Zero : clock.Elapsed / epoch * (o.Epochs - epoch), stop);
-                history.Add(report);
+                TrackBest(validationLoss);
+                _stopped = o.EarlyStoppingPatience > 0 && _epochsWithoutImprovement >= o.EarlyStoppingPatience && _epoch < o.Epochs;
+                var done = _epoch - epochsBefore;
+                var report = new TrainingProgress(_epoch, o.Epochs, _lastTrainingLoss, validationLoss, _loss.MetricName, metric, _bestEpoch,
+                    clock.Elapsed, _stopped ? TimeSpan.Zero : clock.Elapsed / done * (o.Epochs - _epoch), _stopped);
+                _history.Add(report);
                 _log(report.ToString());
+                if (o.CheckpointPath is { } path)
+                    SaveCheckpoint(path, seed, optimizer); // after every epoch, atomically
                 o.Progress?.Report(report);
-                if (stop)
-                    break;
             }
-            if (best is not null)
+            if (_best is not null)
             {
-                TorchNetwork.Restore(_network, best); // early stopping keeps the best epoch, not the last
-                best = null;
+                TorchNetwork.Restore(_network, _best); // early stopping keeps the best epoch, not the last
+                _best = null;
             }
         }
         finally
         {
-            DisposeSnapshot(best);
+            DisposeSnapshot(_best);
             foreach (var w in l1Weights)
                 w.Dispose();
         }
         _network.eval();
-        return new TrainingResult(epoch, bestEpoch, lastTrainLoss, double.IsInfinity(bestLoss) ? null : bestLoss, history);
+        return new TrainingResult(_epoch, _bestEpoch, _lastTrainingLoss, double.IsInfinity(_bestLoss) ? null : _bestLoss, _history);
+    }
+
+    /// <summary>Early stopping's bookkeeping: the lowest validation loss so far and a snapshot of its weights.</summary>
+    private void TrackBest(double? validationLoss)
+    {
+        if (validationLoss is not { } loss)
+        {
+            _bestEpoch = _epoch; // without validation the last epoch is the one kept
+            return;
+        }
+        if (loss < _bestLoss - _options.EarlyStoppingMinDelta)
+        {
+            _bestLoss = loss;
+            _bestEpoch = _epoch;
+            _epochsWithoutImprovement = 0;
+            DisposeSnapshot(_best);
+            _best = TorchNetwork.Snapshot(_network);
+        }
+        else
+        {
+            _epochsWithoutImprovement++;
+        }
     }
 
     /// <summary>Validation loss and metric, in inference mode, in large batches.</summary>
@@ -124,9 +139,25 @@ internal sealed class TrainingLoop
     {
         _network.eval();
         var outputs = TorchBatchPredictor.Forward(_network, _device, data.Features, data.Rows, data.FeatureCount, _spec.OutputSize);
-        var loss = _loss.WeightedLoss(outputs, data);
-        var metric = _loss.Metric(outputs, data);
-        return (loss, metric);
+        return (_loss.WeightedLoss(outputs, data), _loss.Metric(outputs, data));
+    }
+
+    /// <summary>
+    /// The epoch's row order: a Fisher–Yates shuffle seeded from (seed, epoch), so that a run
+    /// resumed at any epoch sees the same orders as an uninterrupted one.
+    /// </summary>
+    private static int[] ShuffledOrder(int rows, int seed, int epoch)
+    {
+        var rng = new Random(unchecked(seed * 1_000_003 + epoch));
+        var order = new int[rows];
+        for (var i = 0; i < rows; i++)
+            order[i] = i;
+        for (var i = rows - 1; i > 0; i--)
+        {
+            var j = rng.Next(i + 1);
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+        return order;
     }
 
     /// <summary>The dense layers' weight matrices (the L1 penalty leaves biases and batch-norm scales alone).</summary>
@@ -145,15 +176,6 @@ internal sealed class TrainingLoop
         for (var i = 1; i < weights.Count; i++)
             sum = sum.add(weights[i].abs().sum(), one);
         return sum;
-    }
-
-    private static void Shuffle(int[] order, Random rng)
-    {
-        for (var i = order.Length - 1; i > 0; i--)
-        {
-            var j = rng.Next(i + 1);
-            (order[i], order[j]) = (order[j], order[i]);
-        }
     }
 
     private static void DisposeSnapshot(Dictionary<string, Tensor>? snapshot)

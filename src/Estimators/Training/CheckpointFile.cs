@@ -1,0 +1,170 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using static TorchSharp.torch;
+
+namespace DeepML;
+
+/// <summary>
+/// Everything needed to continue a training run exactly where it stopped: weights (and batch-norm
+/// buffers), optimizer moments and step count, the best epoch's snapshot for early stopping,
+/// TorchSharp's random-generator state (dropout), the loop's counters and the seed.
+/// </summary>
+internal sealed class CheckpointState
+{
+    public required int Epoch { get; init; }
+    public required int Seed { get; init; }
+    public required string Fingerprint { get; init; }
+    public required long OptimizerSteps { get; init; }
+    public required double BestLoss { get; init; }
+    public required int BestEpoch { get; init; }
+    public required int EpochsWithoutImprovement { get; init; }
+    public required bool Stopped { get; init; }
+    public required IReadOnlyList<TrainingProgress> History { get; init; }
+    /// <summary>Named CPU tensors: "model/…", "first/i", "second/i", "best/…", "rng".</summary>
+    public required IReadOnlyDictionary<string, Tensor> Tensors { get; init; }
+}
+
+/// <summary>
+/// DeepML's checkpoint file: a magic number, a JSON header, named raw tensors, and a SHA-256 of
+/// everything before it. Written to a temporary file in the same folder, flushed to disk, then
+/// renamed over the target, so a crash while writing leaves the previous checkpoint intact; a
+/// truncated or altered file is rejected on load with a message naming the file.
+/// </summary>
+internal static class CheckpointFile
+{
+    private static readonly byte[] Magic = "DEEPMLCK"u8.ToArray();
+    private const int FormatVersion = 1;
+    private static readonly JsonSerializerOptions Json = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    public static void Save(string path, CheckpointState state)
+    {
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var temp = full + $".{Environment.ProcessId}.tmp";
+        try
+        {
+            using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+            {
+                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                using (var writer = new BinaryWriter(new HashingStream(file, hash), Encoding.UTF8, leaveOpen: true))
+                    Write(writer, state);
+                file.Write(hash.GetHashAndReset());
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temp, full, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+    }
+
+    public static CheckpointState Load(string path)
+    {
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"DeepML checkpoint '{path}' does not exist. Pass the CheckpointPath a previous run wrote.", path);
+        var bytes = File.ReadAllBytes(path);
+        if (bytes.Length < Magic.Length + 32 || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+            throw Corrupt(path, "it does not start with DeepML's checkpoint signature");
+        var body = bytes.AsSpan(0, bytes.Length - 32);
+        if (!SHA256.HashData(body).AsSpan().SequenceEqual(bytes.AsSpan(bytes.Length - 32)))
+            throw Corrupt(path, "its checksum does not match (the file is truncated or was altered)");
+        try
+        {
+            using var reader = new BinaryReader(new MemoryStream(bytes, 0, body.Length), Encoding.UTF8);
+            return Read(reader, path);
+        }
+        catch (Exception e) when (e is EndOfStreamException or JsonException or ArgumentException or FormatException)
+        {
+            throw Corrupt(path, e.Message);
+        }
+    }
+
+    private static void Write(BinaryWriter writer, CheckpointState state)
+    {
+        writer.Write(Magic);
+        writer.Write(FormatVersion);
+        var header = new Header(state.Epoch, state.Seed, state.Fingerprint, state.OptimizerSteps, state.BestLoss, state.BestEpoch,
+            state.EpochsWithoutImprovement, state.Stopped, state.History.ToArray());
+        writer.Write(JsonSerializer.Serialize(header, Json));
+        writer.Write(state.Tensors.Count);
+        foreach (var (name, tensor) in state.Tensors)
+        {
+            using var cpu = tensor.detach().cpu().contiguous();
+            writer.Write(name);
+            writer.Write((int)cpu.dtype);
+            writer.Write(cpu.shape.Length);
+            foreach (var d in cpu.shape)
+                writer.Write(d);
+            var data = cpu.bytes;
+            writer.Write(data.Length);
+            writer.Write(data);
+        }
+    }
+
+    private static CheckpointState Read(BinaryReader reader, string path)
+    {
+        reader.ReadBytes(Magic.Length);
+        var version = reader.ReadInt32();
+        if (version != FormatVersion)
+            throw Corrupt(path, $"it has format version {version}; this DeepML reads version {FormatVersion}");
+        var header = JsonSerializer.Deserialize<Header>(reader.ReadString(), Json) ?? throw Corrupt(path, "its header is empty");
+        var count = reader.ReadInt32();
+        var tensors = new Dictionary<string, Tensor>(count);
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var name = reader.ReadString();
+                var dtype = (ScalarType)reader.ReadInt32();
+                var shape = new long[reader.ReadInt32()];
+                for (var d = 0; d < shape.Length; d++)
+                    shape[d] = reader.ReadInt64();
+                var data = reader.ReadBytes(reader.ReadInt32());
+                var tensor = empty(shape, dtype).DetachFromDisposeScope();
+                tensors[name] = tensor;
+                tensor.bytes = data;
+            }
+        }
+        catch
+        {
+            foreach (var t in tensors.Values)
+                t.Dispose();
+            throw;
+        }
+        return new CheckpointState
+        {
+            Epoch = header.Epoch, Seed = header.Seed, Fingerprint = header.Fingerprint, OptimizerSteps = header.OptimizerSteps,
+            BestLoss = header.BestLoss, BestEpoch = header.BestEpoch, EpochsWithoutImprovement = header.EpochsWithoutImprovement,
+            Stopped = header.Stopped, History = header.History, Tensors = tensors,
+        };
+    }
+
+    private static InvalidDataException Corrupt(string path, string why) =>
+        new($"DeepML checkpoint '{path}' cannot be read: {why}. Resume from an intact checkpoint or train from the start.");
+
+    private sealed record Header(int Epoch, int Seed, string Fingerprint, long OptimizerSteps, double BestLoss, int BestEpoch,
+        int EpochsWithoutImprovement, bool Stopped, TrainingProgress[] History);
+
+    /// <summary>Feeds every byte written through it into a hash.</summary>
+    private sealed class HashingStream(Stream inner, IncrementalHash hash) : Stream
+    {
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => inner.Length;
+        public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
+        public override void Flush() => inner.Flush();
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            hash.AppendData(buffer);
+            inner.Write(buffer);
+        }
+    }
+}
