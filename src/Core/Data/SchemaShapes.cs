@@ -18,19 +18,33 @@ namespace DeepML;
 internal static class SchemaShapes
 {
     private static readonly ConstructorInfo ColumnConstructor = FindConstructor();
+    private static readonly MethodInfo? TypeShape = typeof(SchemaShape).GetMethod("GetColumnTypeShape", BindingFlags.NonPublic | BindingFlags.Static);
 
-    /// <summary>A column shape from a full <see cref="DataViewType"/>.</summary>
+    /// <summary>A column shape from a full <see cref="DataViewType"/>, described exactly as ML.NET describes it.</summary>
     public static SchemaShape.Column Column(string name, DataViewType type, params string[] annotationNames)
     {
-        var (kind, itemType) = type switch
+        var (kind, itemType, isKey) = Shape(type);
+        var annotations = annotationNames.Length == 0
+            ? null
+            : new SchemaShape(annotationNames.Select(a => Create(a, SchemaShape.Column.VectorKind.Vector, TextDataViewType.Instance, false, null)));
+        return Create(name, kind, itemType, isKey, annotations);
+    }
+
+    /// <summary>ML.NET's own reduction of a type to (vector kind, item type, key-ness), with a faithful fallback.</summary>
+    private static (SchemaShape.Column.VectorKind Kind, DataViewType ItemType, bool IsKey) Shape(DataViewType type)
+    {
+        if (TypeShape is not null)
+        {
+            object?[] args = [type, null, null, null];
+            TypeShape.Invoke(null, args);
+            return ((SchemaShape.Column.VectorKind)args[1]!, (DataViewType)args[2]!, (bool)args[3]!);
+        }
+        var (kind, item) = type switch
         {
             VectorDataViewType v => (v.IsKnownSize ? SchemaShape.Column.VectorKind.Vector : SchemaShape.Column.VectorKind.VariableVector, v.ItemType),
             _ => (SchemaShape.Column.VectorKind.Scalar, type),
         };
-        var annotations = annotationNames.Length == 0
-            ? null
-            : new SchemaShape(annotationNames.Select(a => Create(a, SchemaShape.Column.VectorKind.Vector, TextDataViewType.Instance, false, null)));
-        return Create(name, kind, itemType, itemType is KeyDataViewType, annotations);
+        return (kind, item, item is KeyDataViewType);
     }
 
     /// <summary>The shape of every column of <paramref name="schema"/>, as ML.NET's own estimators describe them.</summary>
