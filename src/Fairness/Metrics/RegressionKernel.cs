@@ -1,12 +1,14 @@
 namespace DeepML.Fairness;
 
 /// <summary>
-/// Regression statistics per group. Block layout: [rows, Σw, Σwy, Σwy², Σwŷ, Σw|y−ŷ|, Σw(y−ŷ)²].
+/// Regression statistics per group. Block layout: [rows, Σw, Σwy', Σwy'², Σwŷ, Σw|y−ŷ|, Σw(y−ŷ)²],
+/// with y' = y − c and c the mean label, which keeps Σwy'² − (Σwy')²/Σw well conditioned.
 /// </summary>
 internal sealed class RegressionKernel(int[] groupOfRow, int groups, double[]? weights, double[] label, double[] prediction)
     : MetricKernel(groupOfRow, groups, weights)
 {
     private const int W = 7;
+    private readonly double _center = label.Length == 0 ? 0 : label.Average();
     private static readonly string[] Names =
     [
         FairnessMetricNames.Count, FairnessMetricNames.MeanAbsoluteError, FairnessMetricNames.MeanSquaredError,
@@ -25,7 +27,7 @@ internal sealed class RegressionKernel(int[] groupOfRow, int groups, double[]? w
             if (c == 0)
                 continue;
             var w = Weights is null ? c : c * Weights[i];
-            double y = label[i], p = prediction[i], e = y - p;
+            double y = label[i] - _center, p = prediction[i], e = label[i] - p;
             var b = GroupOfRow[i] * W;
             stats[b] += c;
             stats[b + 1] += w;
