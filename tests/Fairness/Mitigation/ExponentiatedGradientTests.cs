@@ -91,3 +91,26 @@ public class ExponentiatedGradientTests
         Assert.Contains("schema mismatch for feature column 'Score': expected a known-size vector of Single, got Single", ex.Message);
     }
 }
+
+public class ExponentiatedGradientCancellationTests
+{
+    [Fact]
+    public void Cancellation_stops_fitting_and_progress_counts_iterations()
+    {
+        var ml = new MLContext(1);
+        var rows = Enumerable.Range(0, 300).Select(i => new ExponentiatedGradientTests.FeatureRow { Features = [i % 7, i % 2, i % 3], Label = i % 3 == 0, Sf = i % 2 == 0 ? "A" : "B" });
+        var data = ml.Data.LoadFromEnumerable(rows);
+        using var cts = new CancellationTokenSource();
+        var seen = 0;
+        var progress = new SyncProgress(i => { seen = i; if (i == 2) cts.Cancel(); });
+        var estimator = ml.DeepML().Fairness.ExponentiatedGradient((l, w) => ml.BinaryClassification.Trainers.LbfgsLogisticRegression(l, "Features", w),
+            new ExponentiatedGradientOptions { SensitiveColumnNames = ["Sf"], MaxIterations = 50, Nu = 1e-9, Progress = progress, CancellationToken = cts.Token });
+        Assert.ThrowsAny<OperationCanceledException>(() => estimator.Fit(data));
+        Assert.Equal(2, seen);
+    }
+
+    private sealed class SyncProgress(Action<int> report) : IProgress<int>
+    {
+        public void Report(int value) => report(value);
+    }
+}
