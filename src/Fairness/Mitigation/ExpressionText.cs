@@ -37,7 +37,7 @@ internal static class ExpressionText
         {
             var sb = new StringBuilder("\"");
             foreach (var ch in value)
-                sb.Append(ch == '"' ? "\"\"" : ch.ToString());
+                sb.Append(ch switch { '"' => "\\\"", '\\' => "\\\\", _ => ch.ToString() });
             return sb.Append('"').ToString();
         }
         if (type == BooleanDataViewType.Instance)

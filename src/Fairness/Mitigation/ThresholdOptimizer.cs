@@ -59,13 +59,13 @@ public sealed class ThresholdOptimizerEstimator : IEstimator<ThresholdOptimizerT
             .Append(_context.Transforms.DropColumns(u));
     }
 
-    // c + a·1[s ≥ T0] + b·1[s ≥ T1], dropping terms whose threshold is +∞ or weight 0.
+    // c + a·1[s ≥ T0] + b·1[s ≥ T1] on the score as Single (as the solver saw it), dropping terms whose threshold is +∞ or weight 0.
     private static string Probability(GroupThresholdRule r)
     {
         var terms = new List<string> { ExpressionText.Number(r.PIgnore * r.Constant) };
         foreach (var (t, p) in new[] { (r.T0, r.P0), (r.T1, r.P1) })
             if (!float.IsPositiveInfinity(t) && (1 - r.PIgnore) * p > 0)
-                terms.Add($"{ExpressionText.Number((1 - r.PIgnore) * p)} * (s >= {ExpressionText.Single(t)} ? 1.0 : 0.0)");
+                terms.Add($"{ExpressionText.Number((1 - r.PIgnore) * p)} * (float(s) >= {ExpressionText.Single(t)} ? 1.0 : 0.0)");
         return "(" + string.Join(" + ", terms) + ")";
     }
 

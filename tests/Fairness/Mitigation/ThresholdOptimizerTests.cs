@@ -122,3 +122,40 @@ public class ThresholdOptimizerTests
         Assert.Contains("sensitive column 'Race' was not found", ex.Message);
     }
 }
+
+public class ThresholdOptimizerColumnTypeTests
+{
+    private sealed class TypedRow
+    {
+        public bool Label { get; set; }
+        public double Score { get; set; }
+        public bool IsB { get; set; }
+        public float Band { get; set; }
+        public string Quote { get; set; } = "";
+    }
+
+    [Fact]
+    public void Boolean_numeric_and_quoted_text_groups_and_a_double_score_work_after_reload()
+    {
+        var ml = new MLContext(1);
+        var rows = Synthetic.Scored(1200, 4).Select((r, i) => new TypedRow
+        {
+            Label = r.Label, Score = r.Score + 1e-9 * i, IsB = r.Sf == "B", Band = r.Sf2 == "x" ? 0.1f : 2.5f, Quote = r.Sf2 == "x" ? "say \"x\"" : "y",
+        }).ToList();
+        var data = ml.Data.LoadFromEnumerable(rows);
+        foreach (var columns in new[] { new[] { "IsB", "Band" }, ["Quote"] })
+        {
+            var model = ml.DeepML().Fairness.ThresholdOptimizer(columns, seed: 2).Fit(data);
+            var path = Path.Combine(Path.GetTempPath(), $"to-types-{Guid.NewGuid():N}.zip");
+            ml.Model.Save(model, data.Schema, path);
+            var loaded = new MLContext(5).Model.Load(path, out _);
+            File.Delete(path);
+            var a = ml.Data.CreateEnumerable<Predicted>(model.Transform(data), false).ToList();
+            var b = ml.Data.CreateEnumerable<Predicted>(loaded.Transform(data), false).ToList();
+            Assert.DoesNotContain(a, p => float.IsNaN(p.Probability));   // every row matched its group's rule
+            Assert.Equal(a.Select(p => (p.Probability, p.PredictedLabel)), b.Select(p => (p.Probability, p.PredictedLabel)));
+            var rate = a.Average(p => (double)p.Probability);
+            Assert.Equal(model.ConstraintValue, rate, 5);
+        }
+    }
+}
