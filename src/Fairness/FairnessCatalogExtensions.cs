@@ -20,6 +20,17 @@ public static partial class FairnessCatalogExtensions
         return GroupMetricsEvaluator.Evaluate(catalog.Context, data, options);
     }
 
+    /// <summary>Scores <paramref name="data"/> with <paramref name="model"/> (lazily) and evaluates the result.</summary>
+    /// <param name="catalog">The fairness catalog.</param>
+    /// <param name="model">Any fitted ML.NET model or pipeline.</param>
+    /// <param name="data">Unscored data with the label and sensitive columns.</param>
+    /// <param name="options">Columns, task, resamples and measure settings.</param>
+    public static GroupMetrics Evaluate(this DeepMLCatalog.FairnessCatalog catalog, ITransformer model, IDataView data, GroupMetricsOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return catalog.Evaluate(model.Transform(data), options);
+    }
+
     /// <summary>
     /// Binary classification metrics by group (selection rate, TPR, FPR, TNR, FNR, accuracy, precision,
     /// recall, F1, AUC) and the fairness measures (demographic parity, equalized odds, ...).

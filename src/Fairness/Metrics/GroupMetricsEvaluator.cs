@@ -63,22 +63,25 @@ internal static class GroupMetricsEvaluator
 
     private static KernelFactory PrepareBinary(DataViewSchema schema, ColumnReader reader, DataViewSchema.Column label, GroupMetricsOptions o)
     {
-        var predicted = Column(schema, "predicted label", o.PredictedLabelColumnName);
+        if (o.PredictedLabelColumnName is null && o.ScoreColumnName is null)
+            throw new ArgumentException($"{Component}: binary classification needs PredictedLabelColumnName or ScoreColumnName; both are null. Set PredictedLabelColumnName (usually \"PredictedLabel\") or a score column with ScoreThreshold.", nameof(o));
+        var predicted = o.PredictedLabelColumnName is { } pName ? Column(schema, "predicted label", pName) : (DataViewSchema.Column?)null;
         foreach (var (c, role) in new[] { (label, "label"), (predicted, "predicted label") })
-            if (!ColumnChecks.IsBinaryLike(c.Type))
-                throw ColumnChecks.WrongType(Component, role, c, "Boolean, Single, Double, Int32 or Int64 holding two classes",
+            if (c is { } col && !ColumnChecks.IsBinaryLike(col.Type))
+                throw ColumnChecks.WrongType(Component, role, col, "Boolean, Single, Double, Int32 or Int64 holding two classes",
                     "For a multiclass model use FairnessTask.MulticlassClassification; otherwise convert the column to Boolean.");
         var y = reader.AddNumber(label);
-        var p = reader.AddNumber(predicted);
+        var p = predicted is { } pc ? reader.AddNumber(pc) : null;
         var s = o.ScoreColumnName is { } sName ? reader.AddNumber(ScoreColumn(schema, sName, "the AUC")) : null;
         return (index, weights, rows) =>
         {
+            var score = s is null ? null : CheckFinite(s, "score");
             var code = new byte[rows];
             for (var i = 0; i < rows; i++)
-                code[i] = (byte)(2 * Binary(y, i) + Binary(p, i));
+                code[i] = (byte)(2 * Binary(y, i) + (p is null ? (score![i] > o.ScoreThreshold ? 1 : 0) : Binary(p, i)));
             var privileged = o.PrivilegedGroup is null ? -1 : PrivilegedIndex(index, o.PrivilegedGroup);
             var settings = new BinaryMeasureSettings(o.Comparison, privileged, o.EntropyAlpha, o.EdfConcentration);
-            return new BinaryKernel(index.GroupOfRow, index.Groups.Length, weights, code, s is null ? null : CheckFinite(s, "score"), settings);
+            return new BinaryKernel(index.GroupOfRow, index.Groups.Length, weights, code, score, settings);
         };
     }
 
@@ -94,7 +97,8 @@ internal static class GroupMetricsEvaluator
 
     private static KernelFactory PrepareMulticlass(DataViewSchema schema, ColumnReader reader, DataViewSchema.Column label, GroupMetricsOptions o)
     {
-        var predicted = Column(schema, "predicted label", o.PredictedLabelColumnName);
+        var predicted = Column(schema, "predicted label", o.PredictedLabelColumnName
+            ?? throw new ArgumentException($"{Component}: multiclass evaluation needs PredictedLabelColumnName; it is null. Set it, usually to \"PredictedLabel\".", nameof(o)));
         foreach (var (c, role) in new[] { (label, "label"), (predicted, "predicted label") })
             if (c.Type is VectorDataViewType || !(c.Type is KeyDataViewType || c.Type is TextDataViewType || ColumnChecks.IsRealScalar(c.Type) || c.Type == NumberDataViewType.Int32))
                 throw ColumnChecks.WrongType(Component, role, c, "a scalar key, Text or number naming the class",

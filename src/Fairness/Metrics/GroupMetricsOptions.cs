@@ -23,6 +23,7 @@ public sealed class GroupMetricsOptions
     private readonly double _alpha = 2;
     private readonly double _concentration = 1;
     private readonly string _label = "Label";
+    private readonly double _threshold;
 
     /// <summary>The task; decides which metrics are computed. Default binary classification.</summary>
     public FairnessTask Task { get; init; } = FairnessTask.BinaryClassification;
@@ -30,8 +31,21 @@ public sealed class GroupMetricsOptions
     /// <summary>The label column (Boolean or 0/1 for binary; real for regression; key or number for multiclass).</summary>
     public string LabelColumnName { get => _label; init => _label = NotBlank(value, nameof(LabelColumnName)); }
 
-    /// <summary>The predicted label column (binary and multiclass). Default <c>PredictedLabel</c>.</summary>
-    public string PredictedLabelColumnName { get; init; } = "PredictedLabel";
+    /// <summary>
+    /// The predicted label column (binary and multiclass). Default <c>PredictedLabel</c>. For binary
+    /// classification it may be null: the prediction is then score &gt; <see cref="ScoreThreshold"/>.
+    /// </summary>
+    public string? PredictedLabelColumnName { get; init; } = "PredictedLabel";
+
+    /// <summary>
+    /// Binary classification without a predicted label column: predict positive when score &gt; this.
+    /// Default 0 (ML.NET's raw-score convention; use 0.5 with a Probability column).
+    /// </summary>
+    public double ScoreThreshold
+    {
+        get => _threshold;
+        init => _threshold = double.IsFinite(value) ? value : throw new ArgumentException($"GroupMetricsOptions.{nameof(ScoreThreshold)}: {value} is not finite; expected for example 0 for raw scores or 0.5 for probabilities.", nameof(ScoreThreshold));
+    }
 
     /// <summary>
     /// The score column: for binary classification it gives the AUC (null: no AUC); for regression it is

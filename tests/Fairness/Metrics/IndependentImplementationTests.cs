@@ -113,3 +113,18 @@ public class IndependentImplementationTests
         Assert.Equal(1.0, m[N.SelectionRate].Difference());
     }
 }
+
+public class ScoreOnlyTests
+{
+    [Fact]
+    public void Without_a_predicted_label_the_score_is_thresholded()
+    {
+        var ml = new MLContext(1);
+        var rows = Synthetic.Scored(500, 2);
+        var fromScore = ml.DeepML().Fairness.Evaluate(Synthetic.View(ml, rows), new GroupMetricsOptions { SensitiveColumnNames = ["Sf"], PredictedLabelColumnName = null, ScoreThreshold = 0.25 });
+        foreach (var r in rows) r.PredictedLabel = r.Score > 0.25f;
+        var fromLabel = ml.DeepML().Fairness.EvaluateBinaryClassification(Synthetic.View(ml, rows), ["Sf"]);
+        Assert.Equal(fromLabel[N.SelectionRate].ByGroup, fromScore[N.SelectionRate].ByGroup);
+        Assert.Equal(fromLabel.Measure(FairnessMeasureNames.EqualizedOddsDifference), fromScore.Measure(FairnessMeasureNames.EqualizedOddsDifference));
+    }
+}
