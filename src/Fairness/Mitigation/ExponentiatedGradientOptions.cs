@@ -74,6 +74,9 @@ public sealed class ExponentiatedGradientOptions
         init => _eta0 = value > 0 && double.IsFinite(value) ? value : throw new ArgumentException($"ExponentiatedGradientOptions.{nameof(Eta0)}: {value} is not positive; expected for example 2.", nameof(Eta0));
     }
 
+    /// <summary>Also solve the linear program over the predictors found so far each iteration and keep its mixture when its gap is smaller (Fairlearn's <c>run_linprog_step</c>, default true).</summary>
+    public bool RunLinearProgramStep { get; init; } = true;
+
     /// <summary>Seed of the randomised predictions; null derives it from the MLContext.</summary>
     public int? Seed { get; init; }
 

@@ -1,8 +1,8 @@
 namespace DeepML.Fairness;
 
 /// <summary>
-/// Fairlearn's <c>ExponentiatedGradient.fit</c> loop (Agarwal et al. 2018) without the linear-program
-/// step (<c>run_linprog_step=False</c>): multiplicative updates of λ with L1 bound B = 1/eps, the
+/// Fairlearn's <c>ExponentiatedGradient.fit</c> loop (Agarwal et al. 2018), with its linear-program
+/// step when <see cref="ExponentiatedGradientOptions.RunLinearProgramStep"/> is set: multiplicative updates of λ with L1 bound B = 1/eps, the
 /// empirical distribution of best responses as Q, stop when the duality gap is below ν after at least
 /// five iterations, and η shrinks by 0.8 when the gap stalls.
 /// </summary>
@@ -45,6 +45,12 @@ internal static class ExponentiatedGradientSolver
             var q = qSum.Select(x => x / (t + 1)).ToArray();
             var gap = lagrangian.Gap(q, lambdaEg, nu);
             gapsEg.Add(gap);
+            var lp = t > 0 && o.RunLinearProgramStep ? lagrangian.SolveLinprog(nu) : null;
+            if (lp is { } linear && linear.Gap <= gap)
+            {
+                gap = linear.Gap;
+                q = linear.Q;
+            }
             gaps.Add(gap);
             qs.Add(q);
             log($"iteration {t}: predictors {lagrangian.Predictors.Count}, gap {gap:G4}, nu {nu:G4}");

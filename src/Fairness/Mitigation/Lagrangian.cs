@@ -116,6 +116,44 @@ internal sealed class Lagrangian
 
     public double[] Gamma(int h) => Predictors[h].Gamma;
 
+    private (int Count, double[] Q, double Gap)? _lastLinprog;
+
+    /// <summary>
+    /// Fairlearn's <c>solve_linprog</c>: the best mixture of the stored predictors (primal) and the
+    /// best multipliers (dual), and the gap of that pair; cached while no predictor was added.
+    /// Primal: min Σ err_h Q_h + B·s, Σ_h (γ_hj − ε) Q_h − s ≤ 0, Σ Q_h = 1. Dual: max μ,
+    /// μ ≤ err_h + Σ_j λ_j (γ_hj − ε) for every h, Σ λ_j ≤ B, λ ≥ 0.
+    /// </summary>
+    public (double[] Q, double Gap)? SolveLinprog(double nu)
+    {
+        var count = Predictors.Count;
+        if (_lastLinprog is { } last && last.Count == count)
+            return (last.Q, last.Gap);
+        var j = _moment.Count;
+        var c = Predictors.Select(p => p.Error).Append(_b).ToArray();
+        var a = new double[j + 1][];
+        for (var k = 0; k < j; k++)
+            a[k] = Predictors.Select(p => p.Gamma[k] - _bound).Append(-1.0).ToArray();
+        a[j] = Enumerable.Repeat(1.0, count).Append(0.0).ToArray();
+        var primal = Simplex.Minimize(c, a, new double[j + 1].Select((_, k) => k == j ? 1.0 : 0.0).ToArray(), Enumerable.Range(0, j + 1).Select(k => k == j).ToArray());
+        var dualC = new double[j + 2];
+        dualC[j] = -1;
+        dualC[j + 1] = 1;
+        var dualA = new double[count + 1][];
+        for (var h = 0; h < count; h++)
+            dualA[h] = Predictors[h].Gamma.Select(g => -(g - _bound)).Append(1.0).Append(-1.0).ToArray();
+        dualA[count] = Enumerable.Repeat(1.0, j).Append(0.0).Append(0.0).ToArray();
+        var dual = Simplex.Minimize(dualC, dualA, Predictors.Select(p => p.Error).Append(_b).ToArray(), new bool[count + 1]);
+        if (primal is null || dual is null)
+            return null;
+        var q = primal[..count];
+        var sum = q.Sum();
+        q = q.Select(x => x / sum).ToArray();
+        var gap = Gap(q, dual[..j], nu);
+        _lastLinprog = (count, q, gap);
+        return (q, gap);
+    }
+
     private double Error(byte[] prediction)
     {
         var wrong = 0;
