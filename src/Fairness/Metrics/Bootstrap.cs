@@ -20,7 +20,7 @@ internal static class Bootstrap
         var done = 0;
         var options = new ParallelOptions { CancellationToken = cancellationToken };
         Parallel.For(0, resamples, options,
-            () => (Counts: new int[kernel.Rows], Stats: new double[(kernel.Groups + 1) * kernel.Width]),
+            () => (Counts: new byte[kernel.Rows], Stats: new double[(kernel.Groups + 1) * kernel.Width]),
             (b, _, local) =>
             {
                 Draw(local.Counts, seed, b);
@@ -53,8 +53,11 @@ internal static class Bootstrap
         return (metrics, intervals.AsSpan(metricCount * slotCount).ToArray());
     }
 
-    /// <summary>Multiplicities of one resample: n draws with replacement from n rows.</summary>
-    internal static void Draw(int[] counts, int seed, int resample)
+    /// <summary>
+    /// Multiplicities of one resample: n draws with replacement from n rows. Bytes keep the array in
+    /// cache; a row drawn 256 times (probability about 1/256! for large n) is reported, not wrapped.
+    /// </summary>
+    internal static void Draw(byte[] counts, int seed, int resample)
     {
         Array.Clear(counts);
         var state = Mix((ulong)(uint)seed * 0x9E3779B97F4A7C15UL ^ (ulong)(resample + 1) * 0xD1B54A32D192ED03UL);
@@ -63,7 +66,8 @@ internal static class Bootstrap
         {
             state += 0x9E3779B97F4A7C15UL;
             var r = Mix(state) >> 32;                  // 32 random bits
-            counts[(int)((r * n) >> 32)]++;           // Lemire's multiply-shift: uniform in [0, n)
+            if (++counts[(int)((r * n) >> 32)] == 0)   // Lemire's multiply-shift: uniform in [0, n)
+                throw new InvalidOperationException("Bootstrap: a row was drawn 256 times in one resample; expected far fewer. Report this with the row count.");
         }
     }
 

@@ -81,7 +81,7 @@ internal static class GroupMetricsEvaluator
                 code[i] = (byte)(2 * Binary(y, i) + (p is null ? (score![i] > o.ScoreThreshold ? 1 : 0) : Binary(p, i)));
             var privileged = o.PrivilegedGroup is null ? -1 : PrivilegedIndex(index, o.PrivilegedGroup);
             var settings = new BinaryMeasureSettings(o.Comparison, privileged, o.EntropyAlpha, o.EdfConcentration);
-            return new BinaryKernel(index.GroupOfRow, index.Groups.Length, weights, code, score, settings);
+            return BinaryKernel.Create(index.GroupOfRow, index.Groups.Length, weights, code, score, settings);
         };
     }
 

@@ -31,7 +31,7 @@ internal abstract class MetricKernel
     public virtual IReadOnlyList<string> MeasureNames => [];
 
     /// <summary>Adds every row, each <c>multiplicity[i]</c> times (once when null), into <paramref name="stats"/>.</summary>
-    public abstract void Accumulate(int[]? multiplicity, double[] stats);
+    public abstract void Accumulate(byte[]? multiplicity, double[] stats);
 
     /// <summary>Fills slot 0 (overall) and slots 1..G (groups) of each metric. Block 0 of a group is its row count.</summary>
     public abstract void Finish(double[] stats, double[][] slots);
@@ -40,7 +40,7 @@ internal abstract class MetricKernel
     public virtual void Measures(double[] stats, double[][] slots, double[] output) { }
 
     /// <summary>Runs accumulate, finish and aggregate; returns metric slots and measure values.</summary>
-    public (double[][] Slots, double[] Measures) Evaluate(int[]? multiplicity, double[] stats)
+    public (double[][] Slots, double[] Measures) Evaluate(byte[]? multiplicity, double[] stats)
     {
         Array.Clear(stats);
         Accumulate(multiplicity, stats);

@@ -24,7 +24,7 @@ internal sealed class MulticlassKernel : MetricKernel
 
     public override int Width => 3 + 2 * _classes;
 
-    public override void Accumulate(int[]? multiplicity, double[] stats)
+    public override void Accumulate(byte[]? multiplicity, double[] stats)
     {
         var width = Width;
         for (var i = 0; i < _label.Length; i++)

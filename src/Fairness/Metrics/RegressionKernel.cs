@@ -19,7 +19,7 @@ internal sealed class RegressionKernel(int[] groupOfRow, int groups, double[]? w
 
     public override int Width => W;
 
-    public override void Accumulate(int[]? multiplicity, double[] stats)
+    public override void Accumulate(byte[]? multiplicity, double[] stats)
     {
         for (var i = 0; i < label.Length; i++)
         {
