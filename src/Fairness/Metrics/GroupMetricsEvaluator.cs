@@ -1,0 +1,160 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+
+namespace DeepML.Fairness;
+
+/// <summary>Validates the input, reads the needed columns once, and computes <see cref="GroupMetrics"/>.</summary>
+internal static class GroupMetricsEvaluator
+{
+    private const string Component = "GroupMetrics";
+
+    private delegate MetricKernel KernelFactory(GroupIndex index, double[]? weights, int rows);
+
+    public static GroupMetrics Evaluate(MLContext context, IDataView data, GroupMetricsOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.SensitiveColumnNames.Count == 0)
+            throw new ArgumentException($"{Component}: {FairnessErrors.NoSensitiveColumns}", nameof(options));
+        var seed = options.Seed ?? DeriveSeed(context);
+        var schema = data.Schema;
+        var reader = new ColumnReader();
+        var label = Column(schema, "label", options.LabelColumnName);
+        var sensitive = options.SensitiveColumnNames.Select(n => reader.AddCategory(Column(schema, "sensitive", n))).ToArray();
+        NumberColumn? weight = null;
+        if (options.ExampleWeightColumnName is { } wName)
+        {
+            var w = Column(schema, "example weight", wName);
+            if (!ColumnChecks.IsRealScalar(w.Type))
+                throw ColumnChecks.WrongType(Component, "example weight", w, "Single or Double", "Convert the weights with ml.Transforms.Conversion.ConvertType.");
+            weight = reader.AddNumber(w);
+        }
+        KernelFactory build = options.Task switch
+        {
+            FairnessTask.BinaryClassification => PrepareBinary(schema, reader, label, options),
+            FairnessTask.Regression => PrepareRegression(schema, reader, label, options),
+            _ => PrepareMulticlass(schema, reader, label, options),
+        };
+        var rows = reader.Read(data, options.CancellationToken);
+        if (rows == 0)
+            throw new ArgumentException($"{Component}: {FairnessErrors.NoRows}", nameof(data));
+        foreach (var s in sensitive)
+            if (s.Levels.Count < 2)
+                throw new ArgumentException($"{Component}: sensitive column '{s.Column.Name}' {FairnessErrors.SingleGroup} (only value '{s.Levels[0]}' in {rows} rows)", nameof(data));
+        var index = GroupIndex.Build(sensitive, rows);
+        var kernel = build(index, weight is null ? null : CheckWeights(weight), rows);
+        var (slots, measures) = kernel.Evaluate(null, new double[(kernel.Groups + 1) * kernel.Width]);
+        ConfidenceInterval[][]? metricIntervals = null;
+        ConfidenceInterval[]? measureIntervals = null;
+        if (options.BootstrapResamples > 0)
+            (metricIntervals, measureIntervals) = Bootstrap.Run(kernel, options.BootstrapResamples, seed, options.ConfidenceLevel, options.Progress, options.CancellationToken);
+        var summaries = kernel.MetricNames.Select((n, m) => new MetricSummary(n, slots[m], metricIntervals?[m])).ToArray();
+        return new GroupMetrics(options.Task, options.SensitiveColumnNames, index.Groups, summaries, kernel.MeasureNames, measures,
+            measureIntervals, rows, options.BootstrapResamples, seed);
+    }
+
+    /// <summary>The seed DeepML.Fairness takes from the context when the options give none.</summary>
+    internal static int DeriveSeed(MLContext context) =>
+        ((IHostEnvironment)context).Register("DeepML.Fairness").Rand.Next();
+
+    private static DataViewSchema.Column Column(DataViewSchema schema, string role, string name) =>
+        ColumnChecks.Find(schema, Component, role, name);
+
+    private static KernelFactory PrepareBinary(DataViewSchema schema, ColumnReader reader, DataViewSchema.Column label, GroupMetricsOptions o)
+    {
+        if (o.PredictedLabelColumnName is null && o.ScoreColumnName is null)
+            throw new ArgumentException($"{Component}: binary classification needs PredictedLabelColumnName or ScoreColumnName; both are null. Set PredictedLabelColumnName (usually \"PredictedLabel\") or a score column with ScoreThreshold.", nameof(o));
+        var predicted = o.PredictedLabelColumnName is { } pName ? Column(schema, "predicted label", pName) : (DataViewSchema.Column?)null;
+        foreach (var (c, role) in new[] { (label, "label"), (predicted, "predicted label") })
+            if (c is { } col && !ColumnChecks.IsBinaryLike(col.Type))
+                throw ColumnChecks.WrongType(Component, role, col, "Boolean, Single, Double, Int32 or Int64 holding two classes",
+                    "For a multiclass model use FairnessTask.MulticlassClassification; otherwise convert the column to Boolean.");
+        var y = reader.AddNumber(label);
+        var p = predicted is { } pc ? reader.AddNumber(pc) : null;
+        var s = o.ScoreColumnName is { } sName ? reader.AddNumber(ScoreColumn(schema, sName, "the AUC")) : null;
+        return (index, weights, rows) =>
+        {
+            var score = s is null ? null : CheckFinite(s, "score");
+            var code = new byte[rows];
+            for (var i = 0; i < rows; i++)
+                code[i] = (byte)(2 * Binary(y, i) + (p is null ? (score![i] > o.ScoreThreshold ? 1 : 0) : Binary(p, i)));
+            var privileged = o.PrivilegedGroup is null ? -1 : PrivilegedIndex(index, o.PrivilegedGroup);
+            var settings = new BinaryMeasureSettings(o.Comparison, privileged, o.EntropyAlpha, o.EdfConcentration);
+            return BinaryKernel.Create(index.GroupOfRow, index.Groups.Length, weights, code, score, settings);
+        };
+    }
+
+    private static KernelFactory PrepareRegression(DataViewSchema schema, ColumnReader reader, DataViewSchema.Column label, GroupMetricsOptions o)
+    {
+        if (!ColumnChecks.IsRealScalar(label.Type))
+            throw ColumnChecks.WrongType(Component, "label", label, "Single or Double", "Regression labels are real numbers; convert the column with ml.Transforms.Conversion.ConvertType.");
+        var scoreName = o.ScoreColumnName ?? throw new ArgumentException($"{Component}: regression needs GroupMetricsOptions.ScoreColumnName (the prediction); it is null. Set it, usually to \"Score\".", nameof(o));
+        var y = reader.AddNumber(label);
+        var p = reader.AddNumber(ScoreColumn(schema, scoreName, "the regression prediction"));
+        return (index, weights, rows) => new RegressionKernel(index.GroupOfRow, index.Groups.Length, weights, CheckFinite(y, "label"), CheckFinite(p, "score"));
+    }
+
+    private static KernelFactory PrepareMulticlass(DataViewSchema schema, ColumnReader reader, DataViewSchema.Column label, GroupMetricsOptions o)
+    {
+        var predicted = Column(schema, "predicted label", o.PredictedLabelColumnName
+            ?? throw new ArgumentException($"{Component}: multiclass evaluation needs PredictedLabelColumnName; it is null. Set it, usually to \"PredictedLabel\".", nameof(o)));
+        foreach (var (c, role) in new[] { (label, "label"), (predicted, "predicted label") })
+            if (c.Type is VectorDataViewType || !(c.Type is KeyDataViewType || c.Type is TextDataViewType || ColumnChecks.IsRealScalar(c.Type) || c.Type == NumberDataViewType.Int32))
+                throw ColumnChecks.WrongType(Component, role, c, "a scalar key, Text or number naming the class",
+                    "Pass the PredictedLabel column (a key), not the Score vector.");
+        var y = reader.AddCategory(label);
+        var p = reader.AddCategory(predicted);
+        return (index, weights, rows) =>
+        {
+            var classes = y.Levels.Concat(p.Levels).Distinct().ToList();
+            var lookup = classes.Select((n, i) => (n, i)).ToDictionary(t => t.n, t => t.i);
+            var yMap = y.Levels.Select(n => lookup[n]).ToArray();
+            var pMap = p.Levels.Select(n => lookup[n]).ToArray();
+            var yc = new int[rows];
+            var pc = new int[rows];
+            for (var i = 0; i < rows; i++)
+            {
+                yc[i] = yMap[y.Codes[i]];
+                pc[i] = pMap[p.Codes[i]];
+            }
+            return new MulticlassKernel(index.GroupOfRow, index.Groups.Length, weights, yc, pc, classes);
+        };
+    }
+
+    private static DataViewSchema.Column ScoreColumn(DataViewSchema schema, string name, string purpose)
+    {
+        var c = Column(schema, "score", name);
+        if (!ColumnChecks.IsRealScalar(c.Type))
+            throw ColumnChecks.WrongType(Component, "score", c, $"a scalar Single or Double for {purpose}",
+                c.Type is VectorDataViewType ? "A vector score comes from a multiclass model: use FairnessTask.MulticlassClassification with the PredictedLabel column." : "Convert the column with ml.Transforms.Conversion.ConvertType.");
+        return c;
+    }
+
+    private static int Binary(NumberColumn c, int row) => c.Values[row] switch
+    {
+        1 => 1,
+        0 or -1 => 0,
+        var v => throw new ArgumentException($"{Component}: column '{c.Column.Name}' has value {v} at row {row}; {FairnessErrors.BadBinaryValue}", "data"),
+    };
+
+    private static double[] CheckWeights(NumberColumn c)
+    {
+        for (var i = 0; i < c.Values.Length; i++)
+            if (!(c.Values[i] >= 0) || double.IsInfinity(c.Values[i]))
+                throw new ArgumentException($"{Component}: example weight column '{c.Column.Name}' has value {c.Values[i]} at row {i}; {FairnessErrors.BadWeight}", "data");
+        return c.Values;
+    }
+
+    private static double[] CheckFinite(NumberColumn c, string role)
+    {
+        for (var i = 0; i < c.Values.Length; i++)
+            if (!double.IsFinite(c.Values[i]))
+                throw new ArgumentException($"{Component}: {role} column '{c.Column.Name}' has value {c.Values[i]} at row {i}; {FairnessErrors.NonFiniteValue}", "data");
+        return c.Values;
+    }
+
+    private static int PrivilegedIndex(GroupIndex index, string name) =>
+        Array.FindIndex(index.Groups, g => g.Name == name) is var i and >= 0 ? i
+            : throw new ArgumentException($"{Component}: the privileged group '{name}' does not exist; expected one of {string.Join(", ", index.Groups.Select(g => $"'{g.Name}'"))}. Set GroupMetricsOptions.PrivilegedGroup to one of those names.", nameof(GroupMetricsOptions.PrivilegedGroup));
+}

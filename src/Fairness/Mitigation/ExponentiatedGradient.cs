@@ -1,0 +1,181 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+
+namespace DeepML.Fairness;
+
+/// <summary>
+/// The reductions approach (Agarwal et al. 2018; Fairlearn's <c>ExponentiatedGradient</c>): repeatedly
+/// fits any ML.NET binary trainer that accepts example weights on relabelled, reweighted rows, and
+/// returns a randomised mixture of the fitted predictors that satisfies the fairness constraint.
+/// </summary>
+/// <remarks>
+/// Input: the feature vector (known-size Single), the binary label and the sensitive columns (fit only).
+/// Output: <c>Score</c> and <c>Probability</c> = P(ŷ = 1 | x) = Σ_h Q(h)·h(x) (the mixture's positive
+/// probability, which Fairlearn keeps private) and the randomised <c>PredictedLabel</c> = 1[P &gt; u],
+/// u a seeded draw hashed from the first predictor's score. The fitted transformer is a chain of ML.NET
+/// built-ins (the trainer's own transformers, CopyColumns, Expression, DropColumns), so
+/// <c>ml.Model.Save</c>/<c>Load</c> work when the trainer's transformers are saveable.
+/// Cost: each iteration fits the trainer once for the best response and up to four more times for the
+/// duality gap. Reports iterations to <see cref="ExponentiatedGradientOptions.Progress"/> and MLContext.Log.
+/// </remarks>
+public sealed class ExponentiatedGradientEstimator : IEstimator<ExponentiatedGradientTransformer>
+{
+    private const string Component = "ExponentiatedGradient";
+    private const string RedLabel = "__deepml_eg_label", RedWeight = "__deepml_eg_weight";
+    private readonly MLContext _context;
+    private readonly Func<string, string, IEstimator<ITransformer>> _trainer;
+
+    internal ExponentiatedGradientEstimator(MLContext context, Func<string, string, IEstimator<ITransformer>> trainer, ExponentiatedGradientOptions options)
+    {
+        _context = context;
+        _trainer = trainer;
+        Options = options;
+    }
+
+    /// <summary>The options this estimator was made with.</summary>
+    public ExponentiatedGradientOptions Options { get; }
+
+    private sealed class OracleRow
+    {
+        public float[] Features { get; set; } = [];
+        public bool Label { get; set; }
+        public float Weight { get; set; }
+    }
+
+    /// <inheritdoc />
+    public ExponentiatedGradientTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var o = Options;
+        var featureColumn = ColumnChecks.Find(input.Schema, Component, "feature", o.FeatureColumnName);
+        if (featureColumn.Type is not VectorDataViewType { ItemType: NumberDataViewType, IsKnownSize: true } vt || vt.ItemType != NumberDataViewType.Single)
+            throw ColumnChecks.WrongType(Component, "feature", featureColumn, "a known-size vector of Single", "Concatenate numeric columns into one vector with ml.Transforms.Concatenate.");
+        var data = MitigationData.Read(input, Component, o.LabelColumnName, null, o.SensitiveColumnNames, null, o.CancellationToken);
+        var rows = ReadFeatures(input, featureColumn, vt.Size, data);
+        var schema = SchemaDefinition.Create(typeof(OracleRow));
+        schema[nameof(OracleRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, vt.Size);
+        schema[nameof(OracleRow.Features)].ColumnName = o.FeatureColumnName;
+        schema[nameof(OracleRow.Label)].ColumnName = RedLabel;
+        schema[nameof(OracleRow.Weight)].ColumnName = RedWeight;
+        var view = _context.Data.LoadFromEnumerable(rows, schema);
+        var host = ((IHostEnvironment)_context).Register("DeepML.Fairness.ExponentiatedGradient");
+        using var channel = host.Start("Fit");
+        object? FitOracle(byte[] redY, double[] redW)
+        {
+            for (var i = 0; i < rows.Length; i++)
+            {
+                rows[i].Label = redY[i] == 1;
+                rows[i].Weight = (float)redW[i];
+            }
+            return _trainer(RedLabel, RedWeight).Fit(view);
+        }
+        byte[] Predict(object model) => _context.Data.CreateEnumerable<PredictedRow>(((ITransformer)model).Transform(view), false)
+            .Select(r => (byte)(r.PredictedLabel ? 1 : 0)).ToArray();
+        var moment = new UtilityParityMoment(o.Constraint, data.Label, data.Index.GroupOfRow, data.Index.Groups.Length);
+        var lagrangian = new Lagrangian(data.Label, moment, o.DifferenceBound, 1 / o.Eps, FitOracle, Predict, o.CancellationToken);
+        var result = ExponentiatedGradientSolver.Run(lagrangian, moment, data.Label, o, m => channel.Info(MessageSensitivity.None, m));
+        var seed = o.Seed ?? GroupMetricsEvaluator.DeriveSeed(_context);
+        var members = lagrangian.Predictors.Select((p, k) => (p, w: result.Weights[k])).Where(t => t.w > 0).ToArray();
+        var chain = ExponentiatedGradientChain.Build(_context, members.Select(m => ((ITransformer?)m.p.Model, m.p.Constant, m.w)).ToArray(), seed, input);
+        return new ExponentiatedGradientTransformer(chain, members.Select(m => m.w).ToArray(), result.BestGap, result.Iterations, result.OracleCalls, seed);
+    }
+
+    private sealed class PredictedRow
+    {
+        public bool PredictedLabel { get; set; }
+    }
+
+    private OracleRow[] ReadFeatures(IDataView input, DataViewSchema.Column column, int size, MitigationData data)
+    {
+        var rows = new OracleRow[data.Rows];
+        using var cursor = input.GetRowCursor([column]);
+        var getter = cursor.GetGetter<VBuffer<float>>(column);
+        VBuffer<float> buffer = default;
+        var i = 0;
+        while (cursor.MoveNext())
+        {
+            getter(ref buffer);
+            var dense = new float[size];
+            buffer.CopyTo(dense);
+            rows[i] = new OracleRow { Features = dense, Label = data.Label[i] == 1, Weight = 1 };
+            i++;
+        }
+        return rows;
+    }
+
+    /// <inheritdoc />
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        var found = inputSchema.Where(c => c.Name == Options.FeatureColumnName).ToArray();
+        if (found.Length == 0)
+            SchemaShapes.Require(inputSchema, Component, "feature", Options.FeatureColumnName); // throws, listing the columns
+        return SchemaShapes.AddScoreProbabilityAndLabel(_context, inputSchema, "Score", "Probability", "PredictedLabel");
+    }
+}
+
+/// <summary>
+/// Fitted <see cref="ExponentiatedGradientEstimator"/>: the mixture of predictors. Does its work
+/// through, and saves as, a chain of ML.NET built-in transformers.
+/// </summary>
+public sealed class ExponentiatedGradientTransformer : BuiltInChainTransformer
+{
+    internal ExponentiatedGradientTransformer(ITransformer inner, double[] weights, double gap, int iterations, int oracleCalls, int seed) : base(inner)
+    {
+        Weights = weights;
+        BestGap = gap;
+        Iterations = iterations;
+        OracleCalls = oracleCalls;
+        Seed = seed;
+    }
+
+    /// <summary>The mixture weights Q(h) of the predictors kept (those with positive weight).</summary>
+    public IReadOnlyList<double> Weights { get; }
+
+    /// <summary>The duality gap of the returned mixture (Fairlearn's <c>best_gap_</c>).</summary>
+    public double BestGap { get; }
+
+    /// <summary>Iterations run.</summary>
+    public int Iterations { get; }
+
+    /// <summary>Trainer fits (Fairlearn's <c>n_oracle_calls_</c>).</summary>
+    public int OracleCalls { get; }
+
+    /// <summary>The seed of the randomised predictions.</summary>
+    public int Seed { get; }
+}
+
+/// <summary>Catalog entry for <see cref="ExponentiatedGradientEstimator"/>.</summary>
+public static partial class FairnessCatalogExtensions
+{
+    /// <summary>
+    /// ExponentiatedGradient (in-processing reduction) over any binary trainer that accepts example weights.
+    /// </summary>
+    /// <param name="catalog">The fairness catalog.</param>
+    /// <param name="trainer">Makes the trainer from (labelColumnName, exampleWeightColumnName), for example
+    /// <c>(label, weight) =&gt; ml.BinaryClassification.Trainers.LbfgsLogisticRegression(label, "Features", weight)</c>.</param>
+    /// <param name="sensitiveColumnNames">The sensitive columns.</param>
+    /// <param name="constraint">The constraint.</param>
+    /// <param name="labelColumnName">The binary label column.</param>
+    /// <param name="featureColumnName">The feature vector column.</param>
+    public static ExponentiatedGradientEstimator ExponentiatedGradient(this DeepMLCatalog.FairnessCatalog catalog,
+        Func<string, string, IEstimator<ITransformer>> trainer, IReadOnlyList<string> sensitiveColumnNames,
+        ReductionConstraint constraint = ReductionConstraint.DemographicParity, string labelColumnName = "Label", string featureColumnName = "Features") =>
+        catalog.ExponentiatedGradient(trainer, new ExponentiatedGradientOptions
+        {
+            SensitiveColumnNames = sensitiveColumnNames, Constraint = constraint, LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName,
+        });
+
+    /// <summary>ExponentiatedGradient with explicit options.</summary>
+    /// <param name="catalog">The fairness catalog.</param>
+    /// <param name="trainer">Makes the trainer from (labelColumnName, exampleWeightColumnName).</param>
+    /// <param name="options">The options.</param>
+    public static ExponentiatedGradientEstimator ExponentiatedGradient(this DeepMLCatalog.FairnessCatalog catalog,
+        Func<string, string, IEstimator<ITransformer>> trainer, ExponentiatedGradientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(trainer);
+        ArgumentNullException.ThrowIfNull(options);
+        return new ExponentiatedGradientEstimator(catalog.Context, trainer, options);
+    }
+}

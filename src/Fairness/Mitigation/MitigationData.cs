@@ -1,0 +1,86 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace DeepML.Fairness;
+
+/// <summary>The columns a mitigator fits on, read once: binary labels, optional score and weights, groups.</summary>
+internal sealed class MitigationData
+{
+    public required int Rows { get; init; }
+    public required byte[] Label { get; init; }
+    public double[]? Score { get; init; }
+    public double[]? Weight { get; init; }
+    public required GroupIndex Index { get; init; }
+    public required DataViewSchema.Column[] SensitiveColumns { get; init; }
+    public required DataViewType LabelType { get; init; }
+
+    /// <summary>Checks the schema (names the column, lists what exists) without reading rows.</summary>
+    public static void CheckSchema(DataViewSchema schema, string component, string label, string? score, IReadOnlyList<string> sensitive, string? weight)
+    {
+        var y = ColumnChecks.Find(schema, component, "label", label);
+        if (y.Type != BooleanDataViewType.Instance && !ColumnChecks.IsRealScalar(y.Type))
+            throw ColumnChecks.WrongType(component, "label", y, "Boolean, Single or Double (0/1)", "Binary mitigators need a two-class label; convert it to Boolean.");
+        if (score is not null)
+        {
+            var s = ColumnChecks.Find(schema, component, "score", score);
+            if (!ColumnChecks.IsRealScalar(s.Type))
+                throw ColumnChecks.WrongType(component, "score", s, "a scalar Single or Double",
+                    "Pass the binary classifier's Score (or Probability) column; multiclass scores are vectors and are not supported.");
+        }
+        foreach (var name in sensitive)
+        {
+            var c = ColumnChecks.Find(schema, component, "sensitive", name);
+            if (!ExpressionText.CanRead(c.Type))
+                throw ColumnChecks.WrongType(component, "sensitive", c, "Text, Boolean, Single, Double, Int32 or Int64",
+                    "Convert key columns back to their values with ml.Transforms.Conversion.MapKeyToValue.");
+        }
+        if (weight is not null)
+        {
+            var w = ColumnChecks.Find(schema, component, "example weight", weight);
+            if (w.Type != NumberDataViewType.Single)
+                throw ColumnChecks.WrongType(component, "example weight", w, "Single", "Convert it with ml.Transforms.Conversion.ConvertType(..., DataKind.Single).");
+        }
+    }
+
+    /// <summary>Reads and validates the rows (labels 0/1, finite scores, weights ≥ 0, two or more groups).</summary>
+    public static MitigationData Read(IDataView data, string component, string label, string? score, IReadOnlyList<string> sensitive, string? weight, CancellationToken ct = default)
+    {
+        CheckSchema(data.Schema, component, label, score, sensitive, weight);
+        var reader = new ColumnReader();
+        var y = reader.AddNumber(data.Schema[label]);
+        var s = score is null ? null : reader.AddNumber(data.Schema[score]);
+        var w = weight is null ? null : reader.AddNumber(data.Schema[weight]);
+        var cats = sensitive.Select(n => reader.AddCategory(data.Schema[n])).ToArray();
+        var rows = reader.Read(data, ct);
+        if (rows == 0)
+            throw new ArgumentException($"{component}: {FairnessErrors.NoRows}", nameof(data));
+        foreach (var c in cats)
+            if (c.Levels.Count < 2)
+                throw new ArgumentException($"{component}: sensitive column '{c.Column.Name}' {FairnessErrors.SingleGroup} (only value '{c.Levels[0]}' in {rows} rows)", nameof(data));
+        var labels = new byte[rows];
+        for (var i = 0; i < rows; i++)
+            labels[i] = y.Values[i] switch
+            {
+                1 => 1,
+                0 or -1 => 0,
+                var v => throw new ArgumentException($"{component}: label column '{label}' has value {v} at row {i}; {FairnessErrors.BadBinaryValue}", nameof(data)),
+            };
+        if (s is not null)
+            for (var i = 0; i < rows; i++)
+                if (!double.IsFinite(s.Values[i]))
+                    throw new ArgumentException($"{component}: score column '{score}' has value {s.Values[i]} at row {i}; expected finite scores. Drop rows with missing features before scoring.", nameof(data));
+        if (w is not null)
+            for (var i = 0; i < rows; i++)
+                if (!(w.Values[i] >= 0) || double.IsInfinity(w.Values[i]))
+                    throw new ArgumentException($"{component}: example weight column '{weight}' has value {w.Values[i]} at row {i}; {FairnessErrors.BadWeight}", nameof(data));
+        return new MitigationData
+        {
+            Rows = rows, Label = labels, Score = s?.Values, Weight = w?.Values, Index = GroupIndex.Build(cats, rows),
+            SensitiveColumns = cats.Select(c => c.Column).ToArray(), LabelType = data.Schema[label].Type,
+        };
+    }
+
+    /// <summary>The Expression parameter reading a label as a Boolean condition.</summary>
+    public static string LabelIsPositive(string parameter, DataViewType labelType) =>
+        labelType == BooleanDataViewType.Instance ? parameter : $"{parameter} == 1";
+}

@@ -1,0 +1,140 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace DeepML.Fairness;
+
+/// <summary>
+/// Post-processing by group-specific, randomised thresholds (Hardt, Price &amp; Srebro 2016;
+/// Fairlearn's <c>ThresholdOptimizer</c> with <c>prefit=True</c>, objective accuracy): fitted on scored
+/// data, it chooses per group a mix of two thresholds (and, for equalized odds, a constant) so that
+/// the chosen rate is equal across groups while accuracy is maximal.
+/// </summary>
+/// <remarks>
+/// Input: the label (fit only), the score and the sensitive columns (also at prediction time).
+/// Output: <c>Probability</c> = P(ŷ = 1 | score, group) and the randomised <c>PredictedLabel</c>
+/// = 1[Probability &gt; u], where u is a seeded uniform draw (see the remarks of the draw: a function
+/// of seed and score). Deterministic for a seed. The fitted transformer is a chain of ML.NET built-in
+/// <c>Expression</c> and <c>DropColumns</c> transforms: <c>ml.Model.Save</c>/<c>Load</c> works, and the
+/// loaded model (plain ML.NET types) gives identical columns. Groups unseen in training get
+/// Probability NaN and PredictedLabel false.
+/// </remarks>
+public sealed class ThresholdOptimizerEstimator : IEstimator<ThresholdOptimizerTransformer>
+{
+    private const string Component = "ThresholdOptimizer";
+    private readonly MLContext _context;
+
+    internal ThresholdOptimizerEstimator(MLContext context, ThresholdOptimizerOptions options)
+    {
+        _context = context;
+        Options = options;
+    }
+
+    /// <summary>The options this estimator was made with.</summary>
+    public ThresholdOptimizerOptions Options { get; }
+
+    /// <inheritdoc />
+    public ThresholdOptimizerTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var o = Options;
+        var data = MitigationData.Read(input, Component, o.LabelColumnName, o.ScoreColumnName, o.SensitiveColumnNames, null);
+        var (rules, x) = ThresholdSolver.Solve(data, o.Constraint, o.GridSize);
+        var seed = o.Seed ?? GroupMetricsEvaluator.DeriveSeed(_context);
+        var chain = BuildChain(data, rules, seed).Fit(input);
+        return new ThresholdOptimizerTransformer(chain, rules, x, seed, o.Constraint);
+    }
+
+    private IEstimator<ITransformer> BuildChain(MitigationData data, GroupThresholdRule[] rules, int seed)
+    {
+        var o = Options;
+        var u = "__deepml_fair_u";
+        var sParams = o.SensitiveColumnNames.Select((_, k) => $"g{k}").ToArray();
+        var types = data.SensitiveColumns.Select(c => c.Type).ToArray();
+        var cases = rules.Where(r => !r.Group.IsEmpty).Select(r => (ExpressionText.GroupCondition(sParams, types, r.Group.Values), Probability(r)));
+        var body = ExpressionText.Cases(cases, "(0.0/0.0)");
+        var probability = $"(s, {string.Join(", ", sParams)}) => float({body})";
+        return RandomDraw.Append(_context, o.ScoreColumnName, u, seed)
+            .Append(_context.Transforms.Expression(o.ProbabilityColumnName, probability, [o.ScoreColumnName, .. o.SensitiveColumnNames]))
+            .Append(_context.Transforms.Expression(o.PredictedLabelColumnName, "(p, u) => p > u", o.ProbabilityColumnName, u))
+            .Append(_context.Transforms.DropColumns(u));
+    }
+
+    // c + a·1[s ≥ T0] + b·1[s ≥ T1] on the score as Single (as the solver saw it), dropping terms whose threshold is +∞ or weight 0.
+    private static string Probability(GroupThresholdRule r)
+    {
+        var terms = new List<string> { ExpressionText.Number(r.PIgnore * r.Constant) };
+        foreach (var (t, p) in new[] { (r.T0, r.P0), (r.T1, r.P1) })
+            if (!float.IsPositiveInfinity(t) && (1 - r.PIgnore) * p > 0)
+                terms.Add($"{ExpressionText.Number((1 - r.PIgnore) * p)} * (float(s) >= {ExpressionText.Single(t)} ? 1.0 : 0.0)");
+        return "(" + string.Join(" + ", terms) + ")";
+    }
+
+    /// <inheritdoc />
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        SchemaShapes.Require(inputSchema, Component, "score", Options.ScoreColumnName);
+        foreach (var s in Options.SensitiveColumnNames)
+            SchemaShapes.Require(inputSchema, Component, "sensitive", s);
+        return SchemaShapes.AddProbabilityAndLabel(_context, inputSchema, Options.ProbabilityColumnName, Options.PredictedLabelColumnName);
+    }
+}
+
+/// <summary>
+/// Fitted <see cref="ThresholdOptimizerEstimator"/>. Does its work through, and saves as, an
+/// equivalent chain of ML.NET built-in transforms (<see cref="BuiltInChainTransformer.Inner"/>).
+/// </summary>
+public sealed class ThresholdOptimizerTransformer : BuiltInChainTransformer
+{
+    internal ThresholdOptimizerTransformer(ITransformer inner, IReadOnlyList<GroupThresholdRule> rules, double constraintValue, int seed, ThresholdConstraint constraint)
+        : base(inner)
+    {
+        Rules = rules;
+        ConstraintValue = constraintValue;
+        Seed = seed;
+        Constraint = constraint;
+    }
+
+    /// <summary>The rule of each group (all combinations; empty groups never predict positive).</summary>
+    public IReadOnlyList<GroupThresholdRule> Rules { get; }
+
+    /// <summary>The common value of the constrained rate (selection rate, TPR or FPR) on the training data.</summary>
+    public double ConstraintValue { get; }
+
+    /// <summary>The seed of the randomised predictions.</summary>
+    public int Seed { get; }
+
+    /// <summary>The constraint that was enforced.</summary>
+    public ThresholdConstraint Constraint { get; }
+}
+
+/// <summary>Catalog entry for <see cref="ThresholdOptimizerEstimator"/>.</summary>
+public static partial class FairnessCatalogExtensions
+{
+    /// <summary>
+    /// ThresholdOptimizer (post-processing): group-specific randomised thresholds on a score that equalise
+    /// the selection rate (demographic parity), the TPR (equal opportunity) or both TPR and FPR (equalized odds).
+    /// </summary>
+    /// <param name="catalog">The fairness catalog.</param>
+    /// <param name="sensitiveColumnNames">The sensitive columns (needed at prediction time too).</param>
+    /// <param name="constraint">The parity to enforce.</param>
+    /// <param name="labelColumnName">The binary label column.</param>
+    /// <param name="scoreColumnName">The classifier's score column.</param>
+    /// <param name="seed">Seed of the randomised predictions; null derives it from the MLContext.</param>
+    public static ThresholdOptimizerEstimator ThresholdOptimizer(this DeepMLCatalog.FairnessCatalog catalog, IReadOnlyList<string> sensitiveColumnNames,
+        ThresholdConstraint constraint = ThresholdConstraint.DemographicParity, string labelColumnName = "Label", string scoreColumnName = "Score", int? seed = null) =>
+        catalog.ThresholdOptimizer(new ThresholdOptimizerOptions
+        {
+            SensitiveColumnNames = sensitiveColumnNames, Constraint = constraint, LabelColumnName = labelColumnName,
+            ScoreColumnName = scoreColumnName, Seed = seed,
+        });
+
+    /// <summary>ThresholdOptimizer with explicit options.</summary>
+    /// <param name="catalog">The fairness catalog.</param>
+    /// <param name="options">The options.</param>
+    public static ThresholdOptimizerEstimator ThresholdOptimizer(this DeepMLCatalog.FairnessCatalog catalog, ThresholdOptimizerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(options);
+        return new ThresholdOptimizerEstimator(catalog.Context, options);
+    }
+}

@@ -1,0 +1,61 @@
+using Xunit;
+
+namespace DeepML.Fairness.Tests.Mitigation;
+
+/// <summary>Golden values: Fairlearn's reductions.rst moment examples (reference/fairness.md §4.4).</summary>
+public class MomentTests
+{
+    private static readonly int[] Group = "abaababbab".Select(c => c == 'a' ? 0 : 1).ToArray();
+
+    private static double[] Gamma(ReductionConstraint c, int[] yTrue, int[] yPred) =>
+        new UtilityParityMoment(c, yTrue.Select(v => (byte)v).ToArray(), Group, 2).Gamma(yPred.Select(v => (byte)v).ToArray());
+
+    [Fact]
+    public void Demographic_parity_gamma_matches_reductions_rst()
+    {
+        // Layout: (sign·events + event)·groups + group → [+a, +b, −a, −b].
+        var g = Gamma(ReductionConstraint.DemographicParity, new int[10], [1, 1, 1, 1, 0, 0, 0, 0, 0, 0]);
+        Assert.Equal([0.2, -0.2, -0.2, 0.2], g.Select(v => Math.Round(v, 10)));
+    }
+
+    [Fact]
+    public void True_positive_rate_parity_gamma_matches_reductions_rst()
+    {
+        var g = Gamma(ReductionConstraint.TruePositiveRateParity, [1, 1, 1, 1, 1, 1, 1, 0, 0, 0], [1, 1, 1, 1, 0, 0, 0, 1, 0, 0]);
+        Assert.Equal(0.75 - 0.5714285714285714, g[0], 10);
+        Assert.Equal(1.0 / 3 - 0.5714285714285714, g[1], 10);
+        Assert.Equal(0.1785714, g[0], 6);
+        Assert.Equal(-0.2380952, g[1], 6);
+        Assert.Equal(-g[0], g[2], 12);
+    }
+
+    [Fact]
+    public void Equalized_odds_adds_the_label_zero_event()
+    {
+        var g = Gamma(ReductionConstraint.EqualizedOdds, [1, 1, 1, 1, 1, 1, 1, 0, 0, 0], [1, 1, 1, 1, 0, 0, 0, 1, 0, 0]);
+        // [+ (y=0) a, + (y=0) b, + (y=1) a, + (y=1) b, − ...]
+        Assert.Equal(-0.3333333, g[0], 6);
+        Assert.Equal(0.1666667, g[1], 6);
+        Assert.Equal(0.1785714, g[2], 6);
+        Assert.Equal(-0.2380952, g[3], 6);
+        Assert.Equal(0.3333333, g[4], 6);
+    }
+
+    [Fact]
+    public void Signed_weights_are_the_derivative_of_lambda_dot_gamma()
+    {
+        // Independent check: n·∂(λ·γ)/∂h_i = −signed_weight_i, by finite differences on a 0/1 flip.
+        int[] y = [1, 1, 1, 1, 1, 1, 1, 0, 0, 0];
+        var moment = new UtilityParityMoment(ReductionConstraint.EqualizedOdds, y.Select(v => (byte)v).ToArray(), Group, 2);
+        double[] lambda = [0.3, 1.1, 0.2, 0.7, 0.5, 0.05, 0.9, 0.4];
+        var weights = moment.SignedWeights(lambda);
+        var basePred = new byte[10];
+        double Lg(byte[] p) => moment.Gamma(p).Zip(lambda, (g, l) => g * l).Sum();
+        for (var i = 0; i < 10; i++)
+        {
+            var flipped = (byte[])basePred.Clone();
+            flipped[i] = 1;
+            Assert.Equal(-weights[i], 10 * (Lg(flipped) - Lg(basePred)), 9);
+        }
+    }
+}

@@ -1,0 +1,161 @@
+using Microsoft.ML;
+using Xunit;
+
+namespace DeepML.Fairness.Tests.Mitigation;
+
+public class ThresholdOptimizerTests
+{
+    private static (MLContext Ml, List<Row> Rows, IDataView Data) Setup(int n = 4000)
+    {
+        var ml = new MLContext(1);
+        var rows = Synthetic.Scored(n, 11);
+        return (ml, rows, Synthetic.View(ml, rows));
+    }
+
+    private static List<Predicted> Predict(MLContext ml, ITransformer model, IDataView data) =>
+        ml.Data.CreateEnumerable<Predicted>(model.Transform(data), reuseRowObject: false).ToList();
+
+    [Fact]
+    public void Demographic_parity_equalises_expected_selection_rates_exactly()
+    {
+        var (ml, rows, data) = Setup();
+        var model = ml.DeepML().Fairness.ThresholdOptimizer(["Sf"], seed: 5).Fit(data);
+        var p = Predict(ml, model, data);
+        var rates = rows.Select((r, i) => (r.Sf, P: (double)p[i].Probability)).GroupBy(t => t.Sf).ToDictionary(g => g.Key, g => g.Average(t => t.P));
+        Assert.Equal(rates["A"], rates["B"], 5);
+        Assert.Equal(model.ConstraintValue, rates["A"], 5);
+        // The probability column is the rule the transformer reports.
+        for (var i = 0; i < 50; i++)
+        {
+            var rule = model.Rules.Single(r => r.Group.Name == rows[i].Sf);
+            Assert.Equal(rule.PositiveProbability(rows[i].Score), p[i].Probability, 5);
+        }
+    }
+
+    [Fact]
+    public void Realised_predictions_are_close_to_parity_and_beat_the_biased_model_on_it()
+    {
+        var (ml, rows, data) = Setup();
+        var model = ml.DeepML().Fairness.ThresholdOptimizer(["Sf"], seed: 5).Fit(data);
+        var scored = model.Transform(data);
+        var after = ml.DeepML().Fairness.EvaluateBinaryClassification(scored, ["Sf"], scoreColumnName: null);
+        var before = ml.DeepML().Fairness.EvaluateBinaryClassification(data, ["Sf"], scoreColumnName: null);
+        Assert.True(before.Measure(FairnessMeasureNames.DemographicParityDifference) > 0.1);
+        Assert.InRange(after.Measure(FairnessMeasureNames.DemographicParityDifference), 0, 0.03);
+    }
+
+    [Fact]
+    public void Equalized_odds_equalises_expected_tpr_and_fpr()
+    {
+        var (ml, rows, data) = Setup();
+        var model = ml.DeepML().Fairness.ThresholdOptimizer(["Sf"], ThresholdConstraint.EqualizedOdds, seed: 5).Fit(data);
+        var p = Predict(ml, model, data);
+        double Rate(string g, bool label) => rows.Select((r, i) => (r, i)).Where(t => t.r.Sf == g && t.r.Label == label).Average(t => (double)p[t.i].Probability);
+        Assert.Equal(Rate("A", true), Rate("B", true), 5);
+        Assert.Equal(Rate("A", false), Rate("B", false), 5);
+        Assert.Equal(model.ConstraintValue, Rate("A", false), 5);
+    }
+
+    [Fact]
+    public void Equal_opportunity_equalises_expected_tpr()
+    {
+        var (ml, rows, data) = Setup();
+        var model = ml.DeepML().Fairness.ThresholdOptimizer(["Sf"], ThresholdConstraint.EqualOpportunity, seed: 5).Fit(data);
+        var p = Predict(ml, model, data);
+        double Tpr(string g) => rows.Select((r, i) => (r, i)).Where(t => t.r.Sf == g && t.r.Label).Average(t => (double)p[t.i].Probability);
+        Assert.Equal(Tpr("A"), Tpr("B"), 5);
+    }
+
+    [Fact]
+    public void Save_and_load_in_a_fresh_context_gives_identical_predictions()
+    {
+        var (ml, _, data) = Setup(1500);
+        var model = ml.DeepML().Fairness.ThresholdOptimizer(["Sf", "Sf2"], seed: 5).Fit(data);
+        var path = Path.Combine(Path.GetTempPath(), $"thresholds-{Guid.NewGuid():N}.zip");
+        ml.Model.Save(model, data.Schema, path);
+        var fresh = new MLContext(123);
+        var loaded = fresh.Model.Load(path, out var schema);
+        File.Delete(path);
+        var before = Predict(ml, model, data);
+        var after = Predict(fresh, loaded, data);
+        Assert.Equal(before.Select(r => (r.Probability, r.PredictedLabel)), after.Select(r => (r.Probability, r.PredictedLabel)));
+        Assert.Equal(model.GetOutputSchema(data.Schema).Select(c => (c.Name, c.Type)), loaded.GetOutputSchema(data.Schema).Select(c => (c.Name, c.Type)));
+        // PredictionEngine (one row at a time) agrees with the batch.
+        var engine = fresh.Model.CreatePredictionEngine<Row, Predicted>(loaded);
+        var first = engine.Predict(ml.Data.CreateEnumerable<Row>(data, false).First());
+        Assert.Equal(before[0].PredictedLabel, first.PredictedLabel);
+        Assert.Equal(before[0].Probability, first.Probability);
+    }
+
+    [Fact]
+    public void Seed_decides_the_randomised_labels()
+    {
+        var (ml, _, data) = Setup(3000);
+        var a = Predict(ml, ml.DeepML().Fairness.ThresholdOptimizer(["Sf"], seed: 1).Fit(data), data);
+        var b = Predict(ml, ml.DeepML().Fairness.ThresholdOptimizer(["Sf"], seed: 1).Fit(data), data);
+        var c = Predict(ml, ml.DeepML().Fairness.ThresholdOptimizer(["Sf"], seed: 2).Fit(data), data);
+        Assert.Equal(a.Select(r => r.PredictedLabel), b.Select(r => r.PredictedLabel));
+        Assert.Equal(a.Select(r => r.Probability), c.Select(r => r.Probability));
+        Assert.NotEqual(a.Select(r => r.PredictedLabel), c.Select(r => r.PredictedLabel));
+    }
+
+    [Fact]
+    public void Group_with_one_label_is_a_clear_error()
+    {
+        var ml = new MLContext(1);
+        var rows = Synthetic.Scored(400, 3);
+        foreach (var r in rows.Where(r => r.Sf == "B"))
+            r.Label = false;
+        var ex = Assert.Throws<ArgumentException>(() => ml.DeepML().Fairness.ThresholdOptimizer(["Sf"]).Fit(Synthetic.View(ml, rows)));
+        Assert.Contains("group 'B' has only negative labels", ex.Message);
+    }
+
+    [Fact]
+    public void Output_schema_from_estimator_matches_transformed_data()
+    {
+        var (ml, _, data) = Setup(300);
+        var estimator = ml.DeepML().Fairness.ThresholdOptimizer(["Sf"], seed: 1);
+        var shape = estimator.GetOutputSchema(Shapes.Of(data.Schema));
+        var schema = estimator.Fit(data).Transform(data).Schema;
+        Assert.Equal(schema.Where(c => !c.IsHidden).Select(c => c.Name).Order(), shape.Select(c => c.Name).Order());
+        var ex = Assert.ThrowsAny<ArgumentException>(() => ml.DeepML().Fairness.ThresholdOptimizer(["Race"]).GetOutputSchema(Shapes.Of(data.Schema)));
+        Assert.Contains("sensitive column 'Race' was not found", ex.Message);
+    }
+}
+
+public class ThresholdOptimizerColumnTypeTests
+{
+    private sealed class TypedRow
+    {
+        public bool Label { get; set; }
+        public double Score { get; set; }
+        public bool IsB { get; set; }
+        public float Band { get; set; }
+        public string Quote { get; set; } = "";
+    }
+
+    [Fact]
+    public void Boolean_numeric_and_quoted_text_groups_and_a_double_score_work_after_reload()
+    {
+        var ml = new MLContext(1);
+        var rows = Synthetic.Scored(1200, 4).Select((r, i) => new TypedRow
+        {
+            Label = r.Label, Score = r.Score + 1e-9 * i, IsB = r.Sf == "B", Band = r.Sf2 == "x" ? 0.1f : 2.5f, Quote = r.Sf2 == "x" ? "say \"x\"" : "y",
+        }).ToList();
+        var data = ml.Data.LoadFromEnumerable(rows);
+        foreach (var columns in new[] { new[] { "IsB", "Band" }, ["Quote"] })
+        {
+            var model = ml.DeepML().Fairness.ThresholdOptimizer(columns, seed: 2).Fit(data);
+            var path = Path.Combine(Path.GetTempPath(), $"to-types-{Guid.NewGuid():N}.zip");
+            ml.Model.Save(model, data.Schema, path);
+            var loaded = new MLContext(5).Model.Load(path, out _);
+            File.Delete(path);
+            var a = ml.Data.CreateEnumerable<Predicted>(model.Transform(data), false).ToList();
+            var b = ml.Data.CreateEnumerable<Predicted>(loaded.Transform(data), false).ToList();
+            Assert.DoesNotContain(a, p => float.IsNaN(p.Probability));   // every row matched its group's rule
+            Assert.Equal(a.Select(p => (p.Probability, p.PredictedLabel)), b.Select(p => (p.Probability, p.PredictedLabel)));
+            var rate = a.Average(p => (double)p.Probability);
+            Assert.Equal(model.ConstraintValue, rate, 5);
+        }
+    }
+}
