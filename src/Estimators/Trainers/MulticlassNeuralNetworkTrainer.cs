@@ -42,14 +42,5 @@ public static class MulticlassNeuralNetworkCatalog
     public static MulticlassNeuralNetworkTrainer NeuralNetwork(this DeepMLCatalog.MulticlassClassificationCatalog catalog,
         string labelColumnName = "Label", string featureColumnName = "Features", string? exampleWeightColumnName = null,
         int[]? hiddenUnits = null, int epochs = 20, int batchSize = 256, double learningRate = 1e-3) =>
-        catalog.NeuralNetwork(new NeuralNetworkOptions
-        {
-            LabelColumnName = labelColumnName,
-            FeatureColumnName = featureColumnName,
-            ExampleWeightColumnName = exampleWeightColumnName,
-            Network = Networks.Mlp(hiddenUnits ?? [64, 32]),
-            Epochs = epochs,
-            BatchSize = batchSize,
-            LearningRate = learningRate,
-        });
+        catalog.NeuralNetwork(NeuralNetworkOptions.Simple(labelColumnName, featureColumnName, exampleWeightColumnName, hiddenUnits, epochs, batchSize, learningRate));
 }

@@ -157,6 +157,19 @@ public sealed record NeuralNetworkOptions
     /// <summary>Cancels training; checked before every batch.</summary>
     public CancellationToken CancellationToken { get; init; }
 
+    /// <summary>The options behind the catalogs' simple overloads (ML.NET's usual parameter names).</summary>
+    internal static NeuralNetworkOptions Simple(string labelColumnName, string featureColumnName, string? exampleWeightColumnName,
+        int[]? hiddenUnits, int epochs, int batchSize, double learningRate) => new()
+        {
+            LabelColumnName = labelColumnName,
+            FeatureColumnName = featureColumnName,
+            ExampleWeightColumnName = exampleWeightColumnName,
+            Network = Networks.Mlp(hiddenUnits ?? [64, 32]),
+            Epochs = epochs,
+            BatchSize = batchSize,
+            LearningRate = learningRate,
+        };
+
     private static string Name(string? value, string option) =>
         string.IsNullOrWhiteSpace(value)
             ? throw new ArgumentException($"NeuralNetworkOptions: {option} must be a non-empty column name.", option)
