@@ -32,21 +32,35 @@ Console.WriteLine($"data: {rows} rows x {width} features; network {width} -> {st
 // Alternate the two in rounds so that a change in machine load hits both alike; the first epoch of each run is warm-up.
 var deepEpochs = new List<double>();
 var handEpochs = new List<double>();
+var deepCpu = new List<double>();
+var handCpu = new List<double>();
 var fitSeconds = new List<double>();
 for (var round = 0; round < rounds; round++)
 {
     var times = new List<double>();
+    var cpu = new List<double>();
     var last = TimeSpan.Zero;
+    var lastCpu = CpuTime();
     var options = new NeuralNetworkOptions
     {
         Network = Networks.Mlp(hidden), Epochs = epochs, BatchSize = batchSize, ValidationFraction = 0, Seed = 3,
-        Progress = new Inline(p => { times.Add((p.Elapsed - last).TotalSeconds); last = p.Elapsed; }),
+        Progress = new Inline(p =>
+        {
+            times.Add((p.Elapsed - last).TotalSeconds);
+            last = p.Elapsed;
+            var now = CpuTime();
+            cpu.Add(now - lastCpu);
+            lastCpu = now;
+        }),
     };
     var fitClock = Stopwatch.StartNew();
     using (ml.DeepML().BinaryClassification.NeuralNetwork(options).Fit(features)) { }
     fitSeconds.Add(fitClock.Elapsed.TotalSeconds - times.Sum());
     deepEpochs.AddRange(times.Skip(1));
-    handEpochs.AddRange(HandWrittenLoop(x, y, rows, width, hidden, batchSize, epochs).Skip(1));
+    deepCpu.AddRange(cpu.Skip(1));
+    var hand = HandWrittenLoop(x, y, rows, width, hidden, batchSize, epochs);
+    handEpochs.AddRange(hand.Wall.Skip(1));
+    handCpu.AddRange(hand.Cpu.Skip(1));
 }
 
 static double Median(List<double> v) { var s = v.Order().ToArray(); return s[s.Length / 2]; }
@@ -57,9 +71,12 @@ Console.WriteLine($"hand-written epochs (s): {string.Join(", ", handEpochs.Selec
 Console.WriteLine($"deepml_epoch_seconds: {deep:F3}");
 Console.WriteLine($"torchsharp_epoch_seconds: {hand:F3}");
 Console.WriteLine($"epoch_ratio_deepml_over_torchsharp: {deep / hand:F3}");
+Console.WriteLine($"epoch_cpu_ratio_deepml_over_torchsharp: {Median(deepCpu) / Median(handCpu):F3}  (process CPU seconds per epoch: {Median(deepCpu):F3} vs {Median(handCpu):F3}; less sensitive to other load)");
 Console.WriteLine($"deepml_fit_overhead_seconds: {Median(fitSeconds):F2}  (reading the IDataView, building the network, ONNX export and session; once per Fit)");
 
-static List<double> HandWrittenLoop(float[] xData, float[] yData, int rows, int width, int[] hidden, int batchSize, int epochs)
+static double CpuTime() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+
+static (List<double> Wall, List<double> Cpu) HandWrittenLoop(float[] xData, float[] yData, int rows, int width, int[] hidden, int batchSize, int epochs)
 {
     manual_seed(3);
     var layers = new List<(string, nn.Module<Tensor, Tensor>)>();
@@ -76,9 +93,11 @@ static List<double> HandWrittenLoop(float[] xData, float[] yData, int rows, int 
     using var X = tensor(xData, [rows, width]);
     using var Y = tensor(yData, [rows]);
     var times = new List<double>();
+    var cpu = new List<double>();
     for (var epoch = 0; epoch < epochs; epoch++)
     {
         var clock = Stopwatch.StartNew();
+        var cpuStart = CpuTime();
         model.train();
         using var perm = randperm(rows);
         for (var start = 0; start < rows; start += batchSize)
@@ -93,8 +112,9 @@ static List<double> HandWrittenLoop(float[] xData, float[] yData, int rows, int 
             optimizer.step();
         }
         times.Add(clock.Elapsed.TotalSeconds);
+        cpu.Add(CpuTime() - cpuStart);
     }
-    return times;
+    return (times, cpu);
 }
 
 static (float[] X, float[] Y, int Rows, int Width) Materialize(IDataView data)
