@@ -58,9 +58,9 @@ for (var round = 0; round < rounds; round++)
     fitSeconds.Add(fitClock.Elapsed.TotalSeconds - times.Sum());
     deepEpochs.AddRange(times.Skip(1));
     deepCpu.AddRange(cpu.Skip(1));
-    var hand = HandWrittenLoop(x, y, rows, width, hidden, batchSize, epochs);
-    handEpochs.AddRange(hand.Wall.Skip(1));
-    handCpu.AddRange(hand.Cpu.Skip(1));
+    var handRun = HandWrittenLoop(x, y, rows, width, hidden, batchSize, epochs);
+    handEpochs.AddRange(handRun.Wall.Skip(1));
+    handCpu.AddRange(handRun.Cpu.Skip(1));
 }
 
 static double Median(List<double> v) { var s = v.Order().ToArray(); return s[s.Length / 2]; }
