@@ -110,7 +110,7 @@ public sealed class ExponentiatedGradientEstimator : IEstimator<ExponentiatedGra
         var found = inputSchema.Where(c => c.Name == Options.FeatureColumnName).ToArray();
         if (found.Length == 0)
             SchemaShapes.Require(inputSchema, Component, "feature", Options.FeatureColumnName); // throws, listing the columns
-        return SchemaShapes.AddScoreProbabilityAndLabel(_context, inputSchema, "Score", "Probability", "PredictedLabel");
+        return SchemaShapes.AddScoreProbabilityAndLabel(inputSchema, "Score", "Probability", "PredictedLabel");
     }
 }
 

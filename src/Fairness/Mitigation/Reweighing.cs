@@ -80,7 +80,7 @@ public sealed class ReweighingEstimator : IEstimator<ReweighingTransformer>
             SchemaShapes.Require(inputSchema, Component, "sensitive", s);
         if (Options.ExampleWeightColumnName is { } w)
             SchemaShapes.Require(inputSchema, Component, "example weight", w);
-        return SchemaShapes.AddSingle(_context, inputSchema, Options.OutputColumnName);
+        return SchemaShapes.AddSingle(inputSchema, Options.OutputColumnName);
     }
 }
 

@@ -5,58 +5,31 @@ using Microsoft.ML.Transforms;
 namespace DeepML.Fairness;
 
 /// <summary>
-/// Output schema propagation for DeepML estimators. <c>SchemaShape.Column</c>'s constructor is
-/// internal, so the new columns' shapes come from a <c>CustomMapping</c> probe estimator whose
-/// <c>GetOutputSchema</c> builds them (reference/ecosystem.md §1.5). The probe is never fitted or saved.
+/// Output schema propagation for the fairness estimators, built on Core's
+/// <see cref="DeepML.SchemaShapes"/> (which describes columns exactly as ML.NET does).
 /// </summary>
 internal static class SchemaShapes
 {
-    private sealed class NoInput;
-
-    private sealed class SingleOut
-    {
-        public float A { get; set; }
-    }
-
-    private sealed class SingleBoolOut
-    {
-        public float A { get; set; }
-        public bool B { get; set; }
-    }
-
-    private sealed class TwoSinglesBoolOut
-    {
-        public float A { get; set; }
-        public float C { get; set; }
-        public bool B { get; set; }
-    }
-
     /// <summary>Adds a Single column named <paramref name="name"/>.</summary>
-    public static SchemaShape AddSingle(MLContext ml, SchemaShape input, string name)
-    {
-        var def = SchemaDefinition.Create(typeof(SingleOut));
-        def[nameof(SingleOut.A)].ColumnName = name;
-        return ml.Transforms.CustomMapping<NoInput, SingleOut>((_, _) => { }, null, null, def).GetOutputSchema(input);
-    }
+    public static SchemaShape AddSingle(SchemaShape input, string name) =>
+        DeepML.SchemaShapes.With(input, [DeepML.SchemaShapes.Column(name, NumberDataViewType.Single)]);
 
     /// <summary>Adds a Single probability column and a Boolean predicted-label column.</summary>
-    public static SchemaShape AddProbabilityAndLabel(MLContext ml, SchemaShape input, string probability, string predictedLabel)
-    {
-        var def = SchemaDefinition.Create(typeof(SingleBoolOut));
-        def[nameof(SingleBoolOut.A)].ColumnName = probability;
-        def[nameof(SingleBoolOut.B)].ColumnName = predictedLabel;
-        return ml.Transforms.CustomMapping<NoInput, SingleBoolOut>((_, _) => { }, null, null, def).GetOutputSchema(input);
-    }
+    public static SchemaShape AddProbabilityAndLabel(SchemaShape input, string probability, string predictedLabel) =>
+        DeepML.SchemaShapes.With(input,
+        [
+            DeepML.SchemaShapes.Column(probability, NumberDataViewType.Single),
+            DeepML.SchemaShapes.Column(predictedLabel, BooleanDataViewType.Instance),
+        ]);
 
     /// <summary>Adds Single score and probability columns and a Boolean predicted-label column.</summary>
-    public static SchemaShape AddScoreProbabilityAndLabel(MLContext ml, SchemaShape input, string score, string probability, string predictedLabel)
-    {
-        var def = SchemaDefinition.Create(typeof(TwoSinglesBoolOut));
-        def[nameof(TwoSinglesBoolOut.A)].ColumnName = score;
-        def[nameof(TwoSinglesBoolOut.C)].ColumnName = probability;
-        def[nameof(TwoSinglesBoolOut.B)].ColumnName = predictedLabel;
-        return ml.Transforms.CustomMapping<NoInput, TwoSinglesBoolOut>((_, _) => { }, null, null, def).GetOutputSchema(input);
-    }
+    public static SchemaShape AddScoreProbabilityAndLabel(SchemaShape input, string score, string probability, string predictedLabel) =>
+        DeepML.SchemaShapes.With(input,
+        [
+            DeepML.SchemaShapes.Column(score, NumberDataViewType.Single),
+            DeepML.SchemaShapes.Column(probability, NumberDataViewType.Single),
+            DeepML.SchemaShapes.Column(predictedLabel, BooleanDataViewType.Instance),
+        ]);
 
     /// <summary>Checks that a column exists in a schema shape (listing the others otherwise) and is a scalar.</summary>
     public static void Require(SchemaShape input, string component, string role, string name)

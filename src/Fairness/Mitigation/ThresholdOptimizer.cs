@@ -75,7 +75,7 @@ public sealed class ThresholdOptimizerEstimator : IEstimator<ThresholdOptimizerT
         SchemaShapes.Require(inputSchema, Component, "score", Options.ScoreColumnName);
         foreach (var s in Options.SensitiveColumnNames)
             SchemaShapes.Require(inputSchema, Component, "sensitive", s);
-        return SchemaShapes.AddProbabilityAndLabel(_context, inputSchema, Options.ProbabilityColumnName, Options.PredictedLabelColumnName);
+        return SchemaShapes.AddProbabilityAndLabel(inputSchema, Options.ProbabilityColumnName, Options.PredictedLabelColumnName);
     }
 }
 
