@@ -14,6 +14,10 @@ namespace DeepML;
 /// bit-identical weights and predictions. <see cref="Fit(IDataView)"/> seeds TorchSharp's global
 /// generator once, before building the network (dropout draws from it).</para>
 /// <para>GPU-capable (<see cref="NeuralNetworkOptions.Device"/>); training on CUDA is not bitwise reproducible.</para>
+/// <para>Memory: the training (and validation) rows are read once into flat buffers
+/// (rows × features × 4 bytes, e.g. 27 MB for UCI Adult's 32,561 × 204), validated as they are read,
+/// and each epoch gathers its shuffled mini-batches from them. Data larger than memory needs a
+/// streaming reader, which this version does not have.</para>
 /// </remarks>
 public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransformer>
 {
