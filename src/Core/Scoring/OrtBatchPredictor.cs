@@ -27,6 +27,8 @@ public sealed class OrtBatchPredictor : IBatchPredictor
     private readonly RunOptions _runOptions;
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
+    private readonly long[] _inputShape;   // [1, d1, ..., dk]; element 0 is replaced by the batch size per run
+    private readonly long[] _outputShape;
     private readonly int _batchSize;
     private volatile bool _disposed;
 
@@ -57,8 +59,8 @@ public sealed class OrtBatchPredictor : IBatchPredictor
         (_session, ExecutionProvider) = OrtSessionFactory.Create(create, Options, log);
         try
         {
-            (_inputNames, InputSize) = CheckInput(_session);
-            (_outputNames, OutputSize) = CheckOutput(_session, outputName);
+            (_inputNames, _inputShape, InputSize) = CheckInput(_session);
+            (_outputNames, _outputShape, OutputSize) = CheckOutput(_session, outputName);
             _runOptions = new RunOptions();
             Description = $"ONNX Runtime {OnnxRuntimeNative.Initialize().Version}, {ExecutionProvider}{(Options.DeviceId is int id && ExecutionProvider == OnnxRuntimeNative.CudaProvider ? $" (cuda:{id})" : "")}";
         }
@@ -109,9 +111,9 @@ public sealed class OrtBatchPredictor : IBatchPredictor
             // Both tensors pin the caller's memory: ONNX Runtime reads the rows in place and writes
             // the results straight into the output array (no copies, no per-row allocations).
             using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance,
-                features.AsMemory(start * InputSize, n * InputSize), [n, InputSize]);
+                features.AsMemory(start * InputSize, n * InputSize), WithBatch(_inputShape, n));
             using var output = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance,
-                outputs.AsMemory(start * OutputSize, n * OutputSize), [n, OutputSize]);
+                outputs.AsMemory(start * OutputSize, n * OutputSize), WithBatch(_outputShape, n));
             _session.Run(_runOptions, _inputNames, [input], _outputNames, [output]);
         }
     }
@@ -134,34 +136,50 @@ public sealed class OrtBatchPredictor : IBatchPredictor
             : throw new FileNotFoundException($"OrtBatchPredictor: ONNX model '{Path.GetFullPath(path)}' does not exist. Expected a file written by OnnxExporter.ExportToFile or another ONNX exporter.", path);
     }
 
-    private static (string[] Names, int Size) CheckInput(InferenceSession session)
+    private static (string[] Names, long[] Shape, int Size) CheckInput(InferenceSession session)
     {
         var inputs = session.InputMetadata;
         if (inputs.Count != 1)
             throw new InvalidOperationException($"OrtBatchPredictor: the model has {inputs.Count} inputs ({Describe(inputs)}); expected exactly one float tensor [N, features]. Export a single-input graph (OnnxExporter does).");
         var (name, meta) = inputs.First();
-        return ([name], CheckTensor("input", name, meta, inputs));
+        var (shape, size) = CheckTensor("input", name, meta, inputs);
+        return ([name], shape, size);
     }
 
-    private static (string[] Names, int Size) CheckOutput(InferenceSession session, string? outputName)
+    private static (string[] Names, long[] Shape, int Size) CheckOutput(InferenceSession session, string? outputName)
     {
         var outputs = session.OutputMetadata;
         var name = outputName ?? session.OutputNames[0];
         if (!outputs.TryGetValue(name, out var meta))
             throw new ArgumentException($"OrtBatchPredictor: the model has no output '{name}'. Available outputs: {Describe(outputs)}.", nameof(outputName));
-        return ([name], CheckTensor("output", name, meta, outputs));
+        var (shape, size) = CheckTensor("output", name, meta, outputs);
+        return ([name], shape, size);
     }
 
-    /// <summary>Checks a float tensor of shape [N, K] (N symbolic or free) and returns K.</summary>
-    private static int CheckTensor(string role, string name, NodeMetadata meta, IReadOnlyDictionary<string, NodeMetadata> all)
+    /// <summary>
+    /// Checks a float tensor of shape [N, d1, ..., dk] (N symbolic or free, every dᵢ fixed, k ≥ 1) and
+    /// returns its shape and the values per example (d1·…·dk); rows are passed flattened, row-major.
+    /// </summary>
+    private static (long[] Shape, int Size) CheckTensor(string role, string name, NodeMetadata meta, IReadOnlyDictionary<string, NodeMetadata> all)
     {
+        var dims = meta.Dimensions;
         var ok = meta.OnnxValueType == OnnxValueType.ONNX_TYPE_TENSOR && meta.ElementDataType == TensorElementType.Float
-            && meta.Dimensions.Length == 2 && meta.Dimensions[0] <= 0 && meta.Dimensions[1] > 0;
+            && dims.Length >= 2 && dims[0] <= 0 && dims.Skip(1).All(d => d > 0);
         if (!ok)
             throw new InvalidOperationException(
-                $"OrtBatchPredictor: model {role} '{name}' is {Describe(meta)}; expected a float tensor [N, K] with a symbolic batch dimension N and a fixed size K ≥ 1. " +
+                $"OrtBatchPredictor: model {role} '{name}' is {Describe(meta)}; expected a float tensor [N, d1, ...] with a symbolic batch dimension N and fixed sizes after it. " +
                 $"The model's {role}s: {Describe(all)}. Export with OnnxExporter, or give a graph whose {role} has that shape.");
-        return meta.Dimensions[1];
+        var size = dims.Skip(1).Aggregate(1L, (a, d) => a * d);
+        if (size > int.MaxValue / 2)
+            throw new InvalidOperationException($"OrtBatchPredictor: model {role} '{name}' holds {size} values per example; at most {int.MaxValue / 2} are supported.");
+        return (dims.Select(d => (long)d).ToArray(), (int)size);
+    }
+
+    private static long[] WithBatch(long[] shape, int rows)
+    {
+        var result = (long[])shape.Clone();
+        result[0] = rows;
+        return result;
     }
 
     private static string Describe(NodeMetadata m) => m.OnnxValueType != OnnxValueType.ONNX_TYPE_TENSOR

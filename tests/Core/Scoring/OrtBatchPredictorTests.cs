@@ -98,7 +98,7 @@ public sealed class OrtBatchPredictorTests
         // A graph whose input has a fixed batch of 1 and whose output is rank 1.
         var fixedBatch = Graph(g => { g.AddInput("x", 1L, 3L); g.AddOutput("y", 1L, 3L); g.Node("y", "Relu", ["x"], "y"); });
         var e = Assert.Throws<InvalidOperationException>(() => new OrtBatchPredictor(fixedBatch));
-        Assert.StartsWith("OrtBatchPredictor: model input 'x' is Float [1, 3]; expected a float tensor [N, K] with a symbolic batch dimension N and a fixed size K ≥ 1.", e.Message);
+        Assert.StartsWith("OrtBatchPredictor: model input 'x' is Float [1, 3]; expected a float tensor [N, d1, ...] with a symbolic batch dimension N and fixed sizes after it.", e.Message);
 
         var twoInputs = Graph(g => { g.AddInput("a", "N", 3L); g.AddInput("b", "N", 3L); g.AddOutput("y", "N", 3L); g.Node("y", "Add", ["a", "b"], "y"); });
         Assert.StartsWith("OrtBatchPredictor: the model has 2 inputs ('a' Float [N, 3], 'b' Float [N, 3]); expected exactly one",
@@ -107,6 +107,20 @@ public sealed class OrtBatchPredictorTests
         Assert.Equal("OrtBatchPredictor: the model has no output 'Score'. Available outputs: 'logits' Float [N, 4], 'probabilities' Float [N, 4]. (Parameter 'outputName')",
             Assert.Throws<ArgumentException>(() => new OrtBatchPredictor(OnnxExporter.Export(Model), outputName: "Score")).Message);
         Assert.Contains("does not exist", Assert.Throws<FileNotFoundException>(() => new OrtBatchPredictor("/nonexistent/model.onnx")).Message);
+    }
+
+    [Fact]
+    public void HigherRankTensorsArePassedAsFlattenedRows()
+    {
+        // An image-shaped model: x [N, 2, 2, 3] → Relu → y [N, 2, 2, 3]; rows travel flattened, row-major.
+        var model = Graph(g => { g.AddInput("x", "N", 2L, 2L, 3L); g.AddOutput("y", "N", 2L, 2L, 3L); g.Node("y", "Relu", ["x"], "y"); });
+        using var predictor = new OrtBatchPredictor(model, new ScoringOptions { BatchSize = 2 });
+        Assert.Equal(12, predictor.InputSize);
+        Assert.Equal(12, predictor.OutputSize);
+        var x = Enumerable.Range(0, 36).Select(i => (float)(i % 5 - 2)).ToArray(); // 3 rows
+        var y = new float[36];
+        predictor.Predict(x, 3, y);
+        Assert.Equal(x.Select(v => Math.Max(v, 0f)).ToArray(), y);
     }
 
     private static byte[] Graph(Action<OnnxGraph> build)
