@@ -18,6 +18,7 @@ namespace DeepML;
 public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransformer>
 {
     private readonly IHostEnvironment _env;
+    private readonly int _seed;
 
     private protected NeuralNetworkTrainerBase(MLContext context, NeuralNetworkOptions options, PredictionKind task, string component)
     {
@@ -27,6 +28,8 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
         Options = options;
         Task = task;
         Component = component;
+        // One seed per trainer, drawn when it is made: fitting the same trainer twice gives the same model.
+        _seed = options.Seed ?? _env.Register("DeepML." + component).Rand.Next();
         TaskLoss.Resolve(task, options.Loss); // a loss that does not fit the task fails here, not in Fit
         if (task == PredictionKind.BinaryClassification && options.ClassWeights is { Count: not 2 })
             throw new ArgumentException($"NeuralNetworkOptions: ClassWeights for binary classification must hold 2 values [negative, positive], got {options.ClassWeights.Count}.", nameof(options));
@@ -74,7 +77,7 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
         if (o.ClassWeights is { } cw && Task == PredictionKind.MulticlassClassification && cw.Count != schema.ClassCount)
             throw new ArgumentException($"NeuralNetworkOptions: ClassWeights holds {cw.Count} values but label '{schema.Label.Name}' has {schema.ClassCount} classes.", nameof(Options));
 
-        var seed = o.Seed ?? host.Rand.Next();
+        var seed = _seed;
         var train = TrainingData.Read(input, schema, Task, o.ClassWeights, Component, "training", o.CancellationToken);
         TrainingData? valid = validation is null ? null
             : TrainingData.Read(validation, schema, Task, o.ClassWeights, Component, "validation", o.CancellationToken);
