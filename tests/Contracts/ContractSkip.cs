@@ -1,10 +1,11 @@
 namespace DeepML.Testing;
 
 /// <summary>
-/// Dynamic skips for xunit 2.9.3: an exception whose message starts with <see cref="Token"/> is
-/// reported by xunit's v2 execution engine (xunit.execution 2.9.x) as <em>skipped</em>, with the
-/// rest of the message as the reason — not as passed, not as failed. (xunit v3's
-/// <c>Assert.Skip</c> throws the same kind of exception; v2 has no <c>Assert.Skip</c>.)
+/// Dynamic skips for xunit 2.9.3. xunit v2 has no <c>Assert.Skip</c> and its execution engine does
+/// not honour v3's <c>$XunitDynamicSkip$</c> message marker (only xunit.assert knows the token), so
+/// a <see cref="ContractFactAttribute"/> test runs through <see cref="ContractTestCase"/>, which
+/// reports a test that threw <see cref="ContractSkipException"/> as <em>skipped</em> with its reason.
+/// The message still starts with the v3 marker, so the same exception skips under xunit v3.
 /// </summary>
 public static class ContractSkip
 {

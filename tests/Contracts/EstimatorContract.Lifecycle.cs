@@ -7,7 +7,7 @@ namespace DeepML.Testing;
 public abstract partial class EstimatorContract<TEstimator, TTransformer, TInput, TOutput>
 {
     /// <summary>Check 2: Fit on zero rows fails with a clear message and leaves no native object alive.</summary>
-    [Fact]
+    [ContractFact]
     public void C02_FitOnZeroRowsFailsClearlyAndLeavesNothingAlive()
     {
         var ml = Context();
@@ -21,7 +21,7 @@ public abstract partial class EstimatorContract<TEstimator, TTransformer, TInput
     }
 
     /// <summary>Check 7: fitting twice is idempotent; the estimator's configuration and the input data are not changed.</summary>
-    [Fact]
+    [ContractFact]
     public void C07_FittingTwiceIsIdempotentAndMutatesNothing()
     {
         var ml = Context();
@@ -45,7 +45,7 @@ public abstract partial class EstimatorContract<TEstimator, TTransformer, TInput
     }
 
     /// <summary>Check 10: no live native objects after Fit and Dispose; double Dispose is safe; use after Dispose throws ObjectDisposedException.</summary>
-    [Fact]
+    [ContractFact]
     public void C10_DisposeIsSafeTwiceAndUseAfterDisposeThrows()
     {
         var before = LiveObjectsAfterCollect();
@@ -67,7 +67,7 @@ public abstract partial class EstimatorContract<TEstimator, TTransformer, TInput
     /// an epoch into the second epoch; training must end with OperationCanceledException before
     /// that epoch completes, and well within one epoch's time.
     /// </summary>
-    [Fact]
+    [ContractFact]
     public void C13_CancellationStopsTrainingWithinOneBatch()
     {
         ContractSkip.IfOptedOut(CancellationOptOutReason, "Check 13 (cancellation)");

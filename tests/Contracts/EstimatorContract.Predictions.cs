@@ -6,7 +6,7 @@ namespace DeepML.Testing;
 public abstract partial class EstimatorContract<TEstimator, TTransformer, TInput, TOutput>
 {
     /// <summary>Check 5: ml.Model.Save then Load in a fresh MLContext gives the same schema and the same predictions.</summary>
-    [Fact]
+    [ContractFact]
     public void C05_SaveThenLoadInFreshContextGivesSameSchemaAndPredictions()
     {
         ContractSkip.IfOptedOut(SaveLoadOptOutReason, "Check 5 (save/load)");
@@ -34,7 +34,7 @@ public abstract partial class EstimatorContract<TEstimator, TTransformer, TInput
     }
 
     /// <summary>Check 6: the same seed twice gives identical predictions; different seeds give different ones.</summary>
-    [Fact]
+    [ContractFact]
     public void C06_SameSeedSamePredictionsDifferentSeedDifferentPredictions()
     {
         var a = FitWithSeed(Seed);
@@ -58,7 +58,7 @@ public abstract partial class EstimatorContract<TEstimator, TTransformer, TInput
     }
 
     /// <summary>Check 8: two cursors over the transformed data, open at once and moved alternately, read the same rows.</summary>
-    [Fact]
+    [ContractFact]
     public void C08_TwoCursorsReadTheSameRows()
     {
         var ml = Context();
@@ -92,7 +92,7 @@ public abstract partial class EstimatorContract<TEstimator, TTransformer, TInput
     }
 
     /// <summary>Check 9: prediction engines on one transformer, one per thread on 4 threads, match serial results.</summary>
-    [Fact]
+    [ContractFact]
     public void C09_ConcurrentPredictionEnginesMatchSerialResults()
     {
         var ml = Context();
@@ -134,7 +134,7 @@ public abstract partial class EstimatorContract<TEstimator, TTransformer, TInput
     }
 
     /// <summary>Check 12: Transform is lazy — it reads no rows until a cursor moves.</summary>
-    [Fact]
+    [ContractFact]
     public void C12_TransformIsLazy()
     {
         var ml = Context();
@@ -156,7 +156,7 @@ public abstract partial class EstimatorContract<TEstimator, TTransformer, TInput
     }
 
     /// <summary>Check 14: where exportable, ONNX Runtime's output on the exported model matches the training framework's.</summary>
-    [Fact]
+    [ContractFact]
     public void C14_OnnxRuntimeMatchesTrainingFramework()
     {
         ContractSkip.IfOptedOut(OnnxOptOutReason, "Check 14 (ONNX parity)");

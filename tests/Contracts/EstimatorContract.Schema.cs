@@ -7,7 +7,7 @@ namespace DeepML.Testing;
 public abstract partial class EstimatorContract<TEstimator, TTransformer, TInput, TOutput>
 {
     /// <summary>Check 1: the estimator's SchemaShape, the fitted transformer's schema and the transformed data's schema agree.</summary>
-    [Fact]
+    [ContractFact]
     public void C01_OutputSchemasAgree()
     {
         var ml = Context();
@@ -45,7 +45,7 @@ public abstract partial class EstimatorContract<TEstimator, TTransformer, TInput
     }
 
     /// <summary>Check 3: a wrong column type names the column, the expected and the actual type — at GetOutputSchema, Fit and Transform.</summary>
-    [Fact]
+    [ContractFact]
     public void C03_WrongColumnTypeIsNamedAtConstructionFitAndTransform()
     {
         var ml = Context();
@@ -76,7 +76,7 @@ public abstract partial class EstimatorContract<TEstimator, TTransformer, TInput
     }
 
     /// <summary>Check 4: a missing column is named and the available columns are listed — at GetOutputSchema, Fit and Transform.</summary>
-    [Fact]
+    [ContractFact]
     public void C04_MissingColumnListsAvailableColumns()
     {
         var ml = Context();
@@ -105,7 +105,7 @@ public abstract partial class EstimatorContract<TEstimator, TTransformer, TInput
     }
 
     /// <summary>Check 11: each invalid option throws an ArgumentException naming the option.</summary>
-    [Fact]
+    [ContractFact]
     public void C11_EachInvalidOptionThrowsNamingItself()
     {
         EnsureNativeRuntime();
