@@ -77,6 +77,12 @@ public abstract partial class EstimatorContract<TEstimator, TTransformer, TInput
     /// <summary>Live native objects (e.g. tensors) in the process now; null when the component has none to count.</summary>
     protected virtual long? LiveNativeObjects() => null;
 
+    /// <summary>
+    /// How much <see cref="LiveNativeObjects"/> rises per successful Fit although every native object was
+    /// released — for a counter with a known bias (document it in the override). Default 0.
+    /// </summary>
+    protected virtual long NativeCounterDriftPerFit => 0;
+
     // ---- Opt-outs: null runs the check; a written reason skips it ------------------------------
 
     /// <summary>Why check 5 (ml.Model.Save/Load round trip) does not apply.</summary>
