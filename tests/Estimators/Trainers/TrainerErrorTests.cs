@@ -119,16 +119,16 @@ public class TrainerErrorTests
     }
 
     /// <remarks>
-    /// Key 0 (missing) is what reaches a trainer for any label outside the key range: ML.NET's
-    /// enumerable loader already reads a [KeyType(3)] value of 3 or more as 0 (observed here), so
-    /// the rows use keys 1 and 2 only.
+    /// Key 0 (missing) is what reaches a trainer for any label outside the key range: ML.NET 5's
+    /// enumerable loader reads a [KeyType(3)] property as 0-based (0..2 become keys 1..3) and any
+    /// value of 3 or more as key 0 (observed), so an out-of-range label arrives as key 0.
     /// </remarks>
     [Fact]
     public void MulticlassKeyZeroNamesRowAndKey()
     {
         const uint key = 0;
         var ml = new MLContext(1);
-        var rows = Enumerable.Range(0, 12).Select(i => new KeyLabelRow { Features = TestData.Iris.X[i * 12], Label = i == 9 ? key : (uint)(i % 2 + 1) }).ToArray();
+        var rows = Enumerable.Range(0, 12).Select(i => new KeyLabelRow { Features = TestData.Iris.X[i * 12], Label = i == 9 ? 7u : (uint)(i % 3) }).ToArray();
         var e = Assert.Throws<InvalidOperationException>(() => ml.DeepML().MulticlassClassification.NeuralNetwork(Fast).Fit(View(ml, rows, 4)));
         Assert.Equal($"MulticlassNeuralNetworkTrainer: training row 9, label column 'Label' holds key {key}, outside the 3 classes (key 0 means a missing or unseen label). " +
             "Fit MapValueToKey on data that holds every class, and remove rows with missing labels.", e.Message);
