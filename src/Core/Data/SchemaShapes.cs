@@ -18,38 +18,32 @@ namespace DeepML;
 internal static class SchemaShapes
 {
     private static readonly ConstructorInfo ColumnConstructor = FindConstructor();
-    private static readonly MethodInfo? TypeShape = typeof(SchemaShape).GetMethod("GetColumnTypeShape", BindingFlags.NonPublic | BindingFlags.Static);
 
-    /// <summary>A column shape from a full <see cref="DataViewType"/>, described exactly as ML.NET describes it.</summary>
-    public static SchemaShape.Column Column(string name, DataViewType type, params string[] annotationNames)
+    /// <summary>
+    /// A column shape from a full <see cref="DataViewType"/> and the column's annotations, described the
+    /// way ML.NET's own <c>SchemaShape.Create</c> does: a key column has its raw primitive type as item
+    /// type and <c>IsKey</c> set (ML.NET rejects a key type as item type), and each annotation keeps its
+    /// real kind (a scalar <c>ScoreColumnKind</c>, a vector <c>SlotNames</c>), so that
+    /// <c>IsCompatibleWith</c> holds between an estimator's promise and the fitted schema.
+    /// </summary>
+    public static SchemaShape.Column Column(string name, DataViewType type, DataViewSchema? annotations = null)
     {
-        var (kind, itemType, isKey) = Shape(type);
-        var annotations = annotationNames.Length == 0
+        var annotationShape = annotations is null || annotations.Count == 0
             ? null
-            : new SchemaShape(annotationNames.Select(a => Create(a, SchemaShape.Column.VectorKind.Vector, TextDataViewType.Instance, false, null)));
-        return Create(name, kind, itemType, isKey, annotations);
-    }
-
-    /// <summary>ML.NET's own reduction of a type to (vector kind, item type, key-ness), with a faithful fallback.</summary>
-    private static (SchemaShape.Column.VectorKind Kind, DataViewType ItemType, bool IsKey) Shape(DataViewType type)
-    {
-        if (TypeShape is not null)
-        {
-            object?[] args = [type, null, null, null];
-            TypeShape.Invoke(null, args);
-            return ((SchemaShape.Column.VectorKind)args[1]!, (DataViewType)args[2]!, (bool)args[3]!);
-        }
-        var (kind, item) = type switch
+            : new SchemaShape(annotations.Select(a => Column(a.Name, a.Type)));
+        var (kind, itemType) = type switch
         {
             VectorDataViewType v => (v.IsKnownSize ? SchemaShape.Column.VectorKind.Vector : SchemaShape.Column.VectorKind.VariableVector, v.ItemType),
             _ => (SchemaShape.Column.VectorKind.Scalar, type),
         };
-        return (kind, item, item is KeyDataViewType);
+        return itemType is KeyDataViewType key
+            ? Create(name, kind, KeyItemType(key), true, annotationShape)
+            : Create(name, kind, itemType, false, annotationShape);
     }
 
     /// <summary>The shape of every column of <paramref name="schema"/>, as ML.NET's own estimators describe them.</summary>
     public static SchemaShape FromSchema(DataViewSchema schema) =>
-        new(schema.Where(c => !c.IsHidden).Select(c => Column(c.Name, c.Type, c.Annotations.Schema.Select(a => a.Name).ToArray())));
+        new(schema.Where(c => !c.IsHidden).Select(c => Column(c.Name, c.Type, c.Annotations.Schema)));
 
     /// <summary>Replaces or appends <paramref name="added"/> columns to <paramref name="input"/>.</summary>
     public static SchemaShape With(SchemaShape input, IEnumerable<SchemaShape.Column> added)
@@ -64,6 +58,14 @@ internal static class SchemaShapes
         }
         return new SchemaShape(order.Select(n => byName[n]));
     }
+
+    private static DataViewType KeyItemType(KeyDataViewType key) => key.RawType switch
+    {
+        var t when t == typeof(byte) => NumberDataViewType.Byte,
+        var t when t == typeof(ushort) => NumberDataViewType.UInt16,
+        var t when t == typeof(ulong) => NumberDataViewType.UInt64,
+        _ => NumberDataViewType.UInt32,
+    };
 
     private static SchemaShape.Column Create(string name, SchemaShape.Column.VectorKind kind, DataViewType itemType, bool isKey, SchemaShape? annotations) =>
         (SchemaShape.Column)ColumnConstructor.Invoke([name, kind, itemType, isKey, annotations]);

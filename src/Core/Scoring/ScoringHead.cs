@@ -55,7 +55,7 @@ internal sealed class ScoringHead
 
     /// <summary>The shapes of <see cref="Columns"/>, for estimators.</summary>
     public IEnumerable<SchemaShape.Column> Shapes() =>
-        Columns().Select(c => SchemaShapes.Column(c.Name, c.Type, c.Annotations.Schema.Select(a => a.Name).ToArray()));
+        Columns().Select(c => SchemaShapes.Column(c.Name, c.Type, c.Annotations.Schema));
 
     /// <summary>Binary and regression: the scalar score of one row's raw outputs.</summary>
     public static float ScalarScore(ReadOnlySpan<float> raw) => raw[0];

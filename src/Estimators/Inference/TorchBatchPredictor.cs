@@ -37,7 +37,7 @@ internal sealed class TorchBatchPredictor : IBatchPredictor
             throw new ArgumentException($"TorchBatchPredictor: {rows} rows need {rows * InputSize} inputs and room for {rows * OutputSize} outputs; got {features.Length} and {outputs.Length}.", nameof(rows));
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var x = tensor(features.AsMemory(0, rows * InputSize), [rows, InputSize]).to(_device);
+        var x = tensor(features.AsMemory(0, rows * InputSize), [rows, InputSize]).clone().to(_device); // aligned copy: see BatchBuffer.ToTensors
         using var y = _network.call(x).to(CPU).contiguous();
         y.data<float>().CopyTo(outputs.AsSpan(0, rows * OutputSize));
     }
@@ -52,7 +52,7 @@ internal sealed class TorchBatchPredictor : IBatchPredictor
         {
             var count = Math.Min(chunk, rows - start);
             using var scope = NewDisposeScope();
-            var x = tensor(features.AsMemory(start * inputSize, count * inputSize), [count, inputSize]).to(device);
+            var x = tensor(features.AsMemory(start * inputSize, count * inputSize), [count, inputSize]).clone().to(device); // aligned copy: see BatchBuffer.ToTensors
             var y = network.call(x).to(CPU).contiguous();
             y.data<float>().CopyTo(outputs.AsSpan(start * outputSize, count * outputSize));
         }

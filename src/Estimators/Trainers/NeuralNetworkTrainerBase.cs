@@ -22,6 +22,7 @@ namespace DeepML;
 public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransformer>
 {
     private readonly IHostEnvironment _env;
+    private readonly int _seed;
 
     private protected NeuralNetworkTrainerBase(MLContext context, NeuralNetworkOptions options, PredictionKind task, string component)
     {
@@ -31,6 +32,8 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
         Options = options;
         Task = task;
         Component = component;
+        // One seed per trainer, drawn when it is made: fitting the same trainer twice gives the same model.
+        _seed = options.Seed ?? _env.Register("DeepML." + component).Rand.Next();
         TaskLoss.Resolve(task, options.Loss); // a loss that does not fit the task fails here, not in Fit
         if (task == PredictionKind.BinaryClassification && options.ClassWeights is { Count: not 2 })
             throw new ArgumentException($"NeuralNetworkOptions: ClassWeights for binary classification must hold 2 values [negative, positive], got {options.ClassWeights.Count}.", nameof(options));
@@ -79,7 +82,7 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
             throw new ArgumentException($"NeuralNetworkOptions: ClassWeights holds {cw.Count} values but label '{schema.Label.Name}' has {schema.ClassCount} classes.", nameof(Options));
 
         var resume = o.ResumeFromCheckpoint is { } from ? CheckpointFile.Load(from) : null;
-        var seed = resume?.Seed ?? o.Seed ?? host.Rand.Next();
+        var seed = resume?.Seed ?? _seed;
         if (resume is not null && o.Seed is { } asked && asked != resume.Seed)
             throw new ArgumentException($"NeuralNetworkOptions: Seed is {asked} but checkpoint '{o.ResumeFromCheckpoint}' was trained with seed {resume.Seed}. Leave Seed unset (or equal) to resume.", nameof(Options));
         var train = TrainingData.Read(input, schema, Task, o.ClassWeights, Component, "training", o.CancellationToken);

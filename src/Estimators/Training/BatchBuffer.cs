@@ -47,11 +47,14 @@ internal sealed class BatchBuffer
     /// <summary>The gathered batch as tensors on <paramref name="device"/>: x [count, n], target [count], weight [count].</summary>
     public (Tensor X, Tensor Target, Tensor Weight) ToTensors(int count, Device device)
     {
-        var x = tensor(_x.AsMemory(0, count * _features), [count, _features]).to(device);
+        // clone(): the tensors over the managed buffers start wherever the GC put the array; copies made by
+        // libtorch's allocator are 64-byte aligned, and CPU kernels (MKL/oneDNN) pick code paths, and so
+        // rounding, by alignment. Without the copy the same seed gave weights differing in the last bits.
+        var x = tensor(_x.AsMemory(0, count * _features), [count, _features]).clone().to(device);
         var target = _task == PredictionKind.MulticlassClassification
-            ? tensor(_classes.AsMemory(0, count), [count]).to(device)
-            : tensor(_y.AsMemory(0, count), [count]).to(device);
-        var weight = tensor(_w.AsMemory(0, count), [count]).to(device);
+            ? tensor(_classes.AsMemory(0, count), [count]).clone().to(device)
+            : tensor(_y.AsMemory(0, count), [count]).clone().to(device);
+        var weight = tensor(_w.AsMemory(0, count), [count]).clone().to(device);
         return (x, target, weight);
     }
 }

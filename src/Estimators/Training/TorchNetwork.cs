@@ -75,6 +75,7 @@ internal static class TorchNetwork
     public static NetworkWeights Export(Sequential network, NetworkSpec spec)
     {
         var shapes = spec.WeightShapes().ToDictionary(w => w.Name, w => w.Shape);
+        using var scope = NewDisposeScope(); // detach()/cpu()/to() make intermediate tensors: dispose them here, not in the finalizer
         var state = network.state_dict();
         var arrays = new Dictionary<string, WeightArray>();
         foreach (var (name, shape) in shapes)

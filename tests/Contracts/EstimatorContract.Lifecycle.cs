@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using Microsoft.ML;
+using Xunit;
+
+namespace DeepML.Testing;
+
+public abstract partial class EstimatorContract<TEstimator, TTransformer, TInput, TOutput>
+{
+    /// <summary>Check 2: Fit on zero rows fails with a clear message and leaves no native object alive.</summary>
+    [ContractFact]
+    public void C02_FitOnZeroRowsFailsClearlyAndLeavesNothingAlive()
+    {
+        var ml = Context();
+        var empty = CreateEmptyData(ml);
+        var estimator = CreateEstimator(ml, Seed);
+        var before = LiveObjectsAfterCollect();
+        var e = Assert.ThrowsAny<Exception>(() => Dispose(estimator.Fit(empty)));
+        Assert.True(e.Message.Contains(ZeroRowsPhrase, StringComparison.OrdinalIgnoreCase),
+            $"The zero-rows error should say \"{ZeroRowsPhrase}\" but was: {e.GetType().Name}: {e.Message}");
+        AssertNoNewNativeObjects(before, "after a failed Fit on zero rows", fits: 0);
+    }
+
+    /// <summary>Check 7: fitting twice is idempotent; the estimator's configuration and the input data are not changed.</summary>
+    [ContractFact]
+    public void C07_FittingTwiceIsIdempotentAndMutatesNothing()
+    {
+        var ml = Context();
+        var data = CreateTrainingData(ml);
+        var estimator = CreateEstimator(ml, Seed);
+        var configuration = DescribeConfiguration(estimator);
+        var input = ContractData.Rows(data);
+        var first = estimator.Fit(data);
+        var second = estimator.Fit(data);
+        try
+        {
+            Assert.Equal(Predictions(ml, first), Predictions(ml, second));
+            Assert.Equal(configuration, DescribeConfiguration(estimator));
+            Assert.Equal(input, ContractData.Rows(data));
+        }
+        finally
+        {
+            Dispose(first);
+            Dispose(second);
+        }
+    }
+
+    /// <summary>Check 10: no live native objects after Fit and Dispose; double Dispose is safe; use after Dispose throws ObjectDisposedException.</summary>
+    [ContractFact]
+    public void C10_DisposeIsSafeTwiceAndUseAfterDisposeThrows()
+    {
+        var before = LiveObjectsAfterCollect();
+        var ml = Context();
+        var fitted = CreateEstimator(ml, Seed).Fit(CreateTrainingData(ml));
+        Assert.NotEmpty(Predictions(ml, fitted));
+        if (fitted is not IDisposable disposable)
+            throw new ContractSkipException($"Check 10: {typeof(TTransformer).Name} is not IDisposable, so it holds nothing to release.");
+        disposable.Dispose();
+        disposable.Dispose();
+        var scoring = ScoringData(ml);
+        Assert.Throws<ObjectDisposedException>(() => ContractData.Rows(fitted.Transform(scoring)));
+        Assert.Throws<ObjectDisposedException>(() => Engine(ml, fitted).Predict(CreateScoringRows()[0]));
+        AssertNoNewNativeObjects(before, "after Fit, scoring and Dispose", fits: 1);
+    }
+
+    /// <summary>
+    /// Check 13: cancellation stops training within one unit of work. The token is cancelled half
+    /// an epoch into the second epoch; training must end with OperationCanceledException before
+    /// that epoch completes, and well within one epoch's time.
+    /// </summary>
+    [ContractFact]
+    public void C13_CancellationStopsTrainingWithinOneBatch()
+    {
+        ContractSkip.IfOptedOut(CancellationOptOutReason, "Check 13 (cancellation)");
+        var ml = Context();
+        var data = CreateCancellationData(ml);
+        using var cts = new CancellationTokenSource();
+        var clock = Stopwatch.StartNew();
+        var units = 0;
+        TimeSpan firstUnit = default, cancelledAt = default;
+        var unitsAtCancel = -1;
+        cts.Token.Register(() => { cancelledAt = clock.Elapsed; unitsAtCancel = Volatile.Read(ref units); });
+        var estimator = CreateCancellableEstimator(ml, Seed, cts.Token, elapsed =>
+        {
+            if (Interlocked.Increment(ref units) == 1)
+            {
+                firstUnit = elapsed;
+                cts.CancelAfter(elapsed / 2); // lands mid-way through the next epoch
+            }
+        });
+        clock.Restart();
+        Assert.ThrowsAny<OperationCanceledException>(() => Dispose(estimator.Fit(data)));
+        var stoppedAt = clock.Elapsed;
+        Assert.True(unitsAtCancel >= 1, "The token should have been cancelled during training.");
+        Assert.True(units == unitsAtCancel, $"The epoch running at cancellation completed ({units} epochs reported, {unitsAtCancel} when cancelled): cancellation is not observed within an epoch.");
+        var latency = stoppedAt - cancelledAt;
+        Assert.True(latency < firstUnit / 3 + TimeSpan.FromMilliseconds(20),
+            $"Training stopped {latency.TotalMilliseconds:F0} ms after cancellation; one epoch takes {firstUnit.TotalMilliseconds:F0} ms.");
+    }
+
+    private long? LiveObjectsAfterCollect()
+    {
+        EnsureNativeRuntime();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        return LiveNativeObjects();
+    }
+
+    private void AssertNoNewNativeObjects(long? before, string when, int fits)
+    {
+        if (before is null)
+        {
+            ContractSkip.IfOptedOut(NativeObjectsOptOutReason ?? "no native object counter", "Live native objects");
+            return;
+        }
+        // No collection first: an undisposed tensor that is merely unreachable still counts as a leak.
+        var after = LiveNativeObjects() - fits * NativeCounterDriftPerFit;
+        Assert.True(after == before, $"{after - before} native object(s) alive {when} (before {before}, after {after}, counter drift {fits * NativeCounterDriftPerFit} subtracted).");
+    }
+}
