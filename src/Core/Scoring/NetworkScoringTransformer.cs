@@ -94,30 +94,30 @@ public sealed class NetworkScoringTransformer : ITransformer, IDisposable
     }
 
     /// <inheritdoc />
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
-    {
-        ArgumentNullException.ThrowIfNull(inputSchema);
-        ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        FeatureColumn(inputSchema);
-        var builder = new DataViewSchema.Builder();
-        builder.AddColumns(inputSchema);
-        foreach (var (name, type, annotations) in Head.Columns())
-            builder.AddColumn(name, type, annotations);
-        return builder.ToSchema();
-    }
+    /// <remarks>The prediction columns are added with ML.NET's rule: appended, or, when the input already has a column of
+    /// that name, inserted right after it (the input column becomes hidden), as ML.NET's own scorers do.</remarks>
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => Columns(inputSchema).Schema;
 
     /// <inheritdoc />
     public IDataView Transform(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return new ScoredDataView(this, input, GetOutputSchema(input.Schema), FeatureColumn(input.Schema));
+        return new ScoredDataView(this, input, Columns(input.Schema), FeatureColumn(input.Schema));
     }
 
     /// <inheritdoc />
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        return new ScoringRowMapper(this, inputSchema, GetOutputSchema(inputSchema), FeatureColumn(inputSchema));
+        return new ScoringRowMapper(this, inputSchema, Columns(inputSchema), FeatureColumn(inputSchema));
+    }
+
+    internal ScoringColumns Columns(DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        FeatureColumn(inputSchema);
+        return new ScoringColumns(inputSchema, Head);
     }
 
     /// <summary>
