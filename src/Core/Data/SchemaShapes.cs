@@ -30,7 +30,11 @@ internal static class SchemaShapes
         var annotations = annotationNames.Length == 0
             ? null
             : new SchemaShape(annotationNames.Select(a => Create(a, SchemaShape.Column.VectorKind.Vector, TextDataViewType.Instance, false, null)));
-        return Create(name, kind, itemType, itemType is KeyDataViewType, annotations);
+        // ML.NET describes a key column by its raw number type plus isKey (SchemaShape.Create does the same);
+        // passing the KeyDataViewType itself throws "Item type cannot be a key".
+        return itemType is KeyDataViewType key
+            ? Create(name, kind, RawKeyType(key), true, annotations)
+            : Create(name, kind, itemType, false, annotations);
     }
 
     /// <summary>The shape of every column of <paramref name="schema"/>, as ML.NET's own estimators describe them.</summary>
@@ -50,6 +54,14 @@ internal static class SchemaShapes
         }
         return new SchemaShape(order.Select(n => byName[n]));
     }
+
+    private static DataViewType RawKeyType(KeyDataViewType key) => key.RawType switch
+    {
+        var t when t == typeof(byte) => NumberDataViewType.Byte,
+        var t when t == typeof(ushort) => NumberDataViewType.UInt16,
+        var t when t == typeof(ulong) => NumberDataViewType.UInt64,
+        _ => NumberDataViewType.UInt32,
+    };
 
     private static SchemaShape.Column Create(string name, SchemaShape.Column.VectorKind kind, DataViewType itemType, bool isKey, SchemaShape? annotations) =>
         (SchemaShape.Column)ColumnConstructor.Invoke([name, kind, itemType, isKey, annotations]);
