@@ -2,7 +2,9 @@
 //   (a) one raw ONNX Runtime Run over all rows already in memory (the engine's limit),
 //   (b) DeepML's OrtBatchPredictor in batches of 1024,
 //   (c) ML.NET's ApplyOnnxModel transformer, cursoring an IDataView of the same rows,
-// plus the single-row latency of OrtBatchPredictor.Predict(rows = 1).
+// plus the single-row latency of OrtBatchPredictor.Predict(rows = 1); then (ScorerSection) the
+// transformers on the same file: DeepML's NetworkScoringTransformer vs ApplyOnnxModel in bulk, their
+// PredictionEngine latency, and memory across 1M single-row predictions.
 // Usage: dotnet run -c Release --project benchmarks/Onnx [-- --device cuda:0 [--fallback] [--rows 16281,1000000] [--latency-calls 100000]]
 using System.Diagnostics;
 using System.Runtime.InteropServices;
@@ -51,6 +53,7 @@ foreach (var rows in options.Rows)
 var latency = Measure.SingleRow(predictor, inputs, options.LatencyCalls);
 Console.WriteLine();
 Console.WriteLine($"OrtBatchPredictor.Predict(rows = 1), {options.LatencyCalls:N0} calls: p50 {latency.P50:F1} µs, p99 {latency.P99:F1} µs, mean {latency.Mean:F1} µs");
+ScorerSection.Run(path, inputs, options);
 File.Delete(path);
 
 internal sealed record BenchmarkArgs(int[] Rows, ScoringOptions Scoring, int LatencyCalls)

@@ -23,6 +23,7 @@ public sealed class NetworkScoringTransformer : ITransformer, IDisposable
 {
     private const string Component = "NetworkScoringTransformer";
     private readonly IBatchPredictor _predictor;
+    private readonly byte[]? _onnx;
     private int _disposed;
 
     internal NetworkScoringTransformer(IHostEnvironment env, NetworkModel model, IBatchPredictor predictor, int batchSize = 1024)
@@ -41,6 +42,13 @@ public sealed class NetworkScoringTransformer : ITransformer, IDisposable
         Head = new ScoringHead(model.Task, model.OutputSize, model.ClassNames);
     }
 
+    /// <summary>A transformer over ONNX bytes it keeps (a loaded model): they are what <see cref="ExportOnnx"/> returns and what is saved.</summary>
+    internal NetworkScoringTransformer(IHostEnvironment env, NetworkModel model, IBatchPredictor predictor, byte[] onnx, int batchSize)
+        : this(env, model, predictor, batchSize)
+    {
+        _onnx = onnx ?? throw new ArgumentNullException(nameof(onnx));
+    }
+
     /// <summary>The trained network in DeepML's framework-neutral form.</summary>
     public NetworkModel Model { get; }
 
@@ -54,10 +62,11 @@ public sealed class NetworkScoringTransformer : ITransformer, IDisposable
     public bool IsRowToRowMapper => true;
 
     /// <summary>The model as ONNX bytes (IR 8, opset 17, DeepML metadata); see <see cref="OnnxExporter"/>.</summary>
+    /// <remarks>For a transformer loaded by <c>ml.DeepML().Model.Load</c> these are the bytes read from the file.</remarks>
     public byte[] ExportOnnx()
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        return OnnxExporter.Export(Model);
+        return _onnx is null ? OnnxExporter.Export(Model) : (byte[])_onnx.Clone();
     }
 
     /// <summary>Writes the model as an ONNX file, atomically (a temporary file renamed over <paramref name="path"/>).</summary>
@@ -65,7 +74,10 @@ public sealed class NetworkScoringTransformer : ITransformer, IDisposable
     public void SaveOnnx(string path)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        OnnxExporter.ExportToFile(Model, path);
+        if (_onnx is null)
+            OnnxExporter.ExportToFile(Model, path);
+        else
+            Persistence.ModelFiles.WriteAtomically(path, _onnx, Component);
     }
 
     internal IHostEnvironment Environment { get; }
@@ -82,36 +94,47 @@ public sealed class NetworkScoringTransformer : ITransformer, IDisposable
     }
 
     /// <inheritdoc />
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
-    {
-        ArgumentNullException.ThrowIfNull(inputSchema);
-        ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        FeatureColumn(inputSchema);
-        var builder = new DataViewSchema.Builder();
-        builder.AddColumns(inputSchema);
-        foreach (var (name, type, annotations) in Head.Columns())
-            builder.AddColumn(name, type, annotations);
-        return builder.ToSchema();
-    }
+    /// <remarks>The prediction columns are added with ML.NET's rule: appended, or, when the input already has a column of
+    /// that name, inserted right after it (the input column becomes hidden), as ML.NET's own scorers do.</remarks>
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => Columns(inputSchema).Schema;
 
     /// <inheritdoc />
     public IDataView Transform(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return new ScoredDataView(this, input, GetOutputSchema(input.Schema), FeatureColumn(input.Schema));
+        return new ScoredDataView(this, input, Columns(input.Schema), FeatureColumn(input.Schema));
     }
 
     /// <inheritdoc />
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        return new ScoringRowMapper(this, inputSchema, GetOutputSchema(inputSchema), FeatureColumn(inputSchema));
+        return new ScoringRowMapper(this, inputSchema, Columns(inputSchema), FeatureColumn(inputSchema));
     }
 
-    void ICanSaveModel.Save(ModelSaveContext ctx) =>
-        throw new NotSupportedException(
-            $"{Component}: saving into an ML.NET model zip is not available in this DeepML version. " +
-            "Keep the trained NetworkModel (transformer.Model) and its training options to rebuild it.");
+    internal ScoringColumns Columns(DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        FeatureColumn(inputSchema);
+        return new ScoringColumns(inputSchema, Head);
+    }
+
+    /// <summary>
+    /// Saves the model (through <c>ml.Model.Save</c>) as an equivalent chain of ML.NET transformers over
+    /// the exported ONNX model: ML.NET's <c>OnnxTransformer</c> plus DeepML's stateless
+    /// <c>CustomMapping</c> heads (see <c>DeepML.Persistence.SurrogateChain</c>). <c>ml.Model.Load</c>
+    /// in any <see cref="MLContext"/> gives the same columns and the same values (the DeepML.Core
+    /// assembly must be loadable; ML.NET loads it by name); <c>ml.DeepML().Model.Load</c> gives back
+    /// this fast batched transformer.
+    /// </summary>
+    void ICanSaveModel.Save(ModelSaveContext ctx)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        using var chain = Persistence.SurrogateChain.Build(Environment, Model, _onnx ?? OnnxExporter.Export(Model));
+        ((ICanSaveModel)chain).Save(ctx);
+    }
 
     /// <summary>Releases the predictor's native resources. Safe to call more than once.</summary>
     public void Dispose()

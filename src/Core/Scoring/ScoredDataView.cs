@@ -18,13 +18,15 @@ internal sealed class ScoredDataView : IDataView
     private readonly NetworkScoringTransformer _transformer;
     private readonly IDataView _input;
     private readonly DataViewSchema.Column _feature;
+    private readonly ScoringColumns _columns;
 
-    public ScoredDataView(NetworkScoringTransformer transformer, IDataView input, DataViewSchema schema, DataViewSchema.Column feature)
+    public ScoredDataView(NetworkScoringTransformer transformer, IDataView input, ScoringColumns columns, DataViewSchema.Column feature)
     {
         _transformer = transformer;
         _input = input;
         _feature = feature;
-        Schema = schema;
+        _columns = columns;
+        Schema = columns.Schema;
     }
 
     public bool CanShuffle => false;
@@ -48,7 +50,7 @@ internal sealed class ScoredDataView : IDataView
     {
         private readonly ScoredDataView _parent;
         private readonly bool[] _active;
-        private readonly int _inputCount;
+        private readonly ScoringColumns _columns;
         private readonly DataViewRowCursor _serving;
         private readonly DataViewRowCursor? _lookAhead;
         private readonly ValueGetter<VBuffer<float>>? _features;
@@ -68,10 +70,11 @@ internal sealed class ScoredDataView : IDataView
             _parent = parent;
             _active = active;
             var input = parent._input;
-            _inputCount = input.Schema.Count;
-            var anyOutput = active.Skip(_inputCount).Any(a => a);
-            _serving = input.GetRowCursor(input.Schema.Where(c => active[c.Index]));
-            _outputGetters = new Delegate?[active.Length - _inputCount];
+            _columns = parent._columns;
+            var columns = _columns;
+            var anyOutput = Enumerable.Range(0, active.Length).Any(i => active[i] && columns.AddedIndex(i) >= 0);
+            _serving = input.GetRowCursor(Enumerable.Range(0, active.Length).Where(i => active[i] && columns.InputIndex(i) >= 0).Select(i => input.Schema[columns.InputIndex(i)]));
+            _outputGetters = new Delegate?[active.Length - columns.InputCount];
             if (!anyOutput)
                 return;
             var transformer = parent._transformer;
@@ -82,10 +85,10 @@ internal sealed class ScoredDataView : IDataView
             _outputs = new float[transformer.BatchSize * _outputSize];
             _lookAhead = input.GetRowCursor([parent._feature]);
             _features = _lookAhead.GetGetter<VBuffer<float>>(parent._feature);
-            for (var i = 0; i < _outputGetters.Length; i++)
+            for (var i = 0; i < active.Length; i++)
             {
-                if (active[_inputCount + i])
-                    _outputGetters[i] = RawOutputGetters.Create(transformer.Head, i, CurrentRaw);
+                if (active[i] && columns.AddedIndex(i) is var added and >= 0)
+                    _outputGetters[added] = RawOutputGetters.Create(transformer.Head, added, CurrentRaw);
             }
         }
 
@@ -103,9 +106,9 @@ internal sealed class ScoredDataView : IDataView
         {
             if (!_active[column.Index])
                 throw new InvalidOperationException($"NetworkScoringTransformer: column '{column.Name}' was not requested when this cursor was created; include it in the columns passed to GetRowCursor.");
-            if (column.Index < _inputCount)
-                return _serving.GetGetter<TValue>(_parent._input.Schema[column.Index]);
-            return RawOutputGetters.As<TValue>(_outputGetters[column.Index - _inputCount]!, column);
+            if (_columns.InputIndex(column.Index) is var inputIndex and >= 0)
+                return _serving.GetGetter<TValue>(_parent._input.Schema[inputIndex]);
+            return RawOutputGetters.As<TValue>(_outputGetters[_columns.AddedIndex(column.Index)]!, column);
         }
 
         public override bool MoveNext()

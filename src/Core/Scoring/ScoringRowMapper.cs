@@ -11,13 +11,15 @@ internal sealed class ScoringRowMapper : IRowToRowMapper
 {
     private readonly NetworkScoringTransformer _transformer;
     private readonly DataViewSchema.Column _feature;
+    private readonly ScoringColumns _columns;
 
-    public ScoringRowMapper(NetworkScoringTransformer transformer, DataViewSchema inputSchema, DataViewSchema outputSchema, DataViewSchema.Column feature)
+    public ScoringRowMapper(NetworkScoringTransformer transformer, DataViewSchema inputSchema, ScoringColumns columns, DataViewSchema.Column feature)
     {
         _transformer = transformer;
         _feature = feature;
+        _columns = columns;
         InputSchema = inputSchema;
-        OutputSchema = outputSchema;
+        OutputSchema = columns.Schema;
     }
 
     public DataViewSchema InputSchema { get; }
@@ -29,10 +31,8 @@ internal sealed class ScoringRowMapper : IRowToRowMapper
         var needed = new HashSet<int>();
         foreach (var column in dependingColumns)
         {
-            if (column.Index < InputSchema.Count)
-                needed.Add(column.Index);
-            else
-                needed.Add(_feature.Index);
+            var inputIndex = _columns.InputIndex(column.Index);
+            needed.Add(inputIndex >= 0 ? inputIndex : _feature.Index);
         }
         return InputSchema.Where(c => needed.Contains(c.Index));
     }
@@ -59,18 +59,18 @@ internal sealed class ScoringRowMapper : IRowToRowMapper
             _active = new bool[mapper.OutputSchema.Count];
             foreach (var column in activeColumns)
                 _active[column.Index] = true;
-            var inputCount = mapper.InputSchema.Count;
-            _outputGetters = new Delegate?[_active.Length - inputCount];
-            if (!_active.Skip(inputCount).Any(a => a))
+            var columns = mapper._columns;
+            _outputGetters = new Delegate?[_active.Length - columns.InputCount];
+            if (!Enumerable.Range(0, _active.Length).Any(i => _active[i] && columns.AddedIndex(i) >= 0))
                 return;
             var predictor = mapper._transformer.Predictor;
             _inputs = new float[predictor.InputSize];
             _outputs = new float[predictor.OutputSize];
             _features = input.GetGetter<VBuffer<float>>(mapper._feature);
-            for (var i = 0; i < _outputGetters.Length; i++)
+            for (var i = 0; i < _active.Length; i++)
             {
-                if (_active[inputCount + i])
-                    _outputGetters[i] = RawOutputGetters.Create(mapper._transformer.Head, i, Compute);
+                if (_active[i] && columns.AddedIndex(i) is var added and >= 0)
+                    _outputGetters[added] = RawOutputGetters.Create(mapper._transformer.Head, added, Compute);
             }
         }
 
@@ -88,10 +88,10 @@ internal sealed class ScoringRowMapper : IRowToRowMapper
         {
             if (!_active[column.Index])
                 throw new InvalidOperationException($"NetworkScoringTransformer: column '{column.Name}' is not active in this row.");
-            var inputCount = _mapper.InputSchema.Count;
-            if (column.Index < inputCount)
-                return _input.GetGetter<TValue>(_mapper.InputSchema[column.Index]);
-            return RawOutputGetters.As<TValue>(_outputGetters[column.Index - inputCount]!, column);
+            var columns = _mapper._columns;
+            if (columns.InputIndex(column.Index) is var inputIndex and >= 0)
+                return _input.GetGetter<TValue>(_mapper.InputSchema[inputIndex]);
+            return RawOutputGetters.As<TValue>(_outputGetters[columns.AddedIndex(column.Index)]!, column);
         }
 
         private ReadOnlySpan<float> Compute()

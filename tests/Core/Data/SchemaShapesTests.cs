@@ -3,7 +3,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Xunit;
 
-namespace DeepML.Core.Tests.Data;
+namespace DeepML.Core.Tests.Schemas;
 
 public sealed class SchemaShapesTests
 {

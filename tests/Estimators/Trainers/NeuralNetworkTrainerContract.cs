@@ -34,9 +34,6 @@ public abstract class NeuralNetworkTrainerContract<TTrainer, TOutput> : Estimato
         NumberOfThreads = 1,
     };
 
-    protected override string? SaveLoadOptOutReason =>
-        "NetworkScoringTransformer cannot be saved into an ML.NET model zip yet (ICanSaveModel.Save throws NotSupportedException); saving is being implemented in a parallel branch — remove this opt-out when it lands.";
-
     protected override void EnsureNativeRuntime() => TorchRuntime.EnsureLoaded();
 
     /// <summary>TorchSharp's process-wide count of live tensor wrappers (incremented when a Tensor is made, decremented when disposed or finalized).</summary>
