@@ -10,6 +10,7 @@ public abstract partial class EstimatorContract<TEstimator, TTransformer, TInput
     [ContractFact]
     public void C02_FitOnZeroRowsFailsClearlyAndLeavesNothingAlive()
     {
+        ContractSkip.IfOptedOut(ZeroRowsOptOutReason, "Check 2 (zero rows)");
         var ml = Context();
         var empty = CreateEmptyData(ml);
         var estimator = CreateEstimator(ml, Seed);
@@ -110,7 +111,9 @@ public abstract partial class EstimatorContract<TEstimator, TTransformer, TInput
     {
         if (before is null)
         {
-            ContractSkip.IfOptedOut(NativeObjectsOptOutReason ?? "no native object counter", "Live native objects");
+            // Components without native objects (LiveNativeObjects is null) must say so in NativeObjectsOptOutReason;
+            // the rest of the check (dispose semantics, clear errors) has run and counts.
+            Assert.False(string.IsNullOrWhiteSpace(NativeObjectsOptOutReason), $"{GetType().Name}: LiveNativeObjects is null but NativeObjectsOptOutReason gives no reason.");
             return;
         }
         // No collection first: an undisposed tensor that is merely unreachable still counts as a leak.

@@ -88,6 +88,9 @@ public abstract partial class EstimatorContract<TEstimator, TTransformer, TInput
     /// <summary>Why check 5 (ml.Model.Save/Load round trip) does not apply.</summary>
     protected virtual string? SaveLoadOptOutReason => null;
 
+    /// <summary>Opt-out of check 2, for estimators that learn nothing from rows (a scorer of a given model), with the reason.</summary>
+    protected virtual string? ZeroRowsOptOutReason => null;
+
     /// <summary>Why check 6 (different seeds give different predictions) does not apply, e.g. a deterministic component.</summary>
     protected virtual string? DifferentSeedsOptOutReason => null;
 

@@ -19,7 +19,7 @@ namespace DeepML;
 /// per thread, as ML.NET documents). It owns the native resources of its predictor: dispose it
 /// when done; using it afterwards throws <see cref="ObjectDisposedException"/>.</para>
 /// </remarks>
-public sealed class NetworkScoringTransformer : ITransformer, IDisposable
+public sealed class NetworkScoringTransformer : ITransformer, IDisposable, IBatchScoringTransformer
 {
     private const string Component = "NetworkScoringTransformer";
     private readonly IBatchPredictor _predictor;
@@ -83,6 +83,12 @@ public sealed class NetworkScoringTransformer : ITransformer, IDisposable
     internal IHostEnvironment Environment { get; }
 
     internal ScoringHead Head { get; }
+
+    string IBatchScoringTransformer.ComponentName => Component;
+
+    IOutputHead IBatchScoringTransformer.Head => Head;
+
+    IBatchPredictor IBatchScoringTransformer.Predictor => Predictor;
 
     internal IBatchPredictor Predictor
     {

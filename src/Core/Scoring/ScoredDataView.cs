@@ -15,12 +15,12 @@ namespace DeepML;
 /// </remarks>
 internal sealed class ScoredDataView : IDataView
 {
-    private readonly NetworkScoringTransformer _transformer;
+    private readonly IBatchScoringTransformer _transformer;
     private readonly IDataView _input;
     private readonly DataViewSchema.Column _feature;
     private readonly ScoringColumns _columns;
 
-    public ScoredDataView(NetworkScoringTransformer transformer, IDataView input, ScoringColumns columns, DataViewSchema.Column feature)
+    public ScoredDataView(IBatchScoringTransformer transformer, IDataView input, ScoringColumns columns, DataViewSchema.Column feature)
     {
         _transformer = transformer;
         _input = input;
@@ -88,7 +88,7 @@ internal sealed class ScoredDataView : IDataView
             for (var i = 0; i < active.Length; i++)
             {
                 if (active[i] && columns.AddedIndex(i) is var added and >= 0)
-                    _outputGetters[added] = RawOutputGetters.Create(transformer.Head, added, CurrentRaw);
+                    _outputGetters[added] = transformer.Head.Getter(added, CurrentRaw);
             }
         }
 
@@ -105,7 +105,7 @@ internal sealed class ScoredDataView : IDataView
         public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
         {
             if (!_active[column.Index])
-                throw new InvalidOperationException($"NetworkScoringTransformer: column '{column.Name}' was not requested when this cursor was created; include it in the columns passed to GetRowCursor.");
+                throw new InvalidOperationException($"{_parent._transformer.ComponentName}: column '{column.Name}' was not requested when this cursor was created; include it in the columns passed to GetRowCursor.");
             if (_columns.InputIndex(column.Index) is var inputIndex and >= 0)
                 return _serving.GetGetter<TValue>(_parent._input.Schema[inputIndex]);
             return RawOutputGetters.As<TValue>(_outputGetters[_columns.AddedIndex(column.Index)]!, column);
@@ -149,7 +149,7 @@ internal sealed class ScoredDataView : IDataView
                 rows++;
             }
             if (rows == 0)
-                throw new InvalidOperationException("NetworkScoringTransformer: the input data view returned different rows to two cursors. Scoring needs an input whose cursors are repeatable (cache it with ml.Data.Cache if it is not).");
+                throw new InvalidOperationException($"{_parent._transformer.ComponentName}: the input data view returned different rows to two cursors. Scoring needs an input whose cursors are repeatable (cache it with ml.Data.Cache if it is not).");
             _predictor!.Predict(_inputs, rows, _outputs);
             _batchRows = rows;
             _inBatch = 0;

@@ -13,7 +13,7 @@ internal sealed class ScoringColumns
     // Output index → input index (≥ 0) or ~added index (< 0).
     private readonly int[] _map;
 
-    public ScoringColumns(DataViewSchema input, ScoringHead head)
+    public ScoringColumns(DataViewSchema input, IOutputHead head)
     {
         var added = head.Columns();
         var indices = Enumerable.Range(0, input.Count).ToList();
@@ -57,6 +57,6 @@ internal sealed class ScoringColumns
     /// <summary>The input column an output column passes through, or -1 for a prediction column.</summary>
     public int InputIndex(int outputIndex) => _map[outputIndex] >= 0 ? _map[outputIndex] : -1;
 
-    /// <summary>The prediction column (in <see cref="ScoringHead.Columns"/> order) of an output column, or -1 for a pass-through one.</summary>
+    /// <summary>The prediction column (in <see cref="IOutputHead.Columns"/> order) of an output column, or -1 for a pass-through one.</summary>
     public int AddedIndex(int outputIndex) => _map[outputIndex] < 0 ? ~_map[outputIndex] : -1;
 }

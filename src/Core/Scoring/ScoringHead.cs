@@ -12,7 +12,7 @@ namespace DeepML;
 /// <item>regression: <c>Score</c> (Single).</item>
 /// </list>
 /// </summary>
-internal sealed class ScoringHead
+internal sealed class ScoringHead : IOutputHead
 {
     public const string Score = "Score";
     public const string PredictedLabel = "PredictedLabel";
@@ -52,6 +52,9 @@ internal sealed class ScoringHead
             _ => [(Score, NumberDataViewType.Single, ScoreAnnotations(kind, "Score", slotNames: false))],
         };
     }
+
+    /// <inheritdoc />
+    public Delegate Getter(int outputIndex, RawRowSource raw) => RawOutputGetters.Create(this, outputIndex, raw);
 
     /// <summary>The shapes of <see cref="Columns"/>, for estimators.</summary>
     public IEnumerable<SchemaShape.Column> Shapes() =>

@@ -9,11 +9,11 @@ namespace DeepML;
 /// </summary>
 internal sealed class ScoringRowMapper : IRowToRowMapper
 {
-    private readonly NetworkScoringTransformer _transformer;
+    private readonly IBatchScoringTransformer _transformer;
     private readonly DataViewSchema.Column _feature;
     private readonly ScoringColumns _columns;
 
-    public ScoringRowMapper(NetworkScoringTransformer transformer, DataViewSchema inputSchema, ScoringColumns columns, DataViewSchema.Column feature)
+    public ScoringRowMapper(IBatchScoringTransformer transformer, DataViewSchema inputSchema, ScoringColumns columns, DataViewSchema.Column feature)
     {
         _transformer = transformer;
         _feature = feature;
@@ -70,7 +70,7 @@ internal sealed class ScoringRowMapper : IRowToRowMapper
             for (var i = 0; i < _active.Length; i++)
             {
                 if (_active[i] && columns.AddedIndex(i) is var added and >= 0)
-                    _outputGetters[added] = RawOutputGetters.Create(mapper._transformer.Head, added, Compute);
+                    _outputGetters[added] = mapper._transformer.Head.Getter(added, Compute);
             }
         }
 
@@ -87,7 +87,7 @@ internal sealed class ScoringRowMapper : IRowToRowMapper
         public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
         {
             if (!_active[column.Index])
-                throw new InvalidOperationException($"NetworkScoringTransformer: column '{column.Name}' is not active in this row.");
+                throw new InvalidOperationException($"{_mapper._transformer.ComponentName}: column '{column.Name}' is not active in this row.");
             var columns = _mapper._columns;
             if (columns.InputIndex(column.Index) is var inputIndex and >= 0)
                 return _input.GetGetter<TValue>(_mapper.InputSchema[inputIndex]);
