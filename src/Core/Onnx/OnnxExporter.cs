@@ -60,26 +60,7 @@ public static class OnnxExporter
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var full = Path.GetFullPath(path);
-        var folder = Path.GetDirectoryName(full)!;
-        if (!Directory.Exists(folder))
-            throw new DirectoryNotFoundException($"OnnxExporter: folder '{folder}' for '{path}' does not exist. Create it first.");
-        var bytes = Export(model);
-        var temp = full + ".tmp";
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-            {
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
+        Persistence.ModelFiles.WriteAtomically(path, Export(model), "OnnxExporter");
     }
 
     internal static string DeepMLVersion { get; } =
