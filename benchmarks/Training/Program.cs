@@ -1,7 +1,7 @@
 // One training epoch of DeepML's trainer vs a hand-written TorchSharp loop, same data, same
 // network, same batch size and optimizer, measured side by side in one process.
 //
-//   dotnet run -c Release --project benchmarks/Training [epochs]
+//   dotnet run -c Release --project benchmarks/Training [epochs] [rounds] [threads]
 //
 // DeepML's epoch time is the difference between consecutive TrainingProgress.Elapsed values
 // (it includes the shuffle, the batch gathering, the step and the per-epoch validation pass,
@@ -20,6 +20,10 @@ CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 Console.WriteLine(TorchRuntime.EnsureLoaded()); // before any torch.* call in this process
 var epochs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 4;
 var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
+// libtorch's intra-op threads (default: the core count). On a shared 2-core machine OpenMP's
+// spin-waits dominate small ops, so the comparison is also worth running with 1.
+if (args.Length > 2)
+    set_num_threads(int.Parse(args[2], CultureInfo.InvariantCulture));
 const int batchSize = 256;
 int[] hidden = [128, 64];
 

@@ -1,60 +1,75 @@
+using System.Runtime.InteropServices;
 using static TorchSharp.torch;
 
 namespace DeepML;
 
 /// <summary>
-/// Reusable managed buffers for one mini-batch: rows are gathered (in shuffled order) into one
-/// contiguous block, and each block becomes exactly one tensor per role.
+/// One mini-batch's memory: three CPU tensors allocated once by libtorch (x [B, n], target [B],
+/// weight [B]). Rows are gathered, in shuffled order, straight into their storage, and each batch
+/// is handed to the network as a view of the first <c>count</c> rows: one contiguous block and one
+/// tensor per role per batch, with no per-batch allocation.
 /// </summary>
-internal sealed class BatchBuffer
+/// <remarks>
+/// libtorch's allocator aligns the storage (64 bytes). Tensors over managed arrays start wherever
+/// the GC put the array, and CPU kernels pick code paths, and so rounding, by alignment: with them
+/// the same seed gave weights differing in the last bits. The storage is reused for the next batch
+/// only after the previous step's backward pass has finished with it.
+/// </remarks>
+internal sealed class BatchBuffer : IDisposable
 {
     private readonly int _features;
     private readonly PredictionKind _task;
-    private readonly float[] _x;
-    private readonly float[] _y;
-    private readonly long[] _classes;
-    private readonly float[] _w;
+    private readonly Tensor _x;
+    private readonly Tensor _target;
+    private readonly Tensor _weight;
 
     public BatchBuffer(int batchSize, int features, PredictionKind task)
     {
         _features = features;
         _task = task;
-        _x = new float[batchSize * features];
-        _y = new float[batchSize];
-        _classes = new long[batchSize];
-        _w = new float[batchSize];
+        _x = empty([batchSize, features], ScalarType.Float32).DetachFromDisposeScope();
+        _target = empty([batchSize], task == PredictionKind.MulticlassClassification ? ScalarType.Int64 : ScalarType.Float32).DetachFromDisposeScope();
+        _weight = empty([batchSize], ScalarType.Float32).DetachFromDisposeScope();
     }
 
-    /// <summary>Copies rows <c>order[start..start+count)</c> into the buffers; returns their total weight.</summary>
+    /// <summary>Copies rows <c>order[start..start+count)</c> into the batch tensors; returns their total weight.</summary>
     public double Gather(TrainingData data, int[] order, int start, int count)
     {
         var n = _features;
+        var x = MemoryMarshal.Cast<byte, float>(_x.bytes);
+        var w = MemoryMarshal.Cast<byte, float>(_weight.bytes);
+        var features = data.Features.AsSpan();
         double total = 0;
         for (var i = 0; i < count; i++)
         {
             var row = order[start + i];
-            Array.Copy(data.Features, (long)row * n, _x, (long)i * n, n);
-            if (_task == PredictionKind.MulticlassClassification)
-                _classes[i] = data.Classes[row];
-            else
-                _y[i] = data.Targets[row];
-            _w[i] = data.Weights[row];
-            total += _w[i];
+            features.Slice(row * n, n).CopyTo(x.Slice(i * n, n));
+            w[i] = data.Weights[row];
+            total += w[i];
+        }
+        if (_task == PredictionKind.MulticlassClassification)
+        {
+            var classes = MemoryMarshal.Cast<byte, long>(_target.bytes);
+            for (var i = 0; i < count; i++)
+                classes[i] = data.Classes[order[start + i]];
+        }
+        else
+        {
+            var targets = MemoryMarshal.Cast<byte, float>(_target.bytes);
+            for (var i = 0; i < count; i++)
+                targets[i] = data.Targets[order[start + i]];
         }
         return total;
     }
 
-    /// <summary>The gathered batch as tensors on <paramref name="device"/>: x [count, n], target [count], weight [count].</summary>
-    public (Tensor X, Tensor Target, Tensor Weight) ToTensors(int count, Device device)
+    /// <summary>The gathered batch on <paramref name="device"/>: x [count, n], target [count], weight [count] (views on the CPU).</summary>
+    public (Tensor X, Tensor Target, Tensor Weight) ToTensors(int count, Device device) =>
+        (_x.narrow(0, 0, count).to(device), _target.narrow(0, 0, count).to(device), _weight.narrow(0, 0, count).to(device));
+
+    public void Dispose()
     {
-        // clone(): the tensors over the managed buffers start wherever the GC put the array; copies made by
-        // libtorch's allocator are 64-byte aligned, and CPU kernels (MKL/oneDNN) pick code paths, and so
-        // rounding, by alignment. Without the copy the same seed gave weights differing in the last bits.
-        var x = tensor(_x.AsMemory(0, count * _features), [count, _features]).clone().to(device);
-        var target = _task == PredictionKind.MulticlassClassification
-            ? tensor(_classes.AsMemory(0, count), [count]).clone().to(device)
-            : tensor(_y.AsMemory(0, count), [count]).clone().to(device);
-        var weight = tensor(_w.AsMemory(0, count), [count]).clone().to(device);
-        return (x, target, weight);
+        _x.Dispose();
+        _target.Dispose();
+        _weight.Dispose();
     }
 }

@@ -46,7 +46,7 @@ internal sealed partial class TrainingLoop
     public TrainingResult Run(TrainingData train, TrainingData? validation, int seed, CheckpointState? resume)
     {
         var o = _options;
-        var batch = new BatchBuffer(o.BatchSize, train.FeatureCount, _loss.Task);
+        using var batch = new BatchBuffer(o.BatchSize, train.FeatureCount, _loss.Task);
         var l1Weights = DenseWeights();
         using var optimizer = new ParameterOptimizer(_network.parameters(), o.Optimizer, o.LearningRate, o.WeightDecay, o.Momentum);
         using var l1 = o.L1Regularization.ToScalar();
