@@ -75,7 +75,7 @@ public sealed class ExponentiatedGradientContractTests
     {
         var data = CreateTrainingData(ml);
         const string features = "a known-size vector of Single";
-        yield return new("Features", features, "Vector<Double, 3>", Converted(ml, data, "Features", DataKind.Double), features);
+        yield return new("Features", features, "Vector<Double", Converted(ml, data, "Features", DataKind.Double), features);
         // Label and groups are read by Fit only.
         yield return new("Label", "Boolean, Single or Double (0/1)", "String", Converted(ml, data, "Label", DataKind.String), null);
         yield return new("Sf", "Text, Boolean, Single, Double, Int32 or Int64", "Key<UInt32", Keyed(ml, data, "Sf"), null);

@@ -4,13 +4,21 @@ using Microsoft.ML.Data;
 
 namespace DeepML.Fairness.Tests.Mitigation;
 
+/// <summary>A scored row as a PredictionEngine sends it to a fitted ThresholdOptimizer: score and groups.</summary>
+public sealed class ScoredRow
+{
+    public float Score { get; set; }
+    public string Sf { get; set; } = "";
+    public string Sf2 { get; set; } = "";
+}
+
 /// <summary>
 /// The contract suite for ThresholdOptimizer (demographic parity, seed derived from the MLContext), on
 /// seeded synthetic scored rows where group B is scored lower: the solution mixes two thresholds, so
 /// rows between them get a fractional Probability and a seeded, randomised PredictedLabel. Label is
 /// read at Fit only; Score and the sensitive column at Transform too.
 /// </summary>
-public sealed class ThresholdOptimizerContractTests : MitigatorContract<ThresholdOptimizerEstimator, ThresholdOptimizerTransformer, Row, Predicted>
+public sealed class ThresholdOptimizerContractTests : MitigatorContract<ThresholdOptimizerEstimator, ThresholdOptimizerTransformer, ScoredRow, Predicted>
 {
     // Seed left null: the default path, where the seed comes from the MLContext (made with the same seed).
     protected override ThresholdOptimizerEstimator CreateEstimator(MLContext ml, int seed) =>
@@ -18,7 +26,11 @@ public sealed class ThresholdOptimizerContractTests : MitigatorContract<Threshol
 
     protected override IDataView CreateTrainingData(MLContext ml) => Synthetic.View(ml, Synthetic.Scored(300, 13));
 
-    protected override IReadOnlyList<Row> CreateScoringRows() => Synthetic.Scored(60, 99);
+    // Scored without a PredictedLabel column: the suite compares the columns appended past the input's, and a
+    // replaced PredictedLabel (as in the training data, checked by check 1) is not appended but moved next to
+    // the hidden original, so the suite would miss the randomised label.
+    protected override IReadOnlyList<ScoredRow> CreateScoringRows() =>
+        Synthetic.Scored(60, 99).Select(r => new ScoredRow { Score = r.Score, Sf = r.Sf, Sf2 = r.Sf2 }).ToArray();
 
     protected override string? CancellationOptOutReason =>
         "ThresholdOptimizer's Fit is a single sort-and-sweep over the training scores per group (closed form at hull vertices), " +
@@ -28,7 +40,7 @@ public sealed class ThresholdOptimizerContractTests : MitigatorContract<Threshol
     {
         var data = CreateTrainingData(ml);
         const string score = "a scalar Single or Double", sensitive = "Text, Boolean, Single, Double, Int32 or Int64";
-        yield return new("Score", score, "Int32", Converted(ml, data, "Score", DataKind.Int32), score);
+        yield return new("Score", score, "String", Converted(ml, data, "Score", DataKind.String), score);
         yield return new("Sf", sensitive, "Key<UInt32", Keyed(ml, data, "Sf"), sensitive);
         // The label is read by Fit only.
         yield return new("Label", "Boolean, Single or Double (0/1)", "String", Converted(ml, data, "Label", DataKind.String), null);
