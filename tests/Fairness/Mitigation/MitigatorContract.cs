@@ -26,6 +26,9 @@ public abstract class MitigatorContract<TEstimator, TTransformer, TInput, TOutpu
 
     protected override string? OnnxOptOutReason => OnnxOptOut;
 
+    /// <summary>Check 2 asserts DeepML.Fairness's error constant word for word, not only "no rows".</summary>
+    protected override string ZeroRowsPhrase => FairnessErrors.NoRows;
+
     /// <summary>The estimator's options, every public property written out (the base uses the type name only).</summary>
     protected override string DescribeConfiguration(TEstimator estimator)
     {
