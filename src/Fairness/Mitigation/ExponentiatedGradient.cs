@@ -23,14 +23,18 @@ public sealed class ExponentiatedGradientEstimator : IEstimator<ExponentiatedGra
 {
     private const string Component = "ExponentiatedGradient";
     private const string RedLabel = "__deepml_eg_label", RedWeight = "__deepml_eg_weight";
+    private const string FeatureExpected = "a known-size vector of Single", FeatureFix = "Concatenate numeric columns into one vector with ml.Transforms.Concatenate.";
     private readonly MLContext _context;
     private readonly Func<string, string, IEstimator<ITransformer>> _trainer;
+    private readonly int _seed;
 
     internal ExponentiatedGradientEstimator(MLContext context, Func<string, string, IEstimator<ITransformer>> trainer, ExponentiatedGradientOptions options)
     {
         _context = context;
         _trainer = trainer;
         Options = options;
+        // Drawn once, here: drawing in Fit would give every Fit of this estimator a different seed.
+        _seed = options.Seed ?? GroupMetricsEvaluator.DeriveSeed(context);
     }
 
     /// <summary>The options this estimator was made with.</summary>
@@ -48,9 +52,7 @@ public sealed class ExponentiatedGradientEstimator : IEstimator<ExponentiatedGra
     {
         ArgumentNullException.ThrowIfNull(input);
         var o = Options;
-        var featureColumn = ColumnChecks.Find(input.Schema, Component, "feature", o.FeatureColumnName);
-        if (featureColumn.Type is not VectorDataViewType { ItemType: NumberDataViewType, IsKnownSize: true } vt || vt.ItemType != NumberDataViewType.Single)
-            throw ColumnChecks.WrongType(Component, "feature", featureColumn, "a known-size vector of Single", "Concatenate numeric columns into one vector with ml.Transforms.Concatenate.");
+        var (featureColumn, vt) = CheckFeatures(input.Schema, o.FeatureColumnName);
         var data = MitigationData.Read(input, Component, o.LabelColumnName, null, o.SensitiveColumnNames, null, o.CancellationToken);
         var rows = ReadFeatures(input, featureColumn, vt.Size, data);
         var schema = SchemaDefinition.Create(typeof(OracleRow));
@@ -75,10 +77,20 @@ public sealed class ExponentiatedGradientEstimator : IEstimator<ExponentiatedGra
         var moment = new UtilityParityMoment(o.Constraint, data.Label, data.Index.GroupOfRow, data.Index.Groups.Length);
         var lagrangian = new Lagrangian(data.Label, moment, o.DifferenceBound, 1 / o.Eps, FitOracle, Predict, o.CancellationToken);
         var result = ExponentiatedGradientSolver.Run(lagrangian, moment, data.Label, o, m => channel.Info(MessageSensitivity.None, m));
-        var seed = o.Seed ?? GroupMetricsEvaluator.DeriveSeed(_context);
         var members = lagrangian.Predictors.Select((p, k) => (p, w: result.Weights[k])).Where(t => t.w > 0).ToArray();
-        var chain = ExponentiatedGradientChain.Build(_context, members.Select(m => ((ITransformer?)m.p.Model, m.p.Constant, m.w)).ToArray(), seed, input);
-        return new ExponentiatedGradientTransformer(chain, members.Select(m => m.w).ToArray(), result.BestGap, result.Iterations, result.OracleCalls, seed);
+        var chain = ExponentiatedGradientChain.Build(_context, members.Select(m => ((ITransformer?)m.p.Model, m.p.Constant, m.w)).ToArray(), _seed, input);
+        // Scoring reads the features only (through the trainer's own transformers).
+        var features = o.FeatureColumnName;
+        void CheckInput(DataViewSchema schema) => CheckFeatures(schema, features);
+        return new ExponentiatedGradientTransformer(chain, CheckInput, members.Select(m => m.w).ToArray(), result.BestGap, result.Iterations, result.OracleCalls, _seed);
+    }
+
+    private static (DataViewSchema.Column Column, VectorDataViewType Type) CheckFeatures(DataViewSchema schema, string name)
+    {
+        var column = ColumnChecks.Find(schema, Component, "feature", name);
+        if (column.Type is not VectorDataViewType { IsKnownSize: true } vt || vt.ItemType != NumberDataViewType.Single)
+            throw ColumnChecks.WrongType(Component, "feature", column, FeatureExpected, FeatureFix);
+        return (column, vt);
     }
 
     private sealed class PredictedRow
@@ -107,9 +119,10 @@ public sealed class ExponentiatedGradientEstimator : IEstimator<ExponentiatedGra
     /// <inheritdoc />
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
-        var found = inputSchema.Where(c => c.Name == Options.FeatureColumnName).ToArray();
-        if (found.Length == 0)
-            SchemaShapes.Require(inputSchema, Component, "feature", Options.FeatureColumnName); // throws, listing the columns
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        SchemaShapes.Require(inputSchema, Component, "feature", Options.FeatureColumnName,
+            c => c is { Kind: SchemaShape.Column.VectorKind.Vector, IsKey: false } && c.ItemType == NumberDataViewType.Single, FeatureExpected, FeatureFix);
+        MitigationData.CheckShape(inputSchema, Component, Options.LabelColumnName, null, Options.SensitiveColumnNames, null);
         return SchemaShapes.AddScoreProbabilityAndLabel(inputSchema, "Score", "Probability", "PredictedLabel");
     }
 }
@@ -120,7 +133,8 @@ public sealed class ExponentiatedGradientEstimator : IEstimator<ExponentiatedGra
 /// </summary>
 public sealed class ExponentiatedGradientTransformer : BuiltInChainTransformer
 {
-    internal ExponentiatedGradientTransformer(ITransformer inner, double[] weights, double gap, int iterations, int oracleCalls, int seed) : base(inner)
+    internal ExponentiatedGradientTransformer(ITransformer inner, Action<DataViewSchema> checkInput, double[] weights, double gap, int iterations, int oracleCalls, int seed)
+        : base(inner, checkInput)
     {
         Weights = weights;
         BestGap = gap;

@@ -21,6 +21,7 @@ public sealed class ExponentiatedGradientOptions
     private readonly double _bound = 0.01, _eps = 0.01, _eta0 = 2.0;
     private readonly double? _nu;
     private readonly int _maxIterations = 50;
+    private readonly ReductionConstraint _constraint = ReductionConstraint.DemographicParity;
 
     /// <summary>The binary label column (Boolean or 0/1).</summary>
     public string LabelColumnName { get => _label; init => _label = Name(value, nameof(LabelColumnName)); }
@@ -37,7 +38,12 @@ public sealed class ExponentiatedGradientOptions
     }
 
     /// <summary>The constraint. Default demographic parity.</summary>
-    public ReductionConstraint Constraint { get; init; } = ReductionConstraint.DemographicParity;
+    public ReductionConstraint Constraint
+    {
+        get => _constraint;
+        init => _constraint = Enum.IsDefined(value) ? value
+            : throw new ArgumentException($"ExponentiatedGradientOptions.{nameof(Constraint)}: {(int)value} is not a ReductionConstraint; expected one of {string.Join(", ", Enum.GetNames<ReductionConstraint>())}.", nameof(Constraint));
+    }
 
     /// <summary>The moment's bound ε on each group's deviation from overall (Fairlearn's <c>difference_bound</c>, default 0.01).</summary>
     public double DifferenceBound

@@ -53,6 +53,8 @@ internal static class ExponentiatedGradientSolver
             }
             gaps.Add(gap);
             qs.Add(q);
+            // An iteration cancelled after its last oracle call is not reported as finished.
+            o.CancellationToken.ThrowIfCancellationRequested();
             log($"iteration {t}: predictors {lagrangian.Predictors.Count}, gap {gap:G4}, nu {nu:G4}");
             o.Progress?.Report(t + 1);
             if (gap < nu && t >= MinIterations)

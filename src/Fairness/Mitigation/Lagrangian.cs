@@ -56,6 +56,7 @@ internal sealed class Lagrangian
         var isConstant = redY.All(v => v == constant);
         OracleCalls++;
         var model = isConstant ? null : _fit(redY, redW);
+        _ct.ThrowIfCancellationRequested(); // the trainer cannot be interrupted: stop right after it, not one call later
         var predictions = model is null ? Enumerable.Repeat(constant, n).ToArray() : _predict(model);
         var h = new ReductionPredictor(model, constant, predictions, Error(predictions), _moment.Gamma(predictions));
         var value = h.Error + Dot(h.Gamma, lambda);

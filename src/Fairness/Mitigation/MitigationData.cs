@@ -14,32 +14,56 @@ internal sealed class MitigationData
     public required DataViewSchema.Column[] SensitiveColumns { get; init; }
     public required DataViewType LabelType { get; init; }
 
-    /// <summary>Checks the schema (names the column, lists what exists) without reading rows.</summary>
-    public static void CheckSchema(DataViewSchema schema, string component, string label, string? score, IReadOnlyList<string> sensitive, string? weight)
+    private const string LabelExpected = "Boolean, Single or Double (0/1)", LabelFix = "Binary mitigators need a two-class label; convert it to Boolean.";
+    private const string ScoreExpected = "a scalar Single or Double", ScoreFix = "Pass the binary classifier's Score (or Probability) column; multiclass scores are vectors and are not supported.";
+    private const string SensitiveExpected = "Text, Boolean, Single, Double, Int32 or Int64", SensitiveFix = "Convert key columns back to their values with ml.Transforms.Conversion.MapKeyToValue.";
+    private const string WeightExpected = "Single", WeightFix = "Convert it with ml.Transforms.Conversion.ConvertType(..., DataKind.Single).";
+
+    /// <summary>
+    /// Checks the schema (names the column, lists what exists) without reading rows. A null
+    /// <paramref name="label"/> skips the label (a fitted transformer does not read it).
+    /// </summary>
+    public static void CheckSchema(DataViewSchema schema, string component, string? label, string? score, IReadOnlyList<string> sensitive, string? weight)
     {
-        var y = ColumnChecks.Find(schema, component, "label", label);
-        if (y.Type != BooleanDataViewType.Instance && !ColumnChecks.IsRealScalar(y.Type))
-            throw ColumnChecks.WrongType(component, "label", y, "Boolean, Single or Double (0/1)", "Binary mitigators need a two-class label; convert it to Boolean.");
+        if (label is not null)
+        {
+            var y = ColumnChecks.Find(schema, component, "label", label);
+            if (y.Type != BooleanDataViewType.Instance && !ColumnChecks.IsRealScalar(y.Type))
+                throw ColumnChecks.WrongType(component, "label", y, LabelExpected, LabelFix);
+        }
         if (score is not null)
         {
             var s = ColumnChecks.Find(schema, component, "score", score);
             if (!ColumnChecks.IsRealScalar(s.Type))
-                throw ColumnChecks.WrongType(component, "score", s, "a scalar Single or Double",
-                    "Pass the binary classifier's Score (or Probability) column; multiclass scores are vectors and are not supported.");
+                throw ColumnChecks.WrongType(component, "score", s, ScoreExpected, ScoreFix);
         }
         foreach (var name in sensitive)
         {
             var c = ColumnChecks.Find(schema, component, "sensitive", name);
             if (!ExpressionText.CanRead(c.Type))
-                throw ColumnChecks.WrongType(component, "sensitive", c, "Text, Boolean, Single, Double, Int32 or Int64",
-                    "Convert key columns back to their values with ml.Transforms.Conversion.MapKeyToValue.");
+                throw ColumnChecks.WrongType(component, "sensitive", c, SensitiveExpected, SensitiveFix);
         }
         if (weight is not null)
         {
             var w = ColumnChecks.Find(schema, component, "example weight", weight);
             if (w.Type != NumberDataViewType.Single)
-                throw ColumnChecks.WrongType(component, "example weight", w, "Single", "Convert it with ml.Transforms.Conversion.ConvertType(..., DataKind.Single).");
+                throw ColumnChecks.WrongType(component, "example weight", w, WeightExpected, WeightFix);
         }
+    }
+
+    /// <summary>The same checks as <see cref="CheckSchema"/> on a schema shape (for <c>GetOutputSchema</c>), with the same messages.</summary>
+    public static void CheckShape(SchemaShape shape, string component, string label, string? score, IReadOnlyList<string> sensitive, string? weight)
+    {
+        SchemaShapes.Require(shape, component, "label", label,
+            c => SchemaShapes.IsScalarOf(c, BooleanDataViewType.Instance, NumberDataViewType.Single, NumberDataViewType.Double), LabelExpected, LabelFix);
+        if (score is not null)
+            SchemaShapes.Require(shape, component, "score", score, c => SchemaShapes.IsScalarOf(c, NumberDataViewType.Single, NumberDataViewType.Double), ScoreExpected, ScoreFix);
+        foreach (var name in sensitive)
+            SchemaShapes.Require(shape, component, "sensitive", name,
+                c => SchemaShapes.IsScalarOf(c, TextDataViewType.Instance, BooleanDataViewType.Instance, NumberDataViewType.Single,
+                    NumberDataViewType.Double, NumberDataViewType.Int32, NumberDataViewType.Int64), SensitiveExpected, SensitiveFix);
+        if (weight is not null)
+            SchemaShapes.Require(shape, component, "example weight", weight, c => SchemaShapes.IsScalarOf(c, NumberDataViewType.Single), WeightExpected, WeightFix);
     }
 
     /// <summary>Reads and validates the rows (labels 0/1, finite scores, weights ≥ 0, two or more groups).</summary>

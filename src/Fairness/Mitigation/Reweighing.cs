@@ -52,7 +52,9 @@ public sealed class ReweighingEstimator : IEstimator<ReweighingTransformer>
                 var ng = n[g, 0] + n[g, 1];
                 factors[g, y] = n[g, y] > 0 ? ng * (y == 1 ? pos : total - pos) / (total * n[g, y]) : 1;
             }
-        return new ReweighingTransformer(BuildChain(data, factors, input), data.Index.Groups, factors);
+        // The Expression reads the label, the sensitive columns and the weight for every row it scores.
+        void CheckInput(DataViewSchema schema) => MitigationData.CheckSchema(schema, Component, o.LabelColumnName, null, o.SensitiveColumnNames, o.ExampleWeightColumnName);
+        return new ReweighingTransformer(BuildChain(data, factors, input), CheckInput, data.Index.Groups, factors);
     }
 
     private ITransformer BuildChain(MitigationData data, double[,] factors, IDataView input)
@@ -75,11 +77,8 @@ public sealed class ReweighingEstimator : IEstimator<ReweighingTransformer>
     /// <inheritdoc />
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
-        SchemaShapes.Require(inputSchema, Component, "label", Options.LabelColumnName);
-        foreach (var s in Options.SensitiveColumnNames)
-            SchemaShapes.Require(inputSchema, Component, "sensitive", s);
-        if (Options.ExampleWeightColumnName is { } w)
-            SchemaShapes.Require(inputSchema, Component, "example weight", w);
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        MitigationData.CheckShape(inputSchema, Component, Options.LabelColumnName, null, Options.SensitiveColumnNames, Options.ExampleWeightColumnName);
         return SchemaShapes.AddSingle(inputSchema, Options.OutputColumnName);
     }
 }
@@ -89,7 +88,8 @@ public sealed class ReweighingTransformer : BuiltInChainTransformer
 {
     private readonly double[,] _factors;
 
-    internal ReweighingTransformer(ITransformer inner, IReadOnlyList<FairnessGroup> groups, double[,] factors) : base(inner)
+    internal ReweighingTransformer(ITransformer inner, Action<DataViewSchema> checkInput, IReadOnlyList<FairnessGroup> groups, double[,] factors)
+        : base(inner, checkInput)
     {
         Groups = groups;
         _factors = factors;

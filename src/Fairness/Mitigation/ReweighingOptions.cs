@@ -6,6 +6,7 @@ public sealed class ReweighingOptions
     private readonly IReadOnlyList<string> _sensitive = [];
     private readonly string _label = "Label";
     private readonly string _output = "Weight";
+    private readonly string? _weight;
 
     /// <summary>The binary label column (Boolean or 0/1).</summary>
     public string LabelColumnName { get => _label; init => _label = Name(value, nameof(LabelColumnName)); }
@@ -18,8 +19,8 @@ public sealed class ReweighingOptions
             : throw new ArgumentException($"ReweighingOptions.{nameof(SensitiveColumnNames)}: {FairnessErrors.NoSensitiveColumns}", nameof(SensitiveColumnNames));
     }
 
-    /// <summary>Optional existing example weight column (Single); the new weight is old × factor.</summary>
-    public string? ExampleWeightColumnName { get; init; }
+    /// <summary>Optional existing example weight column (Single); the new weight is old × factor. Null for none; an empty name throws.</summary>
+    public string? ExampleWeightColumnName { get => _weight; init => _weight = value is null ? null : Name(value, nameof(ExampleWeightColumnName)); }
 
     /// <summary>The output weight column (Single). Default <c>Weight</c>.</summary>
     public string OutputColumnName { get => _output; init => _output = Name(value, nameof(OutputColumnName)); }

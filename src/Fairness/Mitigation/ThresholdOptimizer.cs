@@ -22,11 +22,14 @@ public sealed class ThresholdOptimizerEstimator : IEstimator<ThresholdOptimizerT
 {
     private const string Component = "ThresholdOptimizer";
     private readonly MLContext _context;
+    private readonly int _seed;
 
     internal ThresholdOptimizerEstimator(MLContext context, ThresholdOptimizerOptions options)
     {
         _context = context;
         Options = options;
+        // Drawn once, here: drawing in Fit would give every Fit of this estimator a different seed.
+        _seed = options.Seed ?? GroupMetricsEvaluator.DeriveSeed(context);
     }
 
     /// <summary>The options this estimator was made with.</summary>
@@ -39,9 +42,10 @@ public sealed class ThresholdOptimizerEstimator : IEstimator<ThresholdOptimizerT
         var o = Options;
         var data = MitigationData.Read(input, Component, o.LabelColumnName, o.ScoreColumnName, o.SensitiveColumnNames, null);
         var (rules, x) = ThresholdSolver.Solve(data, o.Constraint, o.GridSize);
-        var seed = o.Seed ?? GroupMetricsEvaluator.DeriveSeed(_context);
-        var chain = BuildChain(data, rules, seed).Fit(input);
-        return new ThresholdOptimizerTransformer(chain, rules, x, seed, o.Constraint);
+        var chain = BuildChain(data, rules, _seed).Fit(input);
+        // Scoring reads the score and the sensitive columns (not the label).
+        void CheckInput(DataViewSchema schema) => MitigationData.CheckSchema(schema, Component, null, o.ScoreColumnName, o.SensitiveColumnNames, null);
+        return new ThresholdOptimizerTransformer(chain, CheckInput, rules, x, _seed, o.Constraint);
     }
 
     private IEstimator<ITransformer> BuildChain(MitigationData data, GroupThresholdRule[] rules, int seed)
@@ -72,9 +76,8 @@ public sealed class ThresholdOptimizerEstimator : IEstimator<ThresholdOptimizerT
     /// <inheritdoc />
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
-        SchemaShapes.Require(inputSchema, Component, "score", Options.ScoreColumnName);
-        foreach (var s in Options.SensitiveColumnNames)
-            SchemaShapes.Require(inputSchema, Component, "sensitive", s);
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        MitigationData.CheckShape(inputSchema, Component, Options.LabelColumnName, Options.ScoreColumnName, Options.SensitiveColumnNames, null);
         return SchemaShapes.AddProbabilityAndLabel(inputSchema, Options.ProbabilityColumnName, Options.PredictedLabelColumnName);
     }
 }
@@ -85,8 +88,9 @@ public sealed class ThresholdOptimizerEstimator : IEstimator<ThresholdOptimizerT
 /// </summary>
 public sealed class ThresholdOptimizerTransformer : BuiltInChainTransformer
 {
-    internal ThresholdOptimizerTransformer(ITransformer inner, IReadOnlyList<GroupThresholdRule> rules, double constraintValue, int seed, ThresholdConstraint constraint)
-        : base(inner)
+    internal ThresholdOptimizerTransformer(ITransformer inner, Action<DataViewSchema> checkInput, IReadOnlyList<GroupThresholdRule> rules,
+        double constraintValue, int seed, ThresholdConstraint constraint)
+        : base(inner, checkInput)
     {
         Rules = rules;
         ConstraintValue = constraintValue;

@@ -18,6 +18,7 @@ public sealed class ThresholdOptimizerOptions
 {
     private readonly IReadOnlyList<string> _sensitive = [];
     private readonly int _grid = 1000;
+    private readonly ThresholdConstraint _constraint = ThresholdConstraint.DemographicParity;
     private readonly string _label = "Label", _score = "Score", _probability = "Probability", _predicted = "PredictedLabel";
 
     /// <summary>The binary label column (Boolean or 0/1).</summary>
@@ -35,7 +36,12 @@ public sealed class ThresholdOptimizerOptions
     }
 
     /// <summary>The parity to enforce. Default demographic parity.</summary>
-    public ThresholdConstraint Constraint { get; init; } = ThresholdConstraint.DemographicParity;
+    public ThresholdConstraint Constraint
+    {
+        get => _constraint;
+        init => _constraint = Enum.IsDefined(value) ? value
+            : throw new ArgumentException($"ThresholdOptimizerOptions.{nameof(Constraint)}: {(int)value} is not a ThresholdConstraint; expected one of {string.Join(", ", Enum.GetNames<ThresholdConstraint>())}.", nameof(Constraint));
+    }
 
     /// <summary>Grid points on [0, 1] for equalized odds (Fairlearn's <c>grid_size</c>, default 1000); the other constraints are solved exactly.</summary>
     public int GridSize
