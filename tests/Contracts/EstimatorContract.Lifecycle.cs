@@ -64,9 +64,11 @@ public abstract partial class EstimatorContract<TEstimator, TTransformer, TInput
     }
 
     /// <summary>
-    /// Check 13: cancellation stops training within one unit of work. The token is cancelled half
-    /// an epoch into the second epoch; training must end with OperationCanceledException before
-    /// that epoch completes, and well within one epoch's time.
+    /// Check 13: cancellation stops training promptly. Two runs: (a) the token is cancelled from the
+    /// progress callback at the end of the second unit (epoch or iteration) — training must end with
+    /// OperationCanceledException before another unit completes; (b) it is cancelled from a timer
+    /// half a unit into the next one — training must end within one unit of the cancellation (a
+    /// timer may land just as a unit completes, so one more report is tolerated there, not two).
     /// </summary>
     [ContractFact]
     public void C13_CancellationStopsTrainingWithinOneBatch()
@@ -74,28 +76,42 @@ public abstract partial class EstimatorContract<TEstimator, TTransformer, TInput
         ContractSkip.IfOptedOut(CancellationOptOutReason, "Check 13 (cancellation)");
         var ml = Context();
         var data = CreateCancellationData(ml);
-        using var cts = new CancellationTokenSource();
-        var clock = Stopwatch.StartNew();
-        var units = 0;
-        TimeSpan firstUnit = default, cancelledAt = default;
-        var unitsAtCancel = -1;
-        cts.Token.Register(() => { cancelledAt = clock.Elapsed; unitsAtCancel = Volatile.Read(ref units); });
-        var estimator = CreateCancellableEstimator(ml, Seed, cts.Token, elapsed =>
+
+        using (var cts = new CancellationTokenSource())
         {
-            if (Interlocked.Increment(ref units) == 1)
+            var units = 0;
+            var estimator = CreateCancellableEstimator(ml, Seed, cts.Token, _ =>
             {
-                firstUnit = elapsed;
-                cts.CancelAfter(elapsed / 2); // lands mid-way through the next epoch
-            }
-        });
-        clock.Restart();
-        Assert.ThrowsAny<OperationCanceledException>(() => Dispose(estimator.Fit(data)));
-        var stoppedAt = clock.Elapsed;
-        Assert.True(unitsAtCancel >= 1, "The token should have been cancelled during training.");
-        Assert.True(units == unitsAtCancel, $"The epoch running at cancellation completed ({units} epochs reported, {unitsAtCancel} when cancelled): cancellation is not observed within an epoch.");
-        var latency = stoppedAt - cancelledAt;
-        Assert.True(latency < firstUnit / 3 + TimeSpan.FromMilliseconds(20),
-            $"Training stopped {latency.TotalMilliseconds:F0} ms after cancellation; one epoch takes {firstUnit.TotalMilliseconds:F0} ms.");
+                if (Interlocked.Increment(ref units) == 2)
+                    cts.Cancel();
+            });
+            Assert.ThrowsAny<OperationCanceledException>(() => Dispose(estimator.Fit(data)));
+            Assert.True(units == 2, $"Cancelled at the end of unit 2, but {units} units were reported: the token is not checked before the next batch.");
+        }
+
+        using (var cts = new CancellationTokenSource())
+        {
+            var clock = Stopwatch.StartNew();
+            var units = 0;
+            TimeSpan firstUnit = default, cancelledAt = default;
+            var unitsAtCancel = -1;
+            cts.Token.Register(() => { cancelledAt = clock.Elapsed; unitsAtCancel = Volatile.Read(ref units); });
+            var estimator = CreateCancellableEstimator(ml, Seed, cts.Token, elapsed =>
+            {
+                if (Interlocked.Increment(ref units) == 1)
+                {
+                    firstUnit = elapsed;
+                    cts.CancelAfter(elapsed / 2); // lands mid-way through the next unit
+                }
+            });
+            clock.Restart();
+            Assert.ThrowsAny<OperationCanceledException>(() => Dispose(estimator.Fit(data)));
+            var latency = clock.Elapsed - cancelledAt;
+            Assert.True(unitsAtCancel >= 1, "The token should have been cancelled during training.");
+            Assert.True(units <= unitsAtCancel + 1, $"{units - unitsAtCancel} units completed after cancellation: cancellation is not observed within a unit.");
+            Assert.True(latency < firstUnit + TimeSpan.FromMilliseconds(250),
+                $"Training stopped {latency.TotalMilliseconds:F0} ms after cancellation; one unit takes {firstUnit.TotalMilliseconds:F0} ms.");
+        }
     }
 
     private long? LiveObjectsAfterCollect()
