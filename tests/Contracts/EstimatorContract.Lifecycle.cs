@@ -95,7 +95,8 @@ public abstract partial class EstimatorContract<TEstimator, TTransformer, TInput
             var units = 0;
             TimeSpan firstUnit = default, cancelledAt = default;
             var unitsAtCancel = -1;
-            cts.Token.Register(() => { cancelledAt = clock.Elapsed; unitsAtCancel = Volatile.Read(ref units); });
+            using var callbackDone = new ManualResetEventSlim();
+            cts.Token.Register(() => { cancelledAt = clock.Elapsed; unitsAtCancel = Volatile.Read(ref units); callbackDone.Set(); });
             var estimator = CreateCancellableEstimator(ml, Seed, cts.Token, elapsed =>
             {
                 if (Interlocked.Increment(ref units) == 1)
@@ -106,7 +107,10 @@ public abstract partial class EstimatorContract<TEstimator, TTransformer, TInput
             });
             clock.Restart();
             Assert.ThrowsAny<OperationCanceledException>(() => Dispose(estimator.Fit(data)));
-            var latency = clock.Elapsed - cancelledAt;
+            var stoppedAt = clock.Elapsed;
+            // Training can observe the token before the timer thread has run this test's callback.
+            Assert.True(callbackDone.Wait(TimeSpan.FromSeconds(10)), "The token should have been cancelled during training.");
+            var latency = stoppedAt - cancelledAt;
             Assert.True(unitsAtCancel >= 1, "The token should have been cancelled during training.");
             Assert.True(units <= unitsAtCancel + 1, $"{units - unitsAtCancel} units completed after cancellation: cancellation is not observed within a unit.");
             Assert.True(latency < firstUnit + TimeSpan.FromMilliseconds(250),
