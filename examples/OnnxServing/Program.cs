@@ -26,6 +26,7 @@ var options = new NeuralNetworkOptions
     BatchSize = 256,
     ValidationFraction = 0.1,
     EarlyStoppingPatience = 3,
+    NumberOfThreads = 1, // small network: see NeuralNetworkOptions.NumberOfThreads
 };
 var model = AdultDataset.Features(ml).Append(ml.DeepML().BinaryClassification.NeuralNetwork(options)).Fit(train);
 var network = model.LastTransformer;
