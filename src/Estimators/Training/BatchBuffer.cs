@@ -14,6 +14,7 @@ internal sealed class BatchBuffer
     private readonly float[] _y;
     private readonly long[] _classes;
     private readonly float[] _w;
+    private readonly float[] _s;
 
     public BatchBuffer(int batchSize, int features, PredictionKind task)
     {
@@ -23,6 +24,7 @@ internal sealed class BatchBuffer
         _y = new float[batchSize];
         _classes = new long[batchSize];
         _w = new float[batchSize];
+        _s = new float[batchSize];
     }
 
     /// <summary>Copies rows <c>order[start..start+count)</c> into the buffers; returns their total weight.</summary>
@@ -39,6 +41,8 @@ internal sealed class BatchBuffer
             else
                 _y[i] = data.Targets[row];
             _w[i] = data.Weights[row];
+            if (data.Sensitive.Length > 0)
+                _s[i] = data.Sensitive[row];
             total += _w[i];
         }
         return total;
@@ -54,4 +58,7 @@ internal sealed class BatchBuffer
         var weight = tensor(_w.AsMemory(0, count), [count]).to(device);
         return (x, target, weight);
     }
+
+    /// <summary>The gathered rows' sensitive groups (0/1) as a tensor [count] (adversarial debiasing only).</summary>
+    public Tensor SensitiveTensor(int count, Device device) => tensor(_s.AsMemory(0, count), [count]).to(device);
 }
