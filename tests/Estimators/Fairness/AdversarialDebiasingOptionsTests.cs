@@ -6,6 +6,7 @@ using Xunit;
 namespace DeepML.Estimators.Tests.Fairness;
 
 /// <summary>Every invalid option and column fails early, naming itself.</summary>
+[Collection(TorchTrainingCollection.Name)]
 public sealed class AdversarialDebiasingOptionsTests
 {
     public AdversarialDebiasingOptionsTests() => TorchRuntime.EnsureLoaded();

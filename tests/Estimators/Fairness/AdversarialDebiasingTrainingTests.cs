@@ -7,6 +7,7 @@ using Xunit.Abstractions;
 namespace DeepML.Estimators.Tests.Fairness;
 
 /// <summary>Adversarial debiasing on <see cref="ProxyBiasData"/>: less disparity, accuracy kept, deterministic, training-only.</summary>
+[Collection(TorchTrainingCollection.Name)]
 public sealed class AdversarialDebiasingTrainingTests
 {
     private readonly ITestOutputHelper _output;
