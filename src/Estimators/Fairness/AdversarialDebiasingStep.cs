@@ -44,6 +44,9 @@ internal sealed class AdversarialDebiasingStep : IDisposable
         }
     }
 
+    /// <summary>The adversary (for tests that recompute its loss independently).</summary>
+    internal AdversaryNetwork Adversary => _adversary;
+
     /// <summary>Fails (with an <see cref="ArgumentException"/> naming the option) where debiasing cannot run.</summary>
     public static void CheckOptions(NeuralNetworkOptions options, PredictionKind task)
     {
@@ -97,7 +100,7 @@ internal sealed class AdversarialDebiasingStep : IDisposable
             {
                 using var g = _predictor[i].grad;
                 adversaryGradients[i] = g?.clone();           // freed with the batch's dispose scope
-                g?.zero_();
+                g?.zero_();                                   // so that L_P's backward leaves exactly g_P
             }
         }
         predictorLoss.backward();                             // predictor grads = g_P
