@@ -96,6 +96,14 @@ foreach (var spec in models)
         using var adversarial = ml.DeepML().BinaryClassification.NeuralNetwork(DeepOptions("Label", null, deepEpochs) with { AdversarialDebiasing = adversarialOptions }).Fit(train);
         Console.WriteLine($"deepml adversarial: alpha {adversarialOptions.Alpha}, adversary learning rate {adversarialOptions.AdversaryLearningRate}, {watch.Elapsed.TotalSeconds:F1} s");
         results.Add((spec.Name, "adversarial", Summarise(adversarial.Transform(test))));
+        // The equalized-odds variant: the adversary also sees the label, so only group information beyond the label is removed.
+        // Measured here it does not lower the EO difference, already small without debiasing (0.061): α 0 → 0.063,
+        // α 0.1 → 0.134, α 0.3 → 0.189, α 1 → 0.311; like the DP objective it mainly equalises selection rates.
+        using var adversarialEo = ml.DeepML().BinaryClassification.NeuralNetwork(DeepOptions("Label", null, deepEpochs) with
+        {
+            AdversarialDebiasing = adversarialOptions with { Objective = AdversarialObjective.EqualizedOdds },
+        }).Fit(train);
+        results.Add((spec.Name, "adversarial_eo", Summarise(adversarialEo.Transform(test))));
     }
 }
 
@@ -111,7 +119,7 @@ Console.WriteLine($"report files: {outDir}");
 // name: value lines.
 foreach (var (model, method, s) in results)
 {
-    var prefix = method == "baseline" ? model : model == "fasttree" || method == "adversarial" ? method.Replace("_dp", "") : $"{model}_{method}";
+    var prefix = method == "baseline" ? model : model == "fasttree" || method.StartsWith("adversarial", StringComparison.Ordinal) ? method.Replace("_dp", "") : $"{model}_{method}";
     if (method == "baseline")
     {
         Console.WriteLine($"{model}_accuracy: {F(s.Accuracy)}");
