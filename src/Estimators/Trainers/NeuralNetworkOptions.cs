@@ -153,6 +153,14 @@ public sealed record NeuralNetworkOptions
     /// </summary>
     public string? ResumeFromCheckpoint { get; init => field = value is null || !string.IsNullOrWhiteSpace(value) ? value : throw new ArgumentException("NeuralNetworkOptions: ResumeFromCheckpoint must be a file path or null.", nameof(ResumeFromCheckpoint)); }
 
+    /// <summary>
+    /// Adversarial debiasing during training (binary classification only; see
+    /// <see cref="AdversarialDebiasingOptions"/>); null (default) trains plainly. The fitted model
+    /// scores exactly like a plain one: the adversary is training-only. Cannot be combined with
+    /// <see cref="CheckpointPath"/> or <see cref="ResumeFromCheckpoint"/>.
+    /// </summary>
+    public AdversarialDebiasingOptions? AdversarialDebiasing { get; init; }
+
     /// <summary>How the fitted model scores (ONNX Runtime device, batch size, threads). Default: CPU, 1024 rows per run.</summary>
     public ScoringOptions Scoring { get; init => field = value ?? throw new ArgumentNullException(nameof(Scoring), "NeuralNetworkOptions: Scoring must not be null; use new ScoringOptions()."); } = new();
 

@@ -39,6 +39,7 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
             throw new ArgumentException($"NeuralNetworkOptions: ClassWeights for binary classification must hold 2 values [negative, positive], got {options.ClassWeights.Count}.", nameof(options));
         if (task == PredictionKind.Regression && options.ClassWeights is not null)
             throw new ArgumentException("NeuralNetworkOptions: ClassWeights apply to classification only; use an example-weight column for regression.", nameof(options));
+        AdversarialDebiasingStep.CheckOptions(options, task);
     }
 
     /// <summary>The options this trainer was made with.</summary>
@@ -85,7 +86,7 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
         var seed = resume?.Seed ?? _seed;
         if (resume is not null && o.Seed is { } asked && asked != resume.Seed)
             throw new ArgumentException($"NeuralNetworkOptions: Seed is {asked} but checkpoint '{o.ResumeFromCheckpoint}' was trained with seed {resume.Seed}. Leave Seed unset (or equal) to resume.", nameof(Options));
-        var train = TrainingData.Read(input, schema, Task, o.ClassWeights, Component, "training", o.CancellationToken);
+        var train = TrainingData.Read(input, schema, Task, o.ClassWeights, Component, "training", o.CancellationToken, o.AdversarialDebiasing);
         TrainingData? valid = validation is null ? null
             : TrainingData.Read(validation, schema, Task, o.ClassWeights, Component, "validation", o.CancellationToken);
         if (valid is null && o.ValidationFraction > 0)

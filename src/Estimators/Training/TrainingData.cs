@@ -11,7 +11,7 @@ namespace DeepML;
 /// </summary>
 internal sealed class TrainingData
 {
-    private TrainingData(int rows, int featureCount, float[] features, float[] targets, long[] classes, float[] weights)
+    private TrainingData(int rows, int featureCount, float[] features, float[] targets, long[] classes, float[] weights, float[] sensitive)
     {
         Rows = rows;
         FeatureCount = featureCount;
@@ -19,6 +19,7 @@ internal sealed class TrainingData
         Targets = targets;
         Classes = classes;
         Weights = weights;
+        Sensitive = sensitive;
     }
 
     public int Rows { get; }
@@ -34,8 +35,11 @@ internal sealed class TrainingData
     /// <summary>Example weight × class weight per row (all 1 without either).</summary>
     public float[] Weights { get; }
 
+    /// <summary>Adversarial debiasing's sensitive group per row, 0/1; empty when debiasing is off.</summary>
+    public float[] Sensitive { get; }
+
     public static TrainingData Read(IDataView data, TrainingSchema schema, PredictionKind task, IReadOnlyList<float>? classWeights,
-        string component, string role, CancellationToken cancellation)
+        string component, string role, CancellationToken cancellation, AdversarialDebiasingOptions? debiasing = null)
     {
         var n = schema.FeatureCount;
         var features = new List<float>(4096);
@@ -45,10 +49,15 @@ internal sealed class TrainingData
         var columns = new List<DataViewSchema.Column> { schema.Features, schema.Label };
         if (schema.Weight is { } w)
             columns.Add(w);
+        var sensitiveColumn = debiasing is null ? null : schema.Sensitive;
+        if (sensitiveColumn is { } sc)
+            columns.Add(sc);
         using var cursor = data.GetRowCursor(columns);
         var getFeatures = cursor.GetGetter<VBuffer<float>>(schema.Features);
         var getLabel = LabelReader(cursor, schema, task, component, role);
         var getWeight = schema.Weight is { } wc ? cursor.GetGetter<float>(wc) : null;
+        var getGroup = sensitiveColumn is { } gc ? SensitiveGroupColumn.Reader(cursor, gc, component, role) : null;
+        var groups = new List<string>();
         var row = default(VBuffer<float>);
         var buffer = new float[n];
         long index = 0;
@@ -83,11 +92,14 @@ internal sealed class TrainingData
             if (task == PredictionKind.MulticlassClassification)
                 classes.Add(cls);
             weights.Add(weight);
+            if (getGroup is not null)
+                groups.Add(getGroup(index));
             index++;
         }
         if (index == 0)
             throw new InvalidOperationException($"{component}: the {role} data has no rows. Check the data source and any filters before this trainer.");
-        return new TrainingData((int)index, n, features.ToArray(), task == PredictionKind.MulticlassClassification ? [] : targets.ToArray(), classes.ToArray(), weights.ToArray());
+        var sensitive = sensitiveColumn is { } s ? SensitiveGroupColumn.Encode(groups, s.Name, debiasing!.PrivilegedGroup, component) : [];
+        return new TrainingData((int)index, n, features.ToArray(), task == PredictionKind.MulticlassClassification ? [] : targets.ToArray(), classes.ToArray(), weights.ToArray(), sensitive);
     }
 
     /// <summary>Rows <paramref name="indices"/> as a new set (used for the validation split).</summary>
@@ -100,7 +112,8 @@ internal sealed class TrainingData
         return new TrainingData(indices.Count, n, features,
             Targets.Length == 0 ? [] : indices.Select(i => Targets[i]).ToArray(),
             Classes.Length == 0 ? [] : indices.Select(i => Classes[i]).ToArray(),
-            indices.Select(i => Weights[i]).ToArray());
+            indices.Select(i => Weights[i]).ToArray(),
+            Sensitive.Length == 0 ? [] : indices.Select(i => Sensitive[i]).ToArray());
     }
 
     /// <summary>Fails when the rows hold fewer than two classes (classification) or no positive weight.</summary>

@@ -12,7 +12,8 @@ internal sealed record TrainingResult(int EpochsRun, int BestEpoch, double Final
 /// The training loop, readable top to bottom: epoch → shuffle → batch → zero_grad → forward →
 /// loss → backward → clip → step; then validation, early stopping, progress, checkpoint. One
 /// dispose scope per batch keeps native memory flat; one buffer and one tensor per batch (never
-/// one per row).
+/// one per row). With adversarial debiasing, <see cref="AdversarialDebiasingStep.Backward"/> replaces
+/// the plain backward pass and the adversary steps after the network.
 /// </summary>
 internal sealed partial class TrainingLoop
 {
@@ -50,6 +51,7 @@ internal sealed partial class TrainingLoop
         var l1Weights = DenseWeights();
         using var optimizer = new ParameterOptimizer(_network.parameters(), o.Optimizer, o.LearningRate, o.WeightDecay, o.Momentum);
         using var l1 = o.L1Regularization.ToScalar();
+        using var adversary = o.AdversarialDebiasing is { } debiasing ? new AdversarialDebiasingStep(debiasing, _network.parameters(), _device) : null;
         if (resume is not null)
             Restore(resume, optimizer);
         var clock = Stopwatch.StartNew();
@@ -78,12 +80,18 @@ internal sealed partial class TrainingLoop
                     weightSum += batchWeight;
                     if (o.L1Regularization > 0)
                         loss = loss.add(L1Norm(l1Weights), l1);
-                    loss.backward();
+                    if (adversary is null)
+                        loss.backward();
+                    else // the predictor's gradient made blind to (and, with α > 0, pushed against) the adversary
+                        adversary.Backward(loss, output, target, weight, batch.SensitiveTensor(count, _device), _epoch);
                     if (o.GradientClipNorm > 0)
                         optimizer.ClipGradientNorm(o.GradientClipNorm);
                     optimizer.Step();
+                    adversary?.Step();
                 }
                 _lastTrainingLoss = weightSum > 0 ? lossSum / weightSum : double.NaN;
+                if (adversary is not null)
+                    _log($"epoch {_epoch}: adversary loss {adversary.TakeEpochLoss():F4}.");
                 var (validationLoss, metric) = validation is null ? (null, null) : Evaluate(validation);
                 TrackBest(validationLoss);
                 _stopped = o.EarlyStoppingPatience > 0 && _epochsWithoutImprovement >= o.EarlyStoppingPatience && _epoch < o.Epochs;

@@ -9,7 +9,7 @@ namespace DeepML;
 /// </summary>
 internal sealed class TrainingSchema
 {
-    private TrainingSchema(DataViewSchema.Column features, DataViewSchema.Column label, DataViewSchema.Column? weight, int featureCount, int classCount, IReadOnlyList<string> classNames, IReadOnlyList<string> featureNames)
+    private TrainingSchema(DataViewSchema.Column features, DataViewSchema.Column label, DataViewSchema.Column? weight, int featureCount, int classCount, IReadOnlyList<string> classNames, IReadOnlyList<string> featureNames, DataViewSchema.Column? sensitive)
     {
         Features = features;
         Label = label;
@@ -18,6 +18,7 @@ internal sealed class TrainingSchema
         ClassCount = classCount;
         ClassNames = classNames;
         FeatureNames = featureNames;
+        Sensitive = sensitive;
     }
 
     public DataViewSchema.Column Features { get; }
@@ -33,6 +34,9 @@ internal sealed class TrainingSchema
 
     /// <summary>The feature vector's slot names where present; otherwise empty.</summary>
     public IReadOnlyList<string> FeatureNames { get; }
+
+    /// <summary>Adversarial debiasing's sensitive column; null when debiasing is off.</summary>
+    public DataViewSchema.Column? Sensitive { get; }
 
     public static TrainingSchema Resolve(DataViewSchema schema, NeuralNetworkOptions options, PredictionKind task, string component)
     {
@@ -56,7 +60,8 @@ internal sealed class TrainingSchema
         if (task == PredictionKind.MulticlassClassification && classCount < 2)
             throw ColumnChecks.Mismatch(component, "label", label.Name, "a key type with at least 2 values", ColumnChecks.Describe(label.Type), "A multiclass label needs two or more classes.");
         var classNames = task == PredictionKind.MulticlassClassification ? KeyNames(label, classCount) : [];
-        return new TrainingSchema(features, label, weight, featureCount, classCount, classNames, SlotNames(features, featureCount));
+        var sensitive = options.AdversarialDebiasing is { } adversarial ? SensitiveGroupColumn.Resolve(schema, adversarial.SensitiveColumnName, component) : (DataViewSchema.Column?)null;
+        return new TrainingSchema(features, label, weight, featureCount, classCount, classNames, SlotNames(features, featureCount), sensitive);
     }
 
     /// <summary>The same checks on a schema shape (pipeline construction time, sizes not yet known).</summary>
@@ -75,6 +80,8 @@ internal sealed class TrainingSchema
             if (weight.Kind != SchemaShape.Column.VectorKind.Scalar || weight.IsKey || weight.ItemType != NumberDataViewType.Single)
                 throw ColumnChecks.Mismatch(component, "example weight", weightName, "Single", ColumnChecks.Describe(weight), "Convert it with ml.Transforms.Conversion.ConvertType(..., DataKind.Single).");
         }
+        if (options.AdversarialDebiasing is { } adversarial)
+            SensitiveGroupColumn.Check(shape, adversarial.SensitiveColumnName, component);
     }
 
     private static void CheckLabel(DataViewType type, string name, PredictionKind task, string component)

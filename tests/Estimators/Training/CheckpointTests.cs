@@ -5,6 +5,7 @@ using Xunit;
 
 namespace DeepML.Estimators.Tests.Training;
 
+[Collection(TorchTrainingCollection.Name)] // fits share TorchSharp's global generator with other fitting tests
 public sealed class CheckpointTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("deepml-ckpt-").FullName;
