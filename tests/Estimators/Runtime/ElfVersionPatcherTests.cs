@@ -67,7 +67,7 @@ public class ElfVersionPatcherTests
     public void ReadsTheSystemLibstdcxxDefinitionsAndPatchesItsNeeds()
     {
         var path = NativeLibraryLocator.FindLoadedLibrary("libstdc++.so.6");
-        Assert.NotNull(path);
+        Assert.True(path is not null && File.Exists(path), $"libstdc++.so.6 should be mapped into the test process from an existing file, got '{path}'.");
         var elf = ElfVersionPatcher.Load(path!);
 
         var defined = elf.GetVersionDefinitions();
