@@ -19,9 +19,20 @@ internal static class PatchedLibraryCache
         if (!string.IsNullOrWhiteSpace(configured)) return Path.GetFullPath(configured);
         var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
         if (string.IsNullOrWhiteSpace(xdg))
-            xdg = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+        {
+            var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            if (string.IsNullOrWhiteSpace(home))
+                return FallbackRoot(); // no home folder (some service accounts, containers)
+            xdg = Path.Combine(home, ".cache");
+        }
         return Path.Combine(xdg, "deepml", "native");
     }
+
+    /// <summary>Whether the cache root was chosen by <see cref="CacheVariable"/> (then a failure to write it is the user's to fix).</summary>
+    internal static bool IsConfigured => !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(CacheVariable));
+
+    /// <summary>The per-user folder under the temporary directory, used when the default cache cannot be written.</summary>
+    internal static string FallbackRoot() => Path.Combine(Path.GetTempPath(), $"deepml-native-{Environment.UserName}");
 
     internal static string Sha256Hex(byte[] data) => Convert.ToHexStringLower(SHA256.HashData(data));
 

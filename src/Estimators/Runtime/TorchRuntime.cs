@@ -104,8 +104,20 @@ public static partial class TorchRuntime
         {
             CheckSafeToWeaken(elf, original, missing);
             var sha = PatchedLibraryCache.Sha256Hex(elf.Data);
-            var (stored, reused) = PatchedLibraryCache.Store(PatchedLibraryCache.Root(), sha, NativeLibraryLocator.LibTorchSharpFile,
-                elf.MarkWeak(missing));
+            var patched = elf.MarkWeak(missing);
+            (string Path, bool Reused) Store(string root) => PatchedLibraryCache.Store(root, sha, NativeLibraryLocator.LibTorchSharpFile, patched);
+            (string Path, bool Reused) result;
+            try
+            {
+                result = Store(PatchedLibraryCache.Root());
+            }
+            catch (IOException e) when (!PatchedLibraryCache.IsConfigured)
+            {
+                // The default per-user cache is not writable (read-only home, sandbox): use the temporary folder, and say so.
+                log($"TorchRuntime: {e.Message} Using {PatchedLibraryCache.FallbackRoot()} instead; set {PatchedLibraryCache.CacheVariable} to choose the folder.");
+                result = Store(PatchedLibraryCache.FallbackRoot());
+            }
+            var (stored, reused) = result;
             path = cachePath = stored;
             patchStatus = reused ? NativePatchStatus.Reused : NativePatchStatus.Created;
             status = reused ? "reused patched copy" : "created patched copy";

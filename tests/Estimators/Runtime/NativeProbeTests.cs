@@ -6,7 +6,7 @@ namespace DeepML.Estimators.Tests.Runtime;
 /// <summary>Runs tests/Estimators/NativeProbe in child processes: fresh processes see the cache as users do.</summary>
 public class NativeProbeTests
 {
-    private static Dictionary<string, string> RunProbe(string cache, string libtorchDir, out int exitCode)
+    private static Dictionary<string, string> RunProbe(string? cache, string libtorchDir, out int exitCode, IReadOnlyDictionary<string, string>? environment = null)
     {
         var psi = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -16,9 +16,14 @@ public class NativeProbeTests
         };
         psi.ArgumentList.Add("exec");
         psi.ArgumentList.Add(NativeTestPaths.ProbePath);
-        psi.Environment["DEEPML_NATIVE_CACHE"] = cache;
+        if (cache is null)
+            psi.Environment.Remove("DEEPML_NATIVE_CACHE");
+        else
+            psi.Environment["DEEPML_NATIVE_CACHE"] = cache;
         psi.Environment["DEEPML_LIBTORCH_DIR"] = libtorchDir;
         psi.Environment.Remove("TORCH_LIB");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            psi.Environment[name] = value;
         using var process = Process.Start(psi)!;
         var stderr = process.StandardError.ReadToEndAsync();
         var lines = process.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -29,6 +34,30 @@ public class NativeProbeTests
         result["stderr"] = stderr.Result;
         result["log"] = string.Join("\n", lines.Where(l => l.StartsWith("log=", StringComparison.Ordinal)));
         return result;
+    }
+
+    [Fact]
+    public void AnUnwritableDefaultCacheFallsBackToTheTemporaryFolderAndSaysSo()
+    {
+        if (NativeTestPaths.HostMissingVersions().Count == 0)
+            return; // nothing is patched on this host, so no cache is written (SecondProcess... covers that path)
+        var temp = Directory.CreateTempSubdirectory("deepml-tmp-").FullName;
+        var libtorch = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native");
+        try
+        {
+            // Nothing can be created under /proc, even by root: the default cache cannot be written.
+            var result = RunProbe(null, libtorch, out var rc, new Dictionary<string, string> { ["XDG_CACHE_HOME"] = "/proc/deepml-no-such-cache", ["TMPDIR"] = temp });
+            Assert.True(rc == 0, $"probe failed: {string.Join("; ", result)}");
+            Assert.Equal("7,10,15,22", result["matmul"]);
+            Assert.Equal("Created", result["status"]);
+            Assert.StartsWith(Path.Combine(temp, "deepml-native-"), result["cache"]);
+            Assert.Contains("/proc/deepml-no-such-cache", result["log"]);
+            Assert.Contains("DEEPML_NATIVE_CACHE", result["log"]);
+        }
+        finally
+        {
+            Directory.Delete(temp, recursive: true);
+        }
     }
 
     [Fact]
