@@ -106,9 +106,7 @@ internal sealed class ScoredDataView : IDataView
         {
             if (!_active[column.Index])
                 throw new InvalidOperationException($"{_parent._transformer.ComponentName}: column '{column.Name}' was not requested when this cursor was created; include it in the columns passed to GetRowCursor.");
-            if (_columns.InputIndex(column.Index) is var inputIndex and >= 0)
-                return _serving.GetGetter<TValue>(_parent._input.Schema[inputIndex]);
-            return RawOutputGetters.As<TValue>(_outputGetters[_columns.AddedIndex(column.Index)]!, column);
+            return _columns.Getter<TValue>(column, _serving, _parent._input.Schema, _outputGetters);
         }
 
         public override bool MoveNext()

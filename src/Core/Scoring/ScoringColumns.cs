@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
 
 namespace DeepML;
 
@@ -59,4 +60,13 @@ internal sealed class ScoringColumns
 
     /// <summary>The prediction column (in <see cref="IOutputHead.Columns"/> order) of an output column, or -1 for a pass-through one.</summary>
     public int AddedIndex(int outputIndex) => _map[outputIndex] < 0 ? ~_map[outputIndex] : -1;
+
+    /// <summary>
+    /// The getter of output column <paramref name="column"/>: the input row's own getter for a
+    /// pass-through column, else the prediction getter built for it.
+    /// </summary>
+    public ValueGetter<TValue> Getter<TValue>(DataViewSchema.Column column, DataViewRow input, DataViewSchema inputSchema, Delegate?[] outputGetters) =>
+        InputIndex(column.Index) is var inputIndex and >= 0
+            ? input.GetGetter<TValue>(inputSchema[inputIndex])
+            : RawOutputGetters.As<TValue>(outputGetters[AddedIndex(column.Index)]!, column);
 }

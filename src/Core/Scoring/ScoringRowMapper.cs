@@ -88,10 +88,7 @@ internal sealed class ScoringRowMapper : IRowToRowMapper
         {
             if (!_active[column.Index])
                 throw new InvalidOperationException($"{_mapper._transformer.ComponentName}: column '{column.Name}' is not active in this row.");
-            var columns = _mapper._columns;
-            if (columns.InputIndex(column.Index) is var inputIndex and >= 0)
-                return _input.GetGetter<TValue>(_mapper.InputSchema[inputIndex]);
-            return RawOutputGetters.As<TValue>(_outputGetters[columns.AddedIndex(column.Index)]!, column);
+            return _mapper._columns.Getter<TValue>(column, _input, _mapper.InputSchema, _outputGetters);
         }
 
         private ReadOnlySpan<float> Compute()

@@ -73,6 +73,23 @@ internal static class PersistenceFixtures
         return new TransformerChain<ITransformer>(copy, network);
     }
 
+    /// <summary>Saves <paramref name="model"/> with ml.Model.Save, loads it in a fresh MLContext, and deletes the file.</summary>
+    public static (MLContext Fresh, ITransformer Loaded, DataViewSchema SavedSchema) SaveAndLoadFresh(MLContext ml, ITransformer model, DataViewSchema schema, int seed)
+    {
+        var path = TempPath(".zip");
+        try
+        {
+            ml.Model.Save(model, schema, path);
+            var fresh = new MLContext(seed);
+            var loaded = fresh.Model.Load(path, out var savedSchema);
+            return (fresh, loaded, savedSchema);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     public static string TempPath(string extension) => Path.Combine(Path.GetTempPath(), $"deepml-persist-{Guid.NewGuid():N}{extension}");
 
     /// <summary>Same column names, types, order and hidden flags; for key columns the same key values.</summary>

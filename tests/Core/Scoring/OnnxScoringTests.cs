@@ -65,21 +65,11 @@ public sealed class OnnxScoringTests
         var engine = ml.Model.CreatePredictionEngine<ImageRow, ImageOutput>(scorer);
         Assert.Equal(rows.Select(Expected).ToArray(), rows.Select(r => engine.Predict(r).Activations).ToArray());
 
-        var path = Path.Combine(Path.GetTempPath(), $"deepml-onnxscoring-{Guid.NewGuid():N}.zip");
-        try
-        {
-            ml.Model.Save(scorer, data.Schema, path);
-            var fresh = new MLContext(seed: 2);
-            var loaded = fresh.Model.Load(path, out var schema);
-            var reloaded = loaded.Transform(fresh.Data.LoadFromEnumerable(rows));
-            Assert.Equal(scorer.GetOutputSchema(data.Schema).Select(c => (c.Name, c.Type)), reloaded.Schema.Where(c => !c.IsHidden).Select(c => (c.Name, c.Type)));
-            Assert.Equal(rows.Select(Expected).ToArray(), reloaded.GetColumn<float[]>("Activations").ToArray());
-            (loaded as IDisposable)?.Dispose();
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        var (fresh, loaded, _) = DeepML.Core.Tests.Persistence.PersistenceFixtures.SaveAndLoadFresh(ml, scorer, data.Schema, seed: 2);
+        var reloaded = loaded.Transform(fresh.Data.LoadFromEnumerable(rows));
+        Assert.Equal(scorer.GetOutputSchema(data.Schema).Select(c => (c.Name, c.Type)), reloaded.Schema.Where(c => !c.IsHidden).Select(c => (c.Name, c.Type)));
+        Assert.Equal(rows.Select(Expected).ToArray(), reloaded.GetColumn<float[]>("Activations").ToArray());
+        (loaded as IDisposable)?.Dispose();
     }
 
     [Fact]
