@@ -34,6 +34,7 @@ public static class OnnxRuntimeNative
     private static OnnxRuntimeInfo? _info;
     private static IntPtr _configuredHandle;   // kept for the life of the process: the resolver hands it out
     private static string? _configuredPath;
+    private static string? _bridge;
 
     /// <summary>The native library's file name on this platform.</summary>
     public static string LibraryFileName =>
@@ -61,26 +62,32 @@ public static class OnnxRuntimeNative
                 var earlier = MappedLibraryPaths().FirstOrDefault(p => Path.GetDirectoryName(p) != Path.GetFullPath(folder.Trim()).TrimEnd('/'));
                 if (earlier is not null)
                     throw new DllNotFoundException($"OnnxRuntimeNative: {DirectoryVariable} is '{folder}', but ONNX Runtime was already loaded from '{earlier}' before DeepML could choose the native library. Expected DeepML to load it first. Call OnnxRuntimeNative.Initialize() at start-up, before any other ONNX Runtime use (ML.NET's ApplyOnnxModel included).");
-                var (path, handle) = LoadConfigured(folder);
+                var (path, handle, bridge) = LoadConfigured(folder);
                 RegisterResolver(handle, path);
                 _configuredHandle = handle;
                 _configuredPath = path;
+                _bridge = bridge;
                 configured = Path.GetDirectoryName(path);
             }
             var env = OrtEnv.Instance();
             var providers = env.GetAvailableProviders();
             var mapped = MappedLibraryPath() ?? (configured is null ? $"{LibraryFileName} (loader search path)" : Path.Combine(configured, LibraryFileName));
-            _info = new OnnxRuntimeInfo(env.GetVersionString(), mapped, configured, providers);
+            var folderOfCore = File.Exists(mapped) ? Path.GetDirectoryName(mapped) : configured;
+            var cudaLibrary = folderOfCore is null ? null : Path.Combine(folderOfCore, OrtSessionFactory.CudaProviderLibrary);
+            _info = new OnnxRuntimeInfo(env.GetVersionString(), mapped, configured, providers, _bridge, File.Exists(cudaLibrary) ? cudaLibrary : null);
             log?.Invoke($"DeepML: {_info}");
             return _info;
         }
     }
 
     /// <summary>
-    /// Validates <paramref name="folder"/> and loads its native library without registering it:
-    /// the file must exist and support the API version of the managed ONNX Runtime assembly.
+    /// Validates <paramref name="folder"/> and loads its native library without registering it. The
+    /// library must exist and offer the C API version of the managed ONNX Runtime assembly, or be an
+    /// older core that DeepML's API bridge (<see cref="OrtApiBridge"/>, beside it in the folder) can
+    /// stand in for; then the bridge's handle and a description of it come back.
     /// </summary>
-    internal static (string Path, IntPtr Handle) LoadConfigured(string folder)
+    /// <returns>The core's path, the handle the DllImport resolver should hand out, and the bridge description (null without a bridge).</returns>
+    internal static (string Path, IntPtr Handle, string? Bridge) LoadConfigured(string folder)
     {
         var full = Path.GetFullPath(folder.Trim());
         if (!Directory.Exists(full))
@@ -92,27 +99,44 @@ public static class OnnxRuntimeNative
             throw new DllNotFoundException($"OnnxRuntimeNative: '{path}' (from {DirectoryVariable}) exists but cannot be loaded; it may be for another platform or need a newer C library. Expected a {RuntimeInformation.RuntimeIdentifier} build of ONNX Runtime; check it with 'ldd {path}'.");
         try
         {
-            CheckApiVersion(handle, path);
+            var version = VersionString(handle);
+            // Ask the core for the managed API version only when its own version says it may have it:
+            // a core asked for a newer version prints an error line of its own.
+            if ((System.Version.TryParse(version, out var v) ? v.Minor : int.MaxValue) >= ManagedApiVersion && Probe(handle, ManagedApiVersion).SupportsApi)
+                return (path, handle, null);
+            var bridgePath = Path.Combine(full, OrtApiBridge.FileName);
+            if (!File.Exists(bridgePath))
+                throw new DllNotFoundException(
+                    $"OnnxRuntimeNative: the native ONNX Runtime {version} at '{path}' (from {DirectoryVariable}) does not offer C API version {ManagedApiVersion}, " +
+                    $"which the managed Microsoft.ML.OnnxRuntime {ManagedVersion} assembly needs: a native core refuses a newer managed API. DeepML's API bridge ({OrtApiBridge.FileName}) can stand in for an older core, but it is not in that folder. " +
+                    $"Fix: run scripts/fetch-onnxruntime-cuda.sh, which builds the bridge beside the core; or use a native build at least as new as the managed package ({ManagedVersion.Major}.{ManagedVersion.Minor}).");
+            var (bridge, description) = OrtApiBridge.Open(bridgePath, path, version, ManagedApiVersion);
+            return (path, bridge, description);
         }
         catch
         {
             NativeLibrary.Free(handle);
             throw;
         }
-        return (path, handle);
     }
 
-    /// <summary>The version a native library reports (OrtGetApiBase()-&gt;GetVersionString()), and whether it offers <paramref name="apiVersion"/>.</summary>
+    /// <summary>The version a native library reports (OrtGetApiBase()-&gt;GetVersionString()), for example <c>1.29.0</c>.</summary>
+    internal static string VersionString(IntPtr handle)
+    {
+        var getVersion = Marshal.GetDelegateForFunctionPointer<GetVersionStringFn>(Marshal.ReadIntPtr(ApiBase(handle), IntPtr.Size));
+        return Marshal.PtrToStringUTF8(getVersion()) ?? "unknown";
+    }
+
+    /// <summary>The version a native library reports, and whether it offers <paramref name="apiVersion"/>.</summary>
     internal static (string Version, bool SupportsApi) Probe(IntPtr handle, uint apiVersion)
     {
-        var getApiBase = Marshal.GetDelegateForFunctionPointer<GetApiBaseFn>(NativeLibrary.GetExport(handle, "OrtGetApiBase"));
-        var apiBase = getApiBase();
         // struct OrtApiBase { const OrtApi* (*GetApi)(uint32_t); const char* (*GetVersionString)(void); }
-        var getApi = Marshal.GetDelegateForFunctionPointer<GetApiFn>(Marshal.ReadIntPtr(apiBase, 0));
-        var getVersion = Marshal.GetDelegateForFunctionPointer<GetVersionStringFn>(Marshal.ReadIntPtr(apiBase, IntPtr.Size));
-        var version = Marshal.PtrToStringUTF8(getVersion()) ?? "unknown";
-        return (version, getApi(apiVersion) != IntPtr.Zero);
+        var getApi = Marshal.GetDelegateForFunctionPointer<GetApiFn>(Marshal.ReadIntPtr(ApiBase(handle), 0));
+        return (VersionString(handle), getApi(apiVersion) != IntPtr.Zero);
     }
+
+    private static IntPtr ApiBase(IntPtr handle) =>
+        Marshal.GetDelegateForFunctionPointer<GetApiBaseFn>(NativeLibrary.GetExport(handle, "OrtGetApiBase"))();
 
     /// <summary>
     /// The ONNX Runtime C API version the managed assembly asks the native library for. Observed:
@@ -130,16 +154,6 @@ public static class OnnxRuntimeNative
             var text = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+', '-')[0];
             return System.Version.TryParse(text, out var v) ? v : assembly.GetName().Version ?? new Version(0, 0);
         }
-    }
-
-    private static void CheckApiVersion(IntPtr handle, string path)
-    {
-        var (version, supported) = Probe(handle, ManagedApiVersion);
-        if (!supported)
-            throw new DllNotFoundException(
-                $"OnnxRuntimeNative: the native ONNX Runtime {version} at '{path}' (from {DirectoryVariable}) does not offer C API version {ManagedApiVersion}, " +
-                $"which the managed Microsoft.ML.OnnxRuntime {ManagedVersion} assembly needs: a native core refuses a newer managed API. " +
-                $"Expected a native ONNX Runtime ≥ {ManagedVersion.Major}.{ManagedVersion.Minor}. Fix: use a native build at least as new as the managed package, or reference a Microsoft.ML.OnnxRuntime.Managed no newer than {version}.");
     }
 
     private static void RegisterResolver(IntPtr handle, string path)

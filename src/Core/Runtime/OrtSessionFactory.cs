@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.ML.OnnxRuntime;
 
@@ -53,7 +54,7 @@ internal static partial class OrtSessionFactory
         if (!info.HasCuda)
         {
             return new ExecutionProviderUnavailableException(OnnxRuntimeNative.CudaProvider, [$"{OnnxRuntimeNative.CudaProvider} in the loaded native ONNX Runtime"],
-                $"DeepML: {where}, but the loaded native ONNX Runtime {info.Version} ('{info.LibraryPath}') was built without CUDA: its providers are {string.Join(", ", info.AvailableProviders)}. " +
+                $"DeepML: {where}, but the loaded native ONNX Runtime {info.Version} ('{info.LibraryPath}') was built without CUDA: its providers are {string.Join(", ", info.AvailableProviders)}, and no {CudaProviderLibrary} is beside it. " +
                 $"Expected a CUDA-enabled libonnxruntime. Fix: set {OnnxRuntimeNative.DirectoryVariable} to a folder holding a CUDA-enabled {OnnxRuntimeNative.LibraryFileName} with {CudaProviderLibrary} and {SharedProviderLibrary} (scripts/fetch-onnxruntime-cuda.sh fetches one), " +
                 "or reference Microsoft.ML.OnnxRuntime.Gpu instead of Microsoft.ML.OnnxRuntime; or set FallbackToCpu = true to score on the CPU.");
         }
@@ -67,7 +68,10 @@ internal static partial class OrtSessionFactory
         var so = NewOptions(options);
         try
         {
-            so.AppendExecutionProvider_CUDA(deviceId);
+            if (info.AvailableProviders.Contains(OnnxRuntimeNative.CudaProvider))
+                AppendBuiltInCuda(so, deviceId);
+            else if (AppendPluginCuda(so, info.CudaProviderLibrary!, deviceId, where) is { } noDevice)
+                return noDevice;
             session = create(so);
             return null;
         }
@@ -75,18 +79,62 @@ internal static partial class OrtSessionFactory
         {
             return ProviderFailed(where, deviceId, e.Message, e);
         }
-        catch (EntryPointNotFoundException e)
-        {
-            // A native library without the CUDA entry point (a CPU-only build that still listed CUDA is not known, but be explicit).
-            return new ExecutionProviderUnavailableException(OnnxRuntimeNative.CudaProvider, ["OrtSessionOptionsAppendExecutionProvider_CUDA in the loaded native ONNX Runtime"],
-                $"DeepML: {where}, but the loaded native ONNX Runtime {info.Version} ('{info.LibraryPath}') has no CUDA entry point. Expected a CUDA-enabled build. " +
-                $"Fix: set {OnnxRuntimeNative.DirectoryVariable} to a CUDA-enabled build or reference Microsoft.ML.OnnxRuntime.Gpu; or set FallbackToCpu = true.", e);
-        }
         finally
         {
             so.Dispose();
         }
     }
+
+    /// <summary>
+    /// A core built with CUDA (Microsoft.ML.OnnxRuntime.Gpu): the provider-options entry point of the
+    /// C API table, which works also where the core exports no OrtSessionOptionsAppendExecutionProvider_CUDA.
+    /// </summary>
+    private static void AppendBuiltInCuda(SessionOptions so, int deviceId)
+    {
+        using var cuda = new OrtCUDAProviderOptions();
+        cuda.UpdateOptions(new Dictionary<string, string> { ["device_id"] = deviceId.ToString(CultureInfo.InvariantCulture) });
+        so.AppendExecutionProvider_CUDA(cuda);
+    }
+
+    /// <summary>
+    /// A core without built-in CUDA but with the CUDA provider library beside it (the npm core): the
+    /// library is registered once per process as a plugin execution provider, and the session gets
+    /// the provider's device whose <c>cuda_device_id</c> is <paramref name="deviceId"/>.
+    /// </summary>
+    /// <returns>Null when the provider was appended; the error when ONNX Runtime sees no such CUDA device.</returns>
+    private static ExecutionProviderUnavailableException? AppendPluginCuda(SessionOptions so, string library, int deviceId, string where)
+    {
+        var env = OrtEnv.Instance();
+        lock (PluginSync)
+        {
+            if (!_pluginRegistered)
+            {
+                env.RegisterExecutionProviderLibrary(PluginRegistrationName, library);
+                _pluginRegistered = true;
+            }
+        }
+        var devices = env.GetEpDevices().Where(d => d.EpName == OnnxRuntimeNative.CudaProvider).ToList();
+        var id = deviceId.ToString(CultureInfo.InvariantCulture);
+        var device = devices.FirstOrDefault(d => d.EpMetadata.Entries.TryGetValue("cuda_device_id", out var v) && v == id)
+            ?? (devices.All(d => !d.EpMetadata.Entries.ContainsKey("cuda_device_id")) && deviceId < devices.Count ? devices[deviceId] : null);
+        if (device is null)
+            return new ExecutionProviderUnavailableException(OnnxRuntimeNative.CudaProvider, [$"CUDA device {deviceId}"],
+                $"DeepML: {where}, but ONNX Runtime's CUDA provider ('{library}') found {devices.Count} CUDA device{(devices.Count == 1 ? "" : "s")}" +
+                (devices.Count == 0 ? "" : $" ({string.Join(", ", devices.Select(Describe))})") +
+                $". Fix: check that GPU {deviceId} exists and the NVIDIA driver works ('nvidia-smi'), or choose another device; or set FallbackToCpu = true.");
+        so.AppendExecutionProvider(env, [device], new Dictionary<string, string>());
+        return null;
+    }
+
+    private static string Describe(OrtEpDevice device)
+    {
+        var metadata = device.EpMetadata.Entries;
+        return $"cuda:{(metadata.TryGetValue("cuda_device_id", out var id) ? id : "?")}{(metadata.TryGetValue("cuda_device_name", out var name) ? $" {name}" : "")}";
+    }
+
+    private const string PluginRegistrationName = "DeepML.CUDA";
+    private static readonly Lock PluginSync = new();
+    private static bool _pluginRegistered;
 
     /// <summary>The CUDA provider libraries missing from the folder of the native core.</summary>
     internal static string[] MissingProviderLibraries(string folder) =>
