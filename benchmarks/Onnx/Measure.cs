@@ -21,7 +21,7 @@ internal static class Measure
     {
         using var so = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         if (scoring.DeviceId is int id && OnnxRuntimeNative.Initialize().HasCuda)
-            so.AppendExecutionProvider_CUDA(id);
+            OnnxRuntimeNative.AppendCuda(so, id);
         using var session = new InferenceSession(onnx, so);
         using var runOptions = new RunOptions();
         var outputs = new float[rows];
@@ -41,10 +41,10 @@ internal static class Measure
         var ml = new MLContext(seed: 1);
         var data = ml.Data.LoadFromEnumerable(Enumerable.Range(0, rows).Select(r => new Row { Features = x.AsSpan(r * inputs, inputs).ToArray() }),
             SchemaDefinition.Create(typeof(Row)).WithVectorSize(inputs));
-        // ML.NET's own fallback does not cover a CPU-only native library: MakeSessionOptionWithCudaProvider
-        // then throws EntryPointNotFoundException, which OnnxModel does not catch. Ask for the GPU only when
-        // the loaded library has CUDA.
-        var gpu = OnnxRuntimeNative.Initialize().HasCuda ? scoring.DeviceId : null;
+        // ML.NET asks for CUDA through the exported OrtSessionOptionsAppendExecutionProvider_CUDA; a core
+        // without it (CPU-only, or the npm core whose CUDA provider is a plugin library) throws
+        // EntryPointNotFoundException, which OnnxModel does not catch. Ask for the GPU only when CUDA is built in.
+        var gpu = OnnxRuntimeNative.Initialize().AvailableProviders.Contains(OnnxRuntimeNative.CudaProvider) ? scoring.DeviceId : null;
         var transformer = ml.Transforms.ApplyOnnxModel([OnnxNames.Logits], [OnnxNames.Features], path,
             gpuDeviceId: gpu, fallbackToCpu: scoring.FallbackToCpu).Fit(data);
         try

@@ -5,7 +5,8 @@
 // plus the single-row latency of OrtBatchPredictor.Predict(rows = 1); then (ScorerSection) the
 // transformers on the same file: DeepML's NetworkScoringTransformer vs ApplyOnnxModel in bulk, their
 // PredictionEngine latency, and memory across 1M single-row predictions.
-// Usage: dotnet run -c Release --project benchmarks/Onnx [-- --device cuda:0 [--fallback] [--rows 16281,1000000] [--latency-calls 100000]]
+// Usage: dotnet run -c Release --project benchmarks/Onnx [-- --device cuda:0 [--fallback] [--rows 16281,1000000] [--batch 1024] [--latency-calls 100000]]
+// On a GPU device it also scores the first row set on the CPU and prints the largest difference.
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using DeepML;
@@ -48,6 +49,13 @@ foreach (var rows in options.Rows)
         diff = Math.Max(diff, Math.Max(Math.Abs(bOut[i] - aOut[i]), Math.Abs(cOut[i] - aOut[i])));
     string Rate(double s) => $"{rows / s,12:N0} rows/s";
     Console.WriteLine($"{rows,10:N0} | {Rate(aSeconds),18} | {Rate(bSeconds),22} | {Rate(cSeconds),26} | {cSeconds / bSeconds,6:F1}x | {aSeconds / bSeconds,5:F2}x | {diff:E1}");
+    if (predictor.ExecutionProvider != "CPUExecutionProvider" && rows == options.Rows[0])
+    {
+        using var cpu = new OrtBatchPredictor(onnx, new ScoringOptions { BatchSize = options.Scoring.BatchSize });
+        var cpuOut = new float[rows];
+        cpu.Predict(x, rows, cpuOut);
+        Console.WriteLine($"{predictor.ExecutionProvider} vs CPUExecutionProvider on {rows:N0} rows: max |difference| {bOut.Zip(cpuOut).Max(p => Math.Abs(p.First - p.Second)):E2}");
+    }
 }
 
 var latency = Measure.SingleRow(predictor, inputs, options.LatencyCalls);
@@ -64,6 +72,7 @@ internal sealed record BenchmarkArgs(int[] Rows, ScoringOptions Scoring, int Lat
         var device = "cpu";
         var fallback = false;
         var calls = 100_000;
+        var batch = 1024;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -72,9 +81,10 @@ internal sealed record BenchmarkArgs(int[] Rows, ScoringOptions Scoring, int Lat
                 case "--fallback": fallback = true; break;
                 case "--rows": rows = args[++i].Split(',').Select(int.Parse).ToArray(); break;
                 case "--latency-calls": calls = int.Parse(args[++i]); break;
-                default: throw new ArgumentException($"Unknown argument '{args[i]}'. Expected --device cpu|cuda:N, --fallback, --rows N[,N...], --latency-calls N.");
+                case "--batch": batch = int.Parse(args[++i]); break;
+                default: throw new ArgumentException($"Unknown argument '{args[i]}'. Expected --device cpu|cuda:N, --fallback, --rows N[,N...], --batch N, --latency-calls N.");
             }
         }
-        return new BenchmarkArgs(rows, new ScoringOptions { Device = device, FallbackToCpu = fallback, BatchSize = 1024 }, calls);
+        return new BenchmarkArgs(rows, new ScoringOptions { Device = device, FallbackToCpu = fallback, BatchSize = batch }, calls);
     }
 }

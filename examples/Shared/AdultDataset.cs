@@ -38,19 +38,28 @@ public static class AdultDataset
     public static readonly string[] CategoricalColumns =
         [nameof(AdultRow.Workclass), nameof(AdultRow.Education), nameof(AdultRow.MaritalStatus), nameof(AdultRow.Occupation), nameof(AdultRow.Relationship), nameof(AdultRow.Race), nameof(AdultRow.Sex), nameof(AdultRow.NativeCountry)];
 
-    /// <summary>The repository's <c>data</c> folder, found by walking up from the program's folder.</summary>
+    /// <summary>
+    /// The repository's <c>data</c> folder: <c>DEEPML_DATA_DIR</c> when set, else found by walking up
+    /// from the program's folder, then from the working directory (a bundled copy of the program run
+    /// from a clone, as on the GPU machine).
+    /// </summary>
     public static string DataDirectory()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        var configured = Environment.GetEnvironmentVariable("DEEPML_DATA_DIR");
+        if (!string.IsNullOrWhiteSpace(configured))
+            return File.Exists(Path.Combine(configured, "adult", "adult.data.gz")) ? configured
+                : throw new DirectoryNotFoundException($"AdultDataset: DEEPML_DATA_DIR is '{configured}', but it holds no adult/adult.data.gz. Point it at the repository's data folder or unset it.");
+        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
         {
-            var candidate = Path.Combine(dir.FullName, "data", "adult");
-            if (File.Exists(Path.Combine(candidate, "adult.data.gz")))
-                return Path.Combine(dir.FullName, "data");
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "data", "adult", "adult.data.gz")))
+                    return Path.Combine(dir.FullName, "data");
+            }
         }
-        throw new DirectoryNotFoundException($"AdultDataset: no data/adult/adult.data.gz above {AppContext.BaseDirectory}. Run from a clone of the DeepML repository.");
+        throw new DirectoryNotFoundException($"AdultDataset: no data/adult/adult.data.gz above {AppContext.BaseDirectory} or {Environment.CurrentDirectory}. Run from a clone of the DeepML repository, or set DEEPML_DATA_DIR to its data folder.");
     }
 
-    /// <summary>The official training split (32,561 rows).</summary>
     public static IReadOnlyList<AdultRow> LoadTrain() => Load(Path.Combine(DataDirectory(), "adult", "adult.data.gz"));
 
     /// <summary>The official test split (16,281 rows).</summary>

@@ -81,6 +81,22 @@ public static class OnnxRuntimeNative
     }
 
     /// <summary>
+    /// Appends the CUDA execution provider for GPU <paramref name="deviceId"/> to session options of
+    /// your own, the way DeepML's scorers do: through the provider built into the loaded native
+    /// ONNX Runtime, or by registering the CUDA provider library beside it as a plugin execution
+    /// provider (the npm core of scripts/fetch-onnxruntime-cuda.sh, which exports no
+    /// <c>OrtSessionOptionsAppendExecutionProvider_CUDA</c>, so <see cref="SessionOptions.AppendExecutionProvider_CUDA(int)"/> fails there).
+    /// Calls <see cref="Initialize"/> first.
+    /// </summary>
+    /// <exception cref="ExecutionProviderUnavailableException">CUDA cannot be had; the message names what is missing and how to fix it.</exception>
+    public static void AppendCuda(SessionOptions sessionOptions, int deviceId)
+    {
+        ArgumentNullException.ThrowIfNull(sessionOptions);
+        ArgumentOutOfRangeException.ThrowIfNegative(deviceId);
+        OrtSessionFactory.AppendCuda(sessionOptions, Initialize(), deviceId, $"cuda:{deviceId} was requested (OnnxRuntimeNative.AppendCuda)");
+    }
+
+    /// <summary>
     /// Validates <paramref name="folder"/> and loads its native library without registering it. The
     /// library must exist and offer the C API version of the managed ONNX Runtime assembly, or be an
     /// older core that DeepML's API bridge (<see cref="OrtApiBridge"/>, beside it in the folder) can

@@ -51,29 +51,16 @@ internal static partial class OrtSessionFactory
     {
         session = null;
         var where = $"cuda:{deviceId} was requested (ScoringOptions.Device = \"{options.Device}\")";
-        if (!info.HasCuda)
-        {
-            return new ExecutionProviderUnavailableException(OnnxRuntimeNative.CudaProvider, [$"{OnnxRuntimeNative.CudaProvider} in the loaded native ONNX Runtime"],
-                $"DeepML: {where}, but the loaded native ONNX Runtime {info.Version} ('{info.LibraryPath}') was built without CUDA: its providers are {string.Join(", ", info.AvailableProviders)}, and no {CudaProviderLibrary} is beside it. " +
-                $"Expected a CUDA-enabled libonnxruntime. Fix: set {OnnxRuntimeNative.DirectoryVariable} to a folder holding a CUDA-enabled {OnnxRuntimeNative.LibraryFileName} with {CudaProviderLibrary} and {SharedProviderLibrary} (scripts/fetch-onnxruntime-cuda.sh fetches one), " +
-                "or reference Microsoft.ML.OnnxRuntime.Gpu instead of Microsoft.ML.OnnxRuntime; or set FallbackToCpu = true to score on the CPU.");
-        }
-        var folder = OnnxRuntimeNative.LoadedLibraryFolder(info);
-        if (folder is not null && OperatingSystem.IsLinux() && MissingProviderLibraries(folder) is { Length: > 0 } missing)
-        {
-            return new ExecutionProviderUnavailableException(OnnxRuntimeNative.CudaProvider, missing,
-                $"DeepML: {where}, but {string.Join(" and ", missing)} {(missing.Length == 1 ? "is" : "are")} missing from '{folder}', beside the native ONNX Runtime. " +
-                $"Expected the CUDA provider libraries next to {OnnxRuntimeNative.LibraryFileName}. Fix: copy them there (scripts/fetch-onnxruntime-cuda.sh does), or set FallbackToCpu = true.");
-        }
         var so = NewOptions(options);
         try
         {
-            if (info.AvailableProviders.Contains(OnnxRuntimeNative.CudaProvider))
-                AppendBuiltInCuda(so, deviceId);
-            else if (AppendPluginCuda(so, info.CudaProviderLibrary!, deviceId, where) is { } noDevice)
-                return noDevice;
+            AppendCuda(so, info, deviceId, where);
             session = create(so);
             return null;
+        }
+        catch (ExecutionProviderUnavailableException e)
+        {
+            return e;
         }
         catch (OnnxRuntimeException e)
         {
@@ -82,6 +69,44 @@ internal static partial class OrtSessionFactory
         finally
         {
             so.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Appends the CUDA execution provider for <paramref name="deviceId"/> to <paramref name="so"/>,
+    /// the way the loaded native library supports it: built in, or as the provider library beside it.
+    /// </summary>
+    /// <param name="so">The session options to extend.</param>
+    /// <param name="info">The loaded native library (<see cref="OnnxRuntimeNative.Initialize"/>).</param>
+    /// <param name="deviceId">The CUDA device id.</param>
+    /// <param name="where">The start of every error message: what asked for CUDA.</param>
+    /// <exception cref="ExecutionProviderUnavailableException">CUDA cannot be had; the message names what is missing.</exception>
+    internal static void AppendCuda(SessionOptions so, OnnxRuntimeInfo info, int deviceId, string where)
+    {
+        if (!info.HasCuda)
+        {
+            throw new ExecutionProviderUnavailableException(OnnxRuntimeNative.CudaProvider, [$"{OnnxRuntimeNative.CudaProvider} in the loaded native ONNX Runtime"],
+                $"DeepML: {where}, but the loaded native ONNX Runtime {info.Version} ('{info.LibraryPath}') was built without CUDA: its providers are {string.Join(", ", info.AvailableProviders)}, and no {CudaProviderLibrary} is beside it. " +
+                $"Expected a CUDA-enabled libonnxruntime. Fix: set {OnnxRuntimeNative.DirectoryVariable} to a folder holding a CUDA-enabled {OnnxRuntimeNative.LibraryFileName} with {CudaProviderLibrary} and {SharedProviderLibrary} (scripts/fetch-onnxruntime-cuda.sh fetches one), " +
+                "or reference Microsoft.ML.OnnxRuntime.Gpu instead of Microsoft.ML.OnnxRuntime; or set FallbackToCpu = true to score on the CPU.");
+        }
+        var folder = OnnxRuntimeNative.LoadedLibraryFolder(info);
+        if (folder is not null && OperatingSystem.IsLinux() && MissingProviderLibraries(folder) is { Length: > 0 } missing)
+        {
+            throw new ExecutionProviderUnavailableException(OnnxRuntimeNative.CudaProvider, missing,
+                $"DeepML: {where}, but {string.Join(" and ", missing)} {(missing.Length == 1 ? "is" : "are")} missing from '{folder}', beside the native ONNX Runtime. " +
+                $"Expected the CUDA provider libraries next to {OnnxRuntimeNative.LibraryFileName}. Fix: copy them there (scripts/fetch-onnxruntime-cuda.sh does), or set FallbackToCpu = true.");
+        }
+        try
+        {
+            if (info.AvailableProviders.Contains(OnnxRuntimeNative.CudaProvider))
+                AppendBuiltInCuda(so, deviceId);
+            else
+                AppendPluginCuda(so, info.CudaProviderLibrary!, deviceId, where);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw ProviderFailed(where, deviceId, e.Message, e);
         }
     }
 
@@ -101,8 +126,7 @@ internal static partial class OrtSessionFactory
     /// library is registered once per process as a plugin execution provider, and the session gets
     /// the provider's device whose <c>cuda_device_id</c> is <paramref name="deviceId"/>.
     /// </summary>
-    /// <returns>Null when the provider was appended; the error when ONNX Runtime sees no such CUDA device.</returns>
-    private static ExecutionProviderUnavailableException? AppendPluginCuda(SessionOptions so, string library, int deviceId, string where)
+    private static void AppendPluginCuda(SessionOptions so, string library, int deviceId, string where)
     {
         var env = OrtEnv.Instance();
         lock (PluginSync)
@@ -118,12 +142,11 @@ internal static partial class OrtSessionFactory
         var device = devices.FirstOrDefault(d => d.EpMetadata.Entries.TryGetValue("cuda_device_id", out var v) && v == id)
             ?? (devices.All(d => !d.EpMetadata.Entries.ContainsKey("cuda_device_id")) && deviceId < devices.Count ? devices[deviceId] : null);
         if (device is null)
-            return new ExecutionProviderUnavailableException(OnnxRuntimeNative.CudaProvider, [$"CUDA device {deviceId}"],
+            throw new ExecutionProviderUnavailableException(OnnxRuntimeNative.CudaProvider, [$"CUDA device {deviceId}"],
                 $"DeepML: {where}, but ONNX Runtime's CUDA provider ('{library}') found {devices.Count} CUDA device{(devices.Count == 1 ? "" : "s")}" +
                 (devices.Count == 0 ? "" : $" ({string.Join(", ", devices.Select(Describe))})") +
                 $". Fix: check that GPU {deviceId} exists and the NVIDIA driver works ('nvidia-smi'), or choose another device; or set FallbackToCpu = true.");
         so.AppendExecutionProvider(env, [device], new Dictionary<string, string>());
-        return null;
     }
 
     private static string Describe(OrtEpDevice device)

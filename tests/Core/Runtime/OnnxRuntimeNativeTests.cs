@@ -149,3 +149,17 @@ public sealed class CudaDiagnosisTests
         }
     }
 }
+
+/// <summary>The public CUDA helper for user-built sessions, on the packaged CPU-only runtime.</summary>
+public sealed class AppendCudaTests
+{
+    [CpuOnlyRuntimeFact]
+    public void AppendCuda_OnACpuOnlyRuntime_NamesWhatIsMissing()
+    {
+        using var so = new Microsoft.ML.OnnxRuntime.SessionOptions();
+        var e = Assert.Throws<ExecutionProviderUnavailableException>(() => OnnxRuntimeNative.AppendCuda(so, 0));
+        Assert.StartsWith("DeepML: cuda:0 was requested (OnnxRuntimeNative.AppendCuda), but the loaded native ONNX Runtime ", e.Message);
+        Assert.Contains("and no libonnxruntime_providers_cuda.so is beside it", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => OnnxRuntimeNative.AppendCuda(so, -1));
+    }
+}
