@@ -21,6 +21,11 @@ public static class FairnessErrors
     /// <summary>No sensitive column was named.</summary>
     public const string NoSensitiveColumns = "at least one sensitive column is required. Name the column(s) holding the groups, for example new[] { \"Sex\" }.";
 
+    /// <summary>ThresholdOptimizer: an objective other than accuracy or balanced accuracy with equalized odds (follows the objective's name).</summary>
+    public const string ObjectiveNotForEqualizedOdds = "cannot be combined with Constraint EqualizedOdds; as in Fairlearn, equalized odds is optimised for Accuracy or BalancedAccuracy only. " +
+        "Choose Objective Accuracy or BalancedAccuracy, or keep the objective with a single-rate Constraint (DemographicParity, EqualOpportunity, " +
+        "FalsePositiveRateParity, TrueNegativeRateParity or FalseNegativeRateParity).";
+
     /// <summary>A regression label or prediction is NaN or infinite.</summary>
     public const string NonFiniteValue = "regression labels and predictions must be finite. Drop the rows with missing values first (ml.Data.FilterRowsByMissingValues).";
 }

@@ -5,12 +5,16 @@ namespace DeepML.Fairness;
 
 /// <summary>
 /// Post-processing by group-specific, randomised thresholds (Hardt, Price &amp; Srebro 2016;
-/// Fairlearn's <c>ThresholdOptimizer</c> with <c>prefit=True</c>, objective accuracy): fitted on scored
-/// data, it chooses per group a mix of two thresholds (and, for equalized odds, a constant) so that
-/// the chosen rate is equal across groups while accuracy is maximal.
+/// Fairlearn's <c>ThresholdOptimizer</c> with <c>prefit=True</c>): fitted on scored data, it chooses per
+/// group a mix of two thresholds (and, for equalized odds, a constant) so that the constrained rate is
+/// equal across groups while the objective (<see cref="ThresholdOptimizerOptions.Objective"/>, accuracy by
+/// default) is maximal on the training data.
 /// </summary>
 /// <remarks>
 /// Input: the label (fit only), the score and the sensitive columns (also at prediction time).
+/// Thresholds follow Fairlearn: the operation is <c>score &gt; t</c> with t midway between neighbouring
+/// distinct training scores of the group (+∞ selects nobody, −∞ everybody), so an unseen score between two
+/// training scores is selected exactly when it lies above their midpoint.
 /// Output: <c>Probability</c> = P(ŷ = 1 | score, group) and the randomised <c>PredictedLabel</c>
 /// = 1[Probability &gt; u], where u is a seeded uniform draw (see the remarks of the draw: a function
 /// of seed and score). Deterministic for a seed. The fitted transformer is a chain of ML.NET built-in
@@ -41,11 +45,11 @@ public sealed class ThresholdOptimizerEstimator : IEstimator<ThresholdOptimizerT
         ArgumentNullException.ThrowIfNull(input);
         var o = Options;
         var data = MitigationData.Read(input, Component, o.LabelColumnName, o.ScoreColumnName, o.SensitiveColumnNames, null);
-        var (rules, x) = ThresholdSolver.Solve(data, o.Constraint, o.GridSize);
-        var chain = BuildChain(data, rules, _seed).Fit(input);
+        var solution = ThresholdSolver.Solve(data, o.Constraint, o.Objective, o.GridSize);
+        var chain = BuildChain(data, solution.Rules, _seed).Fit(input);
         // Scoring reads the score and the sensitive columns (not the label).
         void CheckInput(DataViewSchema schema) => MitigationData.CheckSchema(schema, Component, null, o.ScoreColumnName, o.SensitiveColumnNames, null);
-        return new ThresholdOptimizerTransformer(chain, CheckInput, rules, x, _seed, o.Constraint);
+        return new ThresholdOptimizerTransformer(chain, CheckInput, solution, _seed, o.Constraint, o.Objective);
     }
 
     private IEstimator<ITransformer> BuildChain(MitigationData data, GroupThresholdRule[] rules, int seed)
@@ -63,13 +67,14 @@ public sealed class ThresholdOptimizerEstimator : IEstimator<ThresholdOptimizerT
             .Append(_context.Transforms.DropColumns(u));
     }
 
-    // c + a·1[s ≥ T0] + b·1[s ≥ T1] on the score as Single (as the solver saw it), dropping terms whose threshold is +∞ or weight 0.
+    // c + a·1[s > T0] + b·1[s > T1] on the score as Single (as the solver saw it), dropping terms whose threshold is +∞ or
+    // weight 0. A threshold of −∞ stays a comparison, so that a NaN score is not selected (as in GroupThresholdRule).
     private static string Probability(GroupThresholdRule r)
     {
         var terms = new List<string> { ExpressionText.Number(r.PIgnore * r.Constant) };
         foreach (var (t, p) in new[] { (r.T0, r.P0), (r.T1, r.P1) })
             if (!float.IsPositiveInfinity(t) && (1 - r.PIgnore) * p > 0)
-                terms.Add($"{ExpressionText.Number((1 - r.PIgnore) * p)} * (float(s) >= {ExpressionText.Single(t)} ? 1.0 : 0.0)");
+                terms.Add($"{ExpressionText.Number((1 - r.PIgnore) * p)} * (float(s) > {ExpressionText.Single(t)} ? 1.0 : 0.0)");
         return "(" + string.Join(" + ", terms) + ")";
     }
 
@@ -88,27 +93,41 @@ public sealed class ThresholdOptimizerEstimator : IEstimator<ThresholdOptimizerT
 /// </summary>
 public sealed class ThresholdOptimizerTransformer : BuiltInChainTransformer
 {
-    internal ThresholdOptimizerTransformer(ITransformer inner, Action<DataViewSchema> checkInput, IReadOnlyList<GroupThresholdRule> rules,
-        double constraintValue, int seed, ThresholdConstraint constraint)
+    internal ThresholdOptimizerTransformer(ITransformer inner, Action<DataViewSchema> checkInput, ThresholdSolution solution,
+        int seed, ThresholdConstraint constraint, ThresholdObjective objective)
         : base(inner, checkInput)
     {
-        Rules = rules;
-        ConstraintValue = constraintValue;
+        Rules = solution.Rules;
+        ConstraintValue = solution.ConstraintValue;
+        ObjectiveValue = solution.ObjectiveValue;
         Seed = seed;
         Constraint = constraint;
+        Objective = objective;
     }
 
     /// <summary>The rule of each group (all combinations; empty groups never predict positive).</summary>
     public IReadOnlyList<GroupThresholdRule> Rules { get; }
 
-    /// <summary>The common value of the constrained rate (selection rate, TPR or FPR) on the training data.</summary>
+    /// <summary>
+    /// The common value of the constrained rate on the training data, in expectation: the selection rate, TPR,
+    /// FPR, TNR or FNR as <see cref="Constraint"/> names it (the FPR for equalized odds).
+    /// </summary>
     public double ConstraintValue { get; }
+
+    /// <summary>
+    /// The objective reached on the training data, in expectation over the randomised predictions: Σ_a P(A = a)·metric_a
+    /// for a single-rate constraint, the metric of the pooled counts for equalized odds (see <see cref="ThresholdObjective"/>).
+    /// </summary>
+    public double ObjectiveValue { get; }
 
     /// <summary>The seed of the randomised predictions.</summary>
     public int Seed { get; }
 
     /// <summary>The constraint that was enforced.</summary>
     public ThresholdConstraint Constraint { get; }
+
+    /// <summary>The objective that was maximised.</summary>
+    public ThresholdObjective Objective { get; }
 }
 
 /// <summary>Catalog entry for <see cref="ThresholdOptimizerEstimator"/>.</summary>
@@ -116,7 +135,8 @@ public static partial class FairnessCatalogExtensions
 {
     /// <summary>
     /// ThresholdOptimizer (post-processing): group-specific randomised thresholds on a score that equalise
-    /// the selection rate (demographic parity), the TPR (equal opportunity) or both TPR and FPR (equalized odds).
+    /// the selection rate (demographic parity), one of TPR, FPR, TNR, FNR, or both TPR and FPR (equalized odds),
+    /// maximising <paramref name="objective"/> on the training data.
     /// </summary>
     /// <param name="catalog">The fairness catalog.</param>
     /// <param name="sensitiveColumnNames">The sensitive columns (needed at prediction time too).</param>
@@ -124,11 +144,13 @@ public static partial class FairnessCatalogExtensions
     /// <param name="labelColumnName">The binary label column.</param>
     /// <param name="scoreColumnName">The classifier's score column.</param>
     /// <param name="seed">Seed of the randomised predictions; null derives it from the MLContext.</param>
+    /// <param name="objective">What to maximise; equalized odds allows accuracy and balanced accuracy only.</param>
     public static ThresholdOptimizerEstimator ThresholdOptimizer(this DeepMLCatalog.FairnessCatalog catalog, IReadOnlyList<string> sensitiveColumnNames,
-        ThresholdConstraint constraint = ThresholdConstraint.DemographicParity, string labelColumnName = "Label", string scoreColumnName = "Score", int? seed = null) =>
+        ThresholdConstraint constraint = ThresholdConstraint.DemographicParity, string labelColumnName = "Label", string scoreColumnName = "Score", int? seed = null,
+        ThresholdObjective objective = ThresholdObjective.Accuracy) =>
         catalog.ThresholdOptimizer(new ThresholdOptimizerOptions
         {
-            SensitiveColumnNames = sensitiveColumnNames, Constraint = constraint, LabelColumnName = labelColumnName,
+            SensitiveColumnNames = sensitiveColumnNames, Constraint = constraint, Objective = objective, LabelColumnName = labelColumnName,
             ScoreColumnName = scoreColumnName, Seed = seed,
         });
 

@@ -1,16 +1,55 @@
 namespace DeepML.Fairness;
 
-/// <summary>The parity a <see cref="ThresholdOptimizerEstimator"/> enforces.</summary>
+/// <summary>
+/// The parity a <see cref="ThresholdOptimizerEstimator"/> enforces. Every constraint but
+/// <see cref="EqualizedOdds"/> fixes one rate per group at a common value x (the x axis of the
+/// per-group tradeoff curves); the transformer reports x as <see cref="ThresholdOptimizerTransformer.ConstraintValue"/>.
+/// </summary>
 public enum ThresholdConstraint
 {
-    /// <summary>Equal selection rates (Fairlearn <c>demographic_parity</c>).</summary>
+    /// <summary>Equal selection rates (Fairlearn <c>demographic_parity</c>, also <c>selection_rate_parity</c>); x = selection rate.</summary>
     DemographicParity,
-    /// <summary>Equal true positive rates (Fairlearn <c>true_positive_rate_parity</c>, "equal opportunity").</summary>
+    /// <summary>Equal true positive rates (Fairlearn <c>true_positive_rate_parity</c>, "equal opportunity"); x = TPR.</summary>
     EqualOpportunity,
-    /// <summary>Equal false positive rates (Fairlearn <c>false_positive_rate_parity</c>).</summary>
+    /// <summary>Equal false positive rates (Fairlearn <c>false_positive_rate_parity</c>); x = FPR.</summary>
     FalsePositiveRateParity,
-    /// <summary>Equal true and false positive rates (Fairlearn <c>equalized_odds</c>).</summary>
+    /// <summary>Equal true and false positive rates (Fairlearn <c>equalized_odds</c>); x = FPR, and the TPR is equalised too.</summary>
     EqualizedOdds,
+    /// <summary>
+    /// Equal true negative rates (Fairlearn <c>true_negative_rate_parity</c>); x = TNR. Since TNR = 1 − FPR in
+    /// every group, this is <see cref="FalsePositiveRateParity"/> under another name: the same rules (ties between
+    /// equally good points go to the fewest selections on either axis), with the common TNR reported instead of the FPR.
+    /// </summary>
+    TrueNegativeRateParity,
+    /// <summary>
+    /// Equal false negative rates (Fairlearn <c>false_negative_rate_parity</c>); x = FNR. Since FNR = 1 − TPR in
+    /// every group, this is <see cref="EqualOpportunity"/> under another name: the same rules (ties between equally
+    /// good points go to the fewest selections on either axis), with the common FNR reported instead of the TPR.
+    /// </summary>
+    FalseNegativeRateParity,
+}
+
+/// <summary>
+/// What a <see cref="ThresholdOptimizerEstimator"/> maximises subject to its constraint (Fairlearn's
+/// <c>objective</c>). With a single-rate constraint the quantity maximised is, as in Fairlearn,
+/// Σ_a P(A = a)·metric_a: the group-size-weighted mean of each group's metric. For accuracy and the
+/// selection rate that is the pooled metric; for the TPR, the TNR and balanced accuracy it is not (the
+/// pooled TPR weights groups by their positives instead). With <see cref="ThresholdConstraint.EqualizedOdds"/>
+/// the metric is computed on the pooled counts at the common (FPR, TPR), Fairlearn's rule, and only
+/// <see cref="Accuracy"/> and <see cref="BalancedAccuracy"/> are allowed.
+/// </summary>
+public enum ThresholdObjective
+{
+    /// <summary>Accuracy (Fairlearn <c>accuracy_score</c>), the default.</summary>
+    Accuracy,
+    /// <summary>Balanced accuracy, (TPR + TNR) / 2 (Fairlearn <c>balanced_accuracy_score</c>).</summary>
+    BalancedAccuracy,
+    /// <summary>Selection rate, the share predicted positive (Fairlearn <c>selection_rate</c>). Not with equalized odds.</summary>
+    SelectionRate,
+    /// <summary>True positive rate (Fairlearn <c>true_positive_rate</c>). Not with equalized odds.</summary>
+    TruePositiveRate,
+    /// <summary>True negative rate (Fairlearn <c>true_negative_rate</c>). Not with equalized odds.</summary>
+    TrueNegativeRate,
 }
 
 /// <summary>Options of <see cref="ThresholdOptimizerEstimator"/>. Immutable; validated when set.</summary>
@@ -19,6 +58,7 @@ public sealed class ThresholdOptimizerOptions
     private readonly IReadOnlyList<string> _sensitive = [];
     private readonly int _grid = 1000;
     private readonly ThresholdConstraint _constraint = ThresholdConstraint.DemographicParity;
+    private readonly ThresholdObjective _objective = ThresholdObjective.Accuracy;
     private readonly string _label = "Label", _score = "Score", _probability = "Probability", _predicted = "PredictedLabel";
 
     /// <summary>The binary label column (Boolean or 0/1).</summary>
@@ -35,12 +75,38 @@ public sealed class ThresholdOptimizerOptions
             : throw new ArgumentException($"ThresholdOptimizerOptions.{nameof(SensitiveColumnNames)}: {FairnessErrors.NoSensitiveColumns}", nameof(SensitiveColumnNames));
     }
 
-    /// <summary>The parity to enforce. Default demographic parity.</summary>
+    /// <summary>
+    /// The parity to enforce. Default demographic parity. <see cref="ThresholdConstraint.EqualizedOdds"/> rejects an
+    /// <see cref="Objective"/> other than accuracy or balanced accuracy, whichever of the two is set first.
+    /// </summary>
     public ThresholdConstraint Constraint
     {
         get => _constraint;
-        init => _constraint = Enum.IsDefined(value) ? value
-            : throw new ArgumentException($"ThresholdOptimizerOptions.{nameof(Constraint)}: {(int)value} is not a ThresholdConstraint; expected one of {string.Join(", ", Enum.GetNames<ThresholdConstraint>())}.", nameof(Constraint));
+        init
+        {
+            if (!Enum.IsDefined(value))
+                throw new ArgumentException($"ThresholdOptimizerOptions.{nameof(Constraint)}: {(int)value} is not a ThresholdConstraint; expected one of {string.Join(", ", Enum.GetNames<ThresholdConstraint>())}.", nameof(Constraint));
+            CheckCombination(value, _objective, nameof(Constraint));
+            _constraint = value;
+        }
+    }
+
+    /// <summary>
+    /// What to maximise subject to <see cref="Constraint"/> (Fairlearn's <c>objective</c>). Default
+    /// <see cref="ThresholdObjective.Accuracy"/>. <see cref="ThresholdObjective.SelectionRate"/>,
+    /// <see cref="ThresholdObjective.TruePositiveRate"/> and <see cref="ThresholdObjective.TrueNegativeRate"/> are
+    /// not allowed with equalized odds (as in Fairlearn).
+    /// </summary>
+    public ThresholdObjective Objective
+    {
+        get => _objective;
+        init
+        {
+            if (!Enum.IsDefined(value))
+                throw new ArgumentException($"ThresholdOptimizerOptions.{nameof(Objective)}: {(int)value} is not a ThresholdObjective; expected one of {string.Join(", ", Enum.GetNames<ThresholdObjective>())}.", nameof(Objective));
+            CheckCombination(_constraint, value, nameof(Objective));
+            _objective = value;
+        }
     }
 
     /// <summary>Grid points on [0, 1] for equalized odds (Fairlearn's <c>grid_size</c>, default 1000); the other constraints are solved exactly.</summary>
@@ -58,6 +124,13 @@ public sealed class ThresholdOptimizerOptions
 
     /// <summary>Output column: the randomised Boolean prediction. Default <c>PredictedLabel</c>.</summary>
     public string PredictedLabelColumnName { get => _predicted; init => _predicted = Name(value, nameof(PredictedLabelColumnName)); }
+
+    // Initialisers run in order, so the second of Constraint and Objective to be set sees the first.
+    private static void CheckCombination(ThresholdConstraint constraint, ThresholdObjective objective, string option)
+    {
+        if (constraint == ThresholdConstraint.EqualizedOdds && objective is not (ThresholdObjective.Accuracy or ThresholdObjective.BalancedAccuracy))
+            throw new ArgumentException($"ThresholdOptimizerOptions.{nameof(Objective)}: {objective} {FairnessErrors.ObjectiveNotForEqualizedOdds}", option);
+    }
 
     private static string Name(string value, string option) => !string.IsNullOrWhiteSpace(value) ? value
         : throw new ArgumentException($"ThresholdOptimizerOptions.{option}: the column name is empty; expected a column name.", option);

@@ -1,8 +1,10 @@
 namespace DeepML.Fairness;
 
 /// <summary>
-/// A fitted group's rule: P(ŷ=1 | s) = PIgnore·Constant + (1 − PIgnore)·(P0·1[s ≥ T0] + P1·1[s ≥ T1]),
-/// Fairlearn's <c>InterpolatedThresholder</c>. A threshold of +∞ selects nobody.
+/// A fitted group's rule: P(ŷ=1 | s) = PIgnore·Constant + (1 − PIgnore)·(P0·1[s &gt; T0] + P1·1[s &gt; T1]),
+/// Fairlearn's <c>InterpolatedThresholder</c> with its strict operation <c>score &gt; threshold</c>. The
+/// thresholds lie midway between neighbouring distinct training scores of the group (as Single values);
+/// +∞ selects nobody and −∞ everybody.
 /// </summary>
 /// <param name="Group">The group.</param>
 /// <param name="T0">Threshold of the first operation.</param>
@@ -13,22 +15,26 @@ namespace DeepML.Fairness;
 /// <param name="Constant">The constant positive probability used with <paramref name="PIgnore"/>.</param>
 public sealed record GroupThresholdRule(FairnessGroup Group, float T0, double P0, float T1, double P1, double PIgnore, double Constant)
 {
-    /// <summary>P(ŷ = 1) for a score in this group.</summary>
+    /// <summary>P(ŷ = 1) for a score in this group (the score as Single, as the solver and the saved model read it).</summary>
     public double PositiveProbability(float score) =>
-        PIgnore * Constant + (1 - PIgnore) * (P0 * (score >= T0 ? 1 : 0) + P1 * (score >= T1 ? 1 : 0));
+        PIgnore * Constant + (1 - PIgnore) * (P0 * (score > T0 ? 1 : 0) + P1 * (score > T1 ? 1 : 0));
 }
+
+/// <summary>The solver's result: a rule per group, the common constraint value and the objective reached on the training data.</summary>
+internal readonly record struct ThresholdSolution(GroupThresholdRule[] Rules, double ConstraintValue, double ObjectiveValue);
 
 /// <summary>
 /// Hardt, Price &amp; Srebro (2016) as in Fairlearn's <c>ThresholdOptimizer</c>: per group, the
 /// operating points of every threshold, their upper convex hull, and a common point on the constraint
-/// axis that maximises accuracy. For the single-rate constraints the maximum is found exactly at
-/// the hull vertices (Fairlearn searches a 1001-point grid); equalized odds uses Fairlearn's grid.
+/// axis that maximises the objective. For the single-rate constraints the maximum of
+/// Σ_a P(A = a)·y_a(x) is found exactly at the hull vertices (Fairlearn searches a 1001-point grid);
+/// equalized odds uses Fairlearn's grid and its pooled-count objective.
 /// </summary>
 internal static class ThresholdSolver
 {
     private readonly record struct Point(double X, double Y, float Threshold);
 
-    public static (GroupThresholdRule[] Rules, double X) Solve(MitigationData data, ThresholdConstraint constraint, int gridSize)
+    public static ThresholdSolution Solve(MitigationData data, ThresholdConstraint constraint, ThresholdObjective objective, int gridSize)
     {
         var groups = data.Index.Groups;
         var hulls = new Point[groups.Length][];
@@ -38,36 +44,43 @@ internal static class ThresholdSolver
         {
             if (groups[g].IsEmpty)
                 continue;
-            (hulls[g], size[g], positives[g]) = GroupHull(data, g, constraint);
+            (hulls[g], size[g], positives[g]) = GroupHull(data, g, constraint, objective);
         }
         double total = size.Sum(), totalPos = positives.Sum();
+        var live = Enumerable.Range(0, groups.Length).Where(g => hulls[g] is not null).ToArray();
         var rules = new GroupThresholdRule[groups.Length];
-        double best;
         if (constraint != ThresholdConstraint.EqualizedOdds)
         {
-            var candidates = hulls.Where(h => h is not null).SelectMany(h => h.Select(p => p.X)).Distinct();
-            best = ArgMax(candidates, x => Enumerable.Range(0, groups.Length).Where(g => hulls[g] is not null).Sum(g => size[g] / total * Interpolate(hulls[g], x).Y));
+            // Y(x) is piecewise linear with its kinks at hull vertices, so its maximum is at one of them. Ties go to the
+            // fewest selections: the lowest x, except on the TNR and FNR axes, which fall as more are selected (so that
+            // these two give exactly the rules of their FPR and TPR twins).
+            double Overall(double x) => live.Sum(g => size[g] / total * Interpolate(hulls[g], x).Y);
+            var falling = constraint is ThresholdConstraint.TrueNegativeRateParity or ThresholdConstraint.FalseNegativeRateParity;
+            var best = ArgMax(live.SelectMany(g => hulls[g].Select(p => p.X)).Distinct(), Overall, falling);
             for (var g = 0; g < groups.Length; g++)
                 rules[g] = Rule(groups[g], hulls[g], best, 0, 0);
-            return (rules, best);
+            return new ThresholdSolution(rules, best, Overall(best));
         }
-        var live = Enumerable.Range(0, groups.Length).Where(g => hulls[g] is not null).ToArray();
+        // Equalized odds: every group at FPR x and at the lowest TPR of all groups there, scored on the pooled counts.
         double YMin(double x) => live.Min(g => Interpolate(hulls[g], x).Y);
-        var grid = Enumerable.Range(0, gridSize + 1).Select(i => (double)i / gridSize);
-        best = ArgMax(grid, x => (totalPos * YMin(x) + (total - totalPos) * (1 - x)) / total);
-        var yMin = YMin(best);
+        double Pooled(double x) => objective == ThresholdObjective.BalancedAccuracy
+            ? (YMin(x) + 1 - x) / 2
+            : (totalPos * YMin(x) + (total - totalPos) * (1 - x)) / total;
+        var bestX = ArgMax(Enumerable.Range(0, gridSize + 1).Select(i => (double)i / gridSize), Pooled);
+        var yMin = YMin(bestX);
         for (var g = 0; g < groups.Length; g++)
         {
             if (hulls[g] is null)
             {
-                rules[g] = Rule(groups[g], null, best, 0, 0);
+                rules[g] = Rule(groups[g], null, bestX, 0, 0);
                 continue;
             }
-            var tpr = Interpolate(hulls[g], best).Y;
-            var pIgnore = tpr == best ? 0 : Math.Clamp((tpr - yMin) / (tpr - best), 0, 1);
-            rules[g] = Rule(groups[g], hulls[g], best, pIgnore, best);
+            // Mixing towards the constant x (a point on the ROC diagonal) lowers this group's TPR to the common one.
+            var tpr = Interpolate(hulls[g], bestX).Y;
+            var pIgnore = tpr == bestX ? 0 : Math.Clamp((tpr - yMin) / (tpr - bestX), 0, 1);
+            rules[g] = Rule(groups[g], hulls[g], bestX, pIgnore, bestX);
         }
-        return (rules, best);
+        return new ThresholdSolution(rules, bestX, Pooled(bestX));
     }
 
     private static GroupThresholdRule Rule(FairnessGroup group, Point[]? hull, double x, double pIgnore, double constant)
@@ -79,10 +92,11 @@ internal static class ThresholdSolver
         return new GroupThresholdRule(group, hull[j].Threshold, p0, hull[k].Threshold, 1 - p0, pIgnore, constant);
     }
 
-    private static double ArgMax(IEnumerable<double> xs, Func<double, double> f)
+    // The first maximum (within 1e-12) in increasing x, or in decreasing x when descending.
+    private static double ArgMax(IEnumerable<double> xs, Func<double, double> f, bool descending = false)
     {
         double bestX = double.NaN, bestY = double.NegativeInfinity;
-        foreach (var x in xs.Order())
+        foreach (var x in descending ? xs.OrderDescending() : xs.Order())
         {
             var y = f(x);
             if (y > bestY + 1e-12)
@@ -106,8 +120,8 @@ internal static class ThresholdSolver
         return (hull[^1].Y, hull.Length - 1, 1);
     }
 
-    // Operating points of "select score ≥ t" for t = +∞ and every distinct score, then the upper hull.
-    private static (Point[] Hull, double Size, double Positives) GroupHull(MitigationData data, int group, ThresholdConstraint constraint)
+    // Operating points of "select score > t" for t = +∞, the midpoints between neighbouring distinct scores and −∞, then the upper hull.
+    private static (Point[] Hull, double Size, double Positives) GroupHull(MitigationData data, int group, ThresholdConstraint constraint, ThresholdObjective objective)
     {
         var rows = Enumerable.Range(0, data.Rows).Where(i => data.Index.GroupOfRow[i] == group).ToArray();
         var scores = rows.Select(i => (float)data.Score![i]).ToArray();
@@ -123,22 +137,42 @@ internal static class ThresholdSolver
             var s = scores[i];
             for (; i >= 0 && scores[i] == s; i--)
                 if (labels[i] == 1) tp++; else fp++;
-            points.Add(Make(tp, fp, s));
+            points.Add(Make(tp, fp, i >= 0 ? Between(scores[i], s) : float.NegativeInfinity));
         }
         return (UpperHull(points), rows.Length, pos);
 
         Point Make(double tpc, double fpc, float t)
         {
             var n = pos + neg;
-            var accuracy = (tpc + neg - fpc) / n;
-            return constraint switch
+            double tpr = tpc / pos, tnr = (neg - fpc) / neg;
+            var x = constraint switch
             {
-                ThresholdConstraint.DemographicParity => new Point((tpc + fpc) / n, accuracy, t),
-                ThresholdConstraint.EqualOpportunity => new Point(tpc / pos, accuracy, t),
-                ThresholdConstraint.FalsePositiveRateParity => new Point(fpc / neg, accuracy, t),
-                _ => new Point(fpc / neg, tpc / pos, t),
+                ThresholdConstraint.DemographicParity => (tpc + fpc) / n,
+                ThresholdConstraint.EqualOpportunity => tpr,
+                ThresholdConstraint.FalseNegativeRateParity => (pos - tpc) / pos,
+                ThresholdConstraint.TrueNegativeRateParity => tnr,
+                _ => fpc / neg, // FalsePositiveRateParity; EqualizedOdds (the ROC curve)
             };
+            var y = constraint == ThresholdConstraint.EqualizedOdds ? tpr : objective switch
+            {
+                ThresholdObjective.BalancedAccuracy => (tpr + tnr) / 2,
+                ThresholdObjective.SelectionRate => (tpc + fpc) / n,
+                ThresholdObjective.TruePositiveRate => tpr,
+                ThresholdObjective.TrueNegativeRate => tnr,
+                _ => (tpc + neg - fpc) / n,
+            };
+            return new Point(x, y, t);
         }
+    }
+
+    /// <summary>
+    /// A Single threshold t with lower ≤ t &lt; upper, the midpoint of the two as nearly as Single allows, so
+    /// that "score &gt; t" selects upper and every training score above it and nothing at or below lower.
+    /// </summary>
+    internal static float Between(float lower, float upper)
+    {
+        var t = (float)(((double)lower + upper) / 2);
+        return t < upper ? t : MathF.BitDecrement(upper);
     }
 
     // Andrew's monotone chain, upper part; points arrive with non-decreasing x.
@@ -148,7 +182,10 @@ internal static class ThresholdSolver
         var hull = new List<Point>();
         foreach (var p in sorted)
         {
-            while (hull.Count >= 2 && Cross(hull[^2], hull[^1], p) >= 0)
+            // Drop the last vertex when it is at most 1e-12 above the chord from the one before to p: a vertex on the
+            // chord up to rounding is dropped whichever way the axis runs (TNR and FPR twins then get the same rules),
+            // at a cost of at most 1e-12 in the objective and none in the constraint.
+            while (hull.Count >= 2 && Cross(hull[^2], hull[^1], p) >= -1e-12 * (p.X - hull[^2].X))
                 hull.RemoveAt(hull.Count - 1);
             if (hull.Count == 1 && hull[0].X == p.X)
                 hull.RemoveAt(0);

@@ -88,6 +88,75 @@ public class ThresholdOptimizerTests
     }
 
     [Fact]
+    public void Thresholds_lie_midway_between_training_scores_and_select_strictly_above_them()
+    {
+        var ml = new MLContext(1);
+        // Two identical groups, negatives at 0.2 and 0.4, positives at 0.6 and 0.8: accuracy under demographic parity selects
+        // exactly the positives, with Fairlearn's threshold midway between 0.4 and 0.6 and the operation score > 0.5.
+        var rows = new[] { "A", "B" }.SelectMany(g => new[] { (0.2f, false), (0.4f, false), (0.6f, true), (0.8f, true) }
+            .Select(t => new Row { Score = t.Item1, Label = t.Item2, Sf = g, Sf2 = "x" })).ToList();
+        var data = Synthetic.View(ml, rows);
+        var model = ml.DeepML().Fairness.ThresholdOptimizer(["Sf"], seed: 1).Fit(data);
+        Assert.Equal(1.0, model.ObjectiveValue, 1e-12);
+        foreach (var rule in model.Rules)
+            Assert.Equal(1.0, rule.P0 * (rule.T0 == 0.5f ? 1 : 0) + rule.P1 * (rule.T1 == 0.5f ? 1 : 0));
+        // Unseen scores: under the former "score ≥ lowest selected training score" rule 0.55 was not selected; now it is.
+        float[] unseen = [0.1f, 0.45f, 0.5f, 0.50001f, 0.55f, 0.9f];
+        var scoring = ml.Data.LoadFromEnumerable(new[] { "A", "B" }.SelectMany(g => unseen.Select(s => new ScoredRow { Score = s, Sf = g, Sf2 = "x" })).ToList());
+        float[] expected = [.. unseen.Select(s => s > 0.5f ? 1f : 0f), .. unseen.Select(s => s > 0.5f ? 1f : 0f)];
+        var loaded = SaveAndLoad(ml, model, data);
+        foreach (var (context, transformer) in new[] { (ml, (ITransformer)model), (new MLContext(9), loaded) })
+        {
+            var p = Predict(context, transformer, scoring);
+            Assert.Equal(expected, p.Select(r => r.Probability));
+            Assert.Equal(expected.Select(e => e == 1), p.Select(r => r.PredictedLabel));
+        }
+    }
+
+    [Fact]
+    public void Threshold_below_every_score_selects_all_before_and_after_reload()
+    {
+        var ml = new MLContext(1);
+        var (_, rows, data) = Setup(600);
+        // Maximising the selection rate under demographic parity selects everybody: the rule's threshold is −∞.
+        var model = ml.DeepML().Fairness.ThresholdOptimizer(["Sf"], objective: ThresholdObjective.SelectionRate, seed: 1).Fit(data);
+        Assert.Equal(1.0, model.ConstraintValue);
+        Assert.Equal(1.0, model.ObjectiveValue, 1e-12);
+        Assert.All(model.Rules, r => Assert.Equal(1.0, r.PositiveProbability(-1e30f)));
+        var scoring = ml.Data.LoadFromEnumerable(new[] { -1e30f, rows.Min(r => r.Score) - 1, 0f, 1e30f }
+            .SelectMany(s => new[] { "A", "B" }.Select(g => new ScoredRow { Score = s, Sf = g, Sf2 = "x" })).ToList());
+        var loaded = SaveAndLoad(ml, model, data);
+        foreach (var (context, transformer) in new[] { (ml, (ITransformer)model), (new MLContext(9), loaded) })
+            Assert.All(Predict(context, transformer, scoring), p => Assert.True(p is { Probability: 1, PredictedLabel: true }));
+    }
+
+    [Fact]
+    public void Midpoint_of_neighbouring_singles_separates_them()
+    {
+        foreach (var (lower, upper) in new[] { (0.4f, 0.6f), (1f, MathF.BitIncrement(1f)), (-MathF.BitIncrement(0f), 0f), (-3f, 1e30f), (2.5f, MathF.BitIncrement(2.5f)) })
+        {
+            var t = ThresholdSolver.Between(lower, upper);
+            Assert.True(lower <= t && t < upper, $"{lower:R} ≤ {t:R} < {upper:R}");
+        }
+        Assert.Equal(0.5f, ThresholdSolver.Between(0.4f, 0.6f));
+        Assert.Equal(-1.5f, ThresholdSolver.Between(-2f, -1f));
+    }
+
+    private static ITransformer SaveAndLoad(MLContext ml, ITransformer model, IDataView data)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"thresholds-{Guid.NewGuid():N}.zip");
+        ml.Model.Save(model, data.Schema, path);
+        try
+        {
+            return new MLContext(123).Model.Load(path, out _);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void Seed_decides_the_randomised_labels()
     {
         var (ml, _, data) = Setup(3000);
