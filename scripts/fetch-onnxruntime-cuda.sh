@@ -53,7 +53,7 @@ header="$(find "$WORK/x" -type f -name onnxruntime_c_api.h -path '*Headers*' | s
 [[ -n "$header" ]] || { echo "fetch-onnxruntime-cuda: onnxruntime_c_api.h was not found in the packages (layout changed?)." >&2; exit 1; }
 rm -rf "$DEST/include" && mkdir -p "$DEST/include"
 cp -f "$(dirname "$header")"/*.h "$DEST/include/"
-"$CC" -std=c11 -O2 -fPIC -shared -fvisibility=hidden -Wall -Wextra -Werror -I "$DEST/include" \
+"$CC" -std=c11 -O2 -fPIC -shared -pthread -fvisibility=hidden -Wall -Wextra -Werror -I "$DEST/include" \
   -o "$DEST/libdeepml_ort_bridge.so.tmp" "$ROOT/src/Core/Runtime/OrtApiBridge/deepml_ort_bridge.c" -ldl
 mv -f "$DEST/libdeepml_ort_bridge.so.tmp" "$DEST/libdeepml_ort_bridge.so"
 echo "fetch-onnxruntime-cuda: built $DEST/libdeepml_ort_bridge.so against C API $(sed -n 's/^#define ORT_API_VERSION \([0-9]*\).*/\1/p' "$DEST/include/onnxruntime_c_api.h")"

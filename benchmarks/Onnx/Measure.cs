@@ -41,10 +41,11 @@ internal static class Measure
         var ml = new MLContext(seed: 1);
         var data = ml.Data.LoadFromEnumerable(Enumerable.Range(0, rows).Select(r => new Row { Features = x.AsSpan(r * inputs, inputs).ToArray() }),
             SchemaDefinition.Create(typeof(Row)).WithVectorSize(inputs));
-        // ML.NET asks for CUDA through the exported OrtSessionOptionsAppendExecutionProvider_CUDA; a core
-        // without it (CPU-only, or the npm core whose CUDA provider is a plugin library) throws
-        // EntryPointNotFoundException, which OnnxModel does not catch. Ask for the GPU only when CUDA is built in.
-        var gpu = OnnxRuntimeNative.Initialize().AvailableProviders.Contains(OnnxRuntimeNative.CudaProvider) ? scoring.DeviceId : null;
+        // ML.NET asks for CUDA through the exported OrtSessionOptionsAppendExecutionProvider_CUDA: a core built
+        // with CUDA has it, and DeepML's API bridge provides it over the npm core. Elsewhere the call throws
+        // EntryPointNotFoundException, which ML.NET's OnnxModel does not catch, so ask for the GPU only then.
+        var info = OnnxRuntimeNative.Initialize();
+        var gpu = info.AvailableProviders.Contains(OnnxRuntimeNative.CudaProvider) || (info.Bridge is not null && info.HasCuda) ? scoring.DeviceId : null;
         var transformer = ml.Transforms.ApplyOnnxModel([OnnxNames.Logits], [OnnxNames.Features], path,
             gpuDeviceId: gpu, fallbackToCpu: scoring.FallbackToCpu).Fit(data);
         try

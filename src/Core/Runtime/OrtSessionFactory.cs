@@ -101,6 +101,8 @@ internal static partial class OrtSessionFactory
         {
             if (info.AvailableProviders.Contains(OnnxRuntimeNative.CudaProvider))
                 AppendBuiltInCuda(so, deviceId);
+            else if (info.Bridge is not null)
+                so.AppendExecutionProvider_CUDA(deviceId);   // the API bridge's classic entry point registers the plugin library (deepml_ort_bridge.c)
             else
                 AppendPluginCuda(so, info.CudaProviderLibrary!, deviceId, where);
         }
@@ -122,9 +124,10 @@ internal static partial class OrtSessionFactory
     }
 
     /// <summary>
-    /// A core without built-in CUDA but with the CUDA provider library beside it (the npm core): the
-    /// library is registered once per process as a plugin execution provider, and the session gets
-    /// the provider's device whose <c>cuda_device_id</c> is <paramref name="deviceId"/>.
+    /// A core (as new as the managed assembly) without built-in CUDA but with the CUDA provider library
+    /// beside it: the library is registered once per process as a plugin execution provider, and the
+    /// session gets the provider's device whose <c>cuda_device_id</c> is <paramref name="deviceId"/>.
+    /// Through the API bridge the bridge does the same in C, so that ML.NET's own CUDA request works too.
     /// </summary>
     private static void AppendPluginCuda(SessionOptions so, string library, int deviceId, string where)
     {

@@ -97,6 +97,31 @@ public sealed class OrtApiBridgeTests
     }
 
     [FetchedCudaCoreFact]
+    public void NpmCore_MlNetApplyOnnxModel_ReachesTheCudaProviderThroughTheBridge()
+    {
+        // ML.NET asks for CUDA through the classic exported entry point, which the npm core lacks; the bridge
+        // provides it by registering the plugin provider library beside the core.
+        var folder = FetchedCudaCoreFactAttribute.Folder()!;
+        var x = TestModels.Inputs(Rows, 7, 8);
+        var strict = Probe.Run(folder, "cuda:0", fallback: false, x, engine: "mlnet");
+        if (strict.ExitCode == 0)
+        {
+            TestModels.AssertClose(ReferenceNetwork.Forward(Model.Weights, x, Rows), strict.Outputs!, "ML.NET on CUDA through the bridge", 1e-4);
+            return;
+        }
+        var error = Assert.Single(strict.Lines, l => l.StartsWith("error: ", StringComparison.Ordinal));
+        Assert.Contains("at Microsoft.ML.OnnxRuntime.SessionOptions.AppendExecutionProvider_CUDA(Int32 deviceId)", strict.Output);
+        Assert.Contains($"Failed to load library {Path.Combine(folder, "libonnxruntime_providers_cuda.so")} with error: lib", error);
+        Assert.Contains(": cannot open shared object file", error);
+        Assert.DoesNotContain("EntryPointNotFoundException", strict.Output);
+
+        var lenient = Probe.Run(folder, "cuda:0", fallback: true, x, engine: "mlnet");
+        Assert.True(lenient.ExitCode == 0, lenient.Output);
+        Assert.Contains("engine: mlnet", lenient.Output);
+        TestModels.AssertClose(ReferenceNetwork.Forward(Model.Weights, x, Rows), lenient.Outputs!, "ML.NET's CPU fallback through the bridge");
+    }
+
+    [FetchedCudaCoreFact]
     public void NpmCore_WithoutTheBridge_SaysHowToGetIt()
     {
         var folder = FetchedCudaCoreFactAttribute.Folder()!;
@@ -147,7 +172,7 @@ public sealed class OrtApiBridgeTests
         private static string ProbePath => typeof(OrtApiBridgeTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .First(a => a.Key == "OrtProbePath").Value!;
 
-        public static Probe Run(string onnxRuntimeFolder, string device, bool fallback, float[] inputs)
+        public static Probe Run(string onnxRuntimeFolder, string device, bool fallback, float[] inputs, string engine = "deepml")
         {
             var work = Directory.CreateTempSubdirectory("deepml-ortprobe-");
             try
@@ -163,7 +188,7 @@ public sealed class OrtApiBridgeTests
                     RedirectStandardError = true,
                     UseShellExecute = false,
                 };
-                foreach (var arg in new[] { "exec", ProbePath, model, input, (inputs.Length / 7).ToString(), device, fallback ? "true" : "false", output })
+                foreach (var arg in new[] { "exec", ProbePath, model, input, (inputs.Length / 7).ToString(), device, fallback ? "true" : "false", output, engine })
                     psi.ArgumentList.Add(arg);
                 psi.Environment[OnnxRuntimeNative.DirectoryVariable] = onnxRuntimeFolder;
                 using var process = Process.Start(psi)!;

@@ -12,6 +12,12 @@
  * entry, so every newer entry must be one that returns OrtStatus* (DeepML checks the names of
  * the newer entries against a verified list before it configures the bridge).
  *
+ * The core exports only OrtGetApiBase and OrtSessionOptionsAppendExecutionProvider_CPU; its CUDA
+ * provider is a plugin library beside it. The bridge also exports the classic
+ * OrtSessionOptionsAppendExecutionProvider_CUDA(options, device_id), which the managed
+ * SessionOptions.AppendExecutionProvider_CUDA(int) (and so ML.NET's ApplyOnnxModel with a GPU
+ * device id) calls: it registers that plugin library once and appends its device with that CUDA id.
+ *
  * Built by scripts/fetch-onnxruntime-cuda.sh against the headers of the core it sits beside,
  * so sizeof(OrtApi) is the core's table size. DeepML (OnnxRuntimeNative) calls
  * DeepMLOrtBridge_Open with the core's path before any ONNX Runtime use, then hands this
@@ -19,6 +25,8 @@
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <libgen.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -39,6 +47,10 @@ static void** bridged_table;
 static size_t bridged_entries;
 static OrtApiBase bridge_base;
 static char last_error[1024];
+static char cuda_library[4096];   /* libonnxruntime_providers_cuda.so beside the core */
+static pthread_mutex_t cuda_lock = PTHREAD_MUTEX_INITIALIZER;
+static OrtEnv* cuda_env;          /* a reference to the process's environment, kept for good once CUDA was asked for */
+static int cuda_registered;
 
 static void set_error(const char* format, ...) {
   va_list args;
@@ -136,6 +148,9 @@ BRIDGE_EXPORT int DeepMLOrtBridge_Open(const char* core_path, uint32_t version, 
   memcpy(bridged_table, core_api, sizeof(OrtApi));
   for (size_t i = CORE_ENTRIES; i < entries; i++)
     bridged_table[i] = (void*)stubs[i - CORE_ENTRIES];
+  char folder[sizeof cuda_library];
+  snprintf(folder, sizeof folder, "%s", core_path);
+  snprintf(cuda_library, sizeof cuda_library, "%s/libonnxruntime_providers_cuda.so", dirname(folder));
   bridged_entries = entries;
   bridged_version = version;
   bridge_base.GetApi = bridge_get_api;
@@ -155,4 +170,59 @@ BRIDGE_EXPORT OrtStatus* ORT_API_CALL OrtSessionOptionsAppendExecutionProvider_C
   if (forward == NULL)
     return core_api == NULL ? NULL : core_api->CreateStatus(ORT_NOT_IMPLEMENTED, "DeepML ONNX Runtime API bridge: the core exports no OrtSessionOptionsAppendExecutionProvider_CPU");
   return forward(options, use_arena);
+}
+
+/* The CUDA device id an EP device stands for: its "cuda_device_id" metadata, or -1 without one. */
+static int cuda_device_id(const OrtEpDevice* device) {
+  const char* id = core_api->GetKeyValue(core_api->EpDevice_EpMetadata(device), "cuda_device_id");
+  return id == NULL ? -1 : atoi(id);
+}
+
+/*
+ * The classic entry point, for a core whose CUDA provider is a plugin library: registers the library
+ * beside the core once per process (under the name "DeepML.CUDA") and appends the provider's device
+ * whose cuda_device_id is device_id (or, where the provider gives no ids, the device_id-th one).
+ * Errors come back as ONNX Runtime statuses: the library's load failure names the missing CUDA library.
+ */
+BRIDGE_EXPORT OrtStatus* ORT_API_CALL OrtSessionOptionsAppendExecutionProvider_CUDA(OrtSessionOptions* options, int device_id) {
+  /* core_api is set: the managed assembly called OrtGetApiBase (after Open) before it made any session options. */
+  OrtStatus* status = NULL;
+  pthread_mutex_lock(&cuda_lock);
+  if (cuda_env == NULL) {
+    /* The environment is a process-wide singleton: this returns the managed assembly's one with one more reference.
+       The reference is never released, so the registered library outlives every session that uses it. */
+    status = core_api->CreateEnv(ORT_LOGGING_LEVEL_WARNING, "DeepML", &cuda_env);
+  }
+  if (status == NULL && !cuda_registered) {
+    status = core_api->RegisterExecutionProviderLibrary(cuda_env, "DeepML.CUDA", cuda_library);
+    cuda_registered = status == NULL;
+  }
+  pthread_mutex_unlock(&cuda_lock);
+  if (status != NULL)
+    return status;
+
+  const OrtEpDevice* const* devices = NULL;
+  size_t count = 0;
+  status = core_api->GetEpDevices(cuda_env, &devices, &count);
+  if (status != NULL)
+    return status;
+  const OrtEpDevice* chosen = NULL;
+  size_t cuda_devices = 0, with_ids = 0;
+  for (size_t i = 0; i < count; i++) {
+    if (strcmp(core_api->EpDevice_EpName(devices[i]), "CUDAExecutionProvider") != 0)
+      continue;
+    int id = cuda_device_id(devices[i]);
+    with_ids += id >= 0;
+    if (id == device_id || (id < 0 && with_ids == 0 && (size_t)device_id == cuda_devices))
+      chosen = devices[i];
+    cuda_devices++;
+  }
+  if (chosen == NULL || device_id < 0) {
+    char message[sizeof cuda_library + 256];
+    snprintf(message, sizeof message,
+             "DeepML ONNX Runtime API bridge: CUDA device %d was requested, but ONNX Runtime's CUDA provider (%s) found %zu CUDA device%s",
+             device_id, cuda_library, cuda_devices, cuda_devices == 1 ? "" : "s");
+    return core_api->CreateStatus(ORT_FAIL, message);
+  }
+  return core_api->SessionOptionsAppendExecutionProvider_V2(options, cuda_env, &chosen, 1, NULL, NULL, 0);
 }
