@@ -8,7 +8,9 @@ public static partial class FairnessCatalogExtensions
     /// <summary>
     /// Disaggregated metrics of a scored data set: overall, by group (every combination of the
     /// sensitive columns), group min/max, differences and ratios, the fairness measures, and bootstrap
-    /// intervals when <see cref="GroupMetricsOptions.BootstrapResamples"/> is positive.
+    /// intervals when <see cref="GroupMetricsOptions.BootstrapResamples"/> is positive. With
+    /// <see cref="GroupMetricsOptions.ControlColumnNames"/>, all of it again within each control value
+    /// (<see cref="GroupMetrics.ByControl"/>).
     /// </summary>
     /// <param name="catalog">The fairness catalog.</param>
     /// <param name="data">Scored data (the output of <c>model.Transform</c>) with the label and sensitive columns.</param>

@@ -18,6 +18,9 @@ public static class FairnessErrors
     /// <summary>A binary label or prediction is neither 0/1, -1/1 nor Boolean.</summary>
     public const string BadBinaryValue = "binary labels and predictions must be Boolean, or numbers in {0, 1} or {-1, 1}. Map the column to Boolean first (for example with ml.Transforms.Expression).";
 
+    /// <summary>A column is named both as a sensitive and as a control column (follows the column's name).</summary>
+    public const string ControlIsSensitive = "is both a sensitive and a control column; a column either defines the groups being compared or the strata they are compared within. Remove it from ControlColumnNames or from SensitiveColumnNames.";
+
     /// <summary>No sensitive column was named.</summary>
     public const string NoSensitiveColumns = "at least one sensitive column is required. Name the column(s) holding the groups, for example new[] { \"Sex\" }.";
 

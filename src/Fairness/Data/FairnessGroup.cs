@@ -2,9 +2,11 @@ namespace DeepML.Fairness;
 
 /// <summary>
 /// One group: a combination of values of the sensitive columns (an intersection when there are
-/// several). Every combination of observed values is listed, in the order the values were first
-/// seen; combinations that no row has are kept and marked <see cref="IsEmpty"/>, as Fairlearn's
-/// <c>MetricFrame</c> keeps them as NaN rows.
+/// several), or, in <see cref="GroupMetrics.ControlGroups"/>, of the control columns. Every
+/// combination of observed values is listed, in the order the values were first seen; combinations
+/// that no row has are kept and marked <see cref="IsEmpty"/>, as Fairlearn's <c>MetricFrame</c>
+/// keeps them as NaN rows. Within one control value (<see cref="GroupMetrics.ByControl"/>) the row
+/// count is that of the (control value, group) cell, so a group can be empty there only.
 /// </summary>
 public sealed class FairnessGroup
 {
@@ -18,7 +20,7 @@ public sealed class FairnessGroup
     /// <summary>Position of the group in every by-group list.</summary>
     public int Index { get; }
 
-    /// <summary>The value of each sensitive column, in the order the columns were named.</summary>
+    /// <summary>The value of each sensitive (or control) column, in the order the columns were named.</summary>
     public IReadOnlyList<string> Values { get; }
 
     /// <summary>The values joined with " | ", for example <c>Female | Black</c>.</summary>
@@ -49,13 +51,16 @@ internal sealed class GroupIndex
     /// <summary>All groups (Cartesian product), including empty ones.</summary>
     public FairnessGroup[] Groups { get; }
 
-    /// <summary>Builds the index; the first column varies slowest, like pandas' MultiIndex.from_product.</summary>
-    public static GroupIndex Build(IReadOnlyList<CategoryColumn> columns, int rows)
+    /// <summary>
+    /// Builds the index; the first column varies slowest, like pandas' MultiIndex.from_product.
+    /// <paramref name="role"/> ("sensitive" or "control") names the columns in errors.
+    /// </summary>
+    public static GroupIndex Build(IReadOnlyList<CategoryColumn> columns, int rows, string role = "sensitive")
     {
         var sizes = columns.Select(c => c.Levels.Count).ToArray();
         var total = sizes.Aggregate(1L, (a, b) => a * b);
         if (total > 1_000_000)
-            throw new ArgumentException($"Fairness: the sensitive columns {string.Join(", ", columns.Select(c => $"'{c.Column.Name}'"))} make {total} groups; expected at most 1,000,000. Bin numeric sensitive features into a few ranges first.");
+            throw new ArgumentException($"Fairness: the {role} columns {string.Join(", ", columns.Select(c => $"'{c.Column.Name}'"))} make {total} groups; expected at most 1,000,000. Bin numeric {role} features into a few ranges first.");
         var groupOfRow = new int[rows];
         var counts = new int[total];
         for (var i = 0; i < rows; i++)

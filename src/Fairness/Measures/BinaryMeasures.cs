@@ -3,7 +3,10 @@ namespace DeepML.Fairness;
 /// <summary>Settings the binary measures need beyond the statistics.</summary>
 internal sealed record BinaryMeasureSettings(GroupComparison Comparison, int PrivilegedGroup, double EntropyAlpha, double Concentration);
 
-/// <summary>Computes the measures named in <see cref="FairnessMeasureNames"/> from per-group confusion statistics.</summary>
+/// <summary>
+/// Computes the measures named in <see cref="FairnessMeasureNames"/> from one frame's per-group
+/// confusion statistics (all rows, or the rows of one control value).
+/// </summary>
 internal static class BinaryMeasures
 {
     public static readonly string[] Names =
@@ -22,7 +25,7 @@ internal static class BinaryMeasures
     // Slot indices of the binary kernel's metrics.
     private const int Sr = 1, Tpr = 3, Fpr = 4;
 
-    public static void Compute(double[] stats, int width, int groups, double[][] slots, BinaryMeasureSettings s, double[] o)
+    public static void Compute(ReadOnlySpan<double> stats, int width, int groups, double[][] slots, BinaryMeasureSettings s, double[] o)
     {
         var d = s.Comparison == GroupComparison.BetweenGroups ? MetricQuantity.DifferenceBetweenGroups : MetricQuantity.DifferenceToOverall;
         var r = s.Comparison == GroupComparison.BetweenGroups ? MetricQuantity.RatioBetweenGroups : MetricQuantity.RatioToOverall;
@@ -45,7 +48,7 @@ internal static class BinaryMeasures
     }
 
     // AIF360: unprivileged (all other rows pooled) minus privileged.
-    private static void Directional(double[] stats, int width, int groups, int privileged, double[] o)
+    private static void Directional(ReadOnlySpan<double> stats, int width, int groups, int privileged, double[] o)
     {
         if (privileged < 0)
         {
@@ -87,7 +90,7 @@ internal static class BinaryMeasures
     }
 
     /// <summary>AIF360's smoothed EDF over the groups that have rows.</summary>
-    public static double SmoothedEdf(double[] stats, int width, int groups, double concentration, bool predictions)
+    public static double SmoothedEdf(ReadOnlySpan<double> stats, int width, int groups, double concentration, bool predictions)
     {
         double minP = double.PositiveInfinity, maxP = double.NegativeInfinity;
         var observed = 0;

@@ -1,10 +1,11 @@
 namespace DeepML.Fairness;
 
 /// <summary>
-/// Binary classification statistics per group: row count, weighted TN, FP, FN, TP and the
+/// Binary classification statistics per block: row count, weighted TN, FP, FN, TP and the
 /// Mann–Whitney numerator of the AUC. Block layout: [rows, TN, FP, FN, TP, aucNumerator].
 /// With a score, the rows are held in score order, so one sequential pass gives both the confusion
-/// counts and the AUC (and a bootstrap resample, drawn over that order, is still uniform).
+/// counts and the AUC (and a bootstrap resample, drawn over that order, is still uniform). The AUC
+/// numerator is not a sum over cells, so the pass keeps it for every block a row belongs to.
 /// </summary>
 internal sealed class BinaryKernel : MetricKernel
 {
@@ -14,8 +15,8 @@ internal sealed class BinaryKernel : MetricKernel
     private readonly string[] _names;
     private readonly BinaryMeasureSettings _settings;
 
-    private BinaryKernel(int[] groupOfRow, int groups, double[]? weights, byte[] code, double[]? score, BinaryMeasureSettings settings)
-        : base(groupOfRow, groups, weights)
+    private BinaryKernel(int[] cellOfRow, int groups, int controls, double[]? weights, byte[] code, double[]? score, BinaryMeasureSettings settings)
+        : base(cellOfRow, groups, controls, weights)
     {
         _code = code;
         _score = score;
@@ -32,10 +33,10 @@ internal sealed class BinaryKernel : MetricKernel
     }
 
     /// <summary>Makes the kernel; with a score, every row array is reordered by ascending score.</summary>
-    public static BinaryKernel Create(int[] groupOfRow, int groups, double[]? weights, byte[] code, double[]? score, BinaryMeasureSettings settings)
+    public static BinaryKernel Create(int[] cellOfRow, int groups, int controls, double[]? weights, byte[] code, double[]? score, BinaryMeasureSettings settings)
     {
         if (score is null)
-            return new BinaryKernel(groupOfRow, groups, weights, code, null, settings);
+            return new BinaryKernel(cellOfRow, groups, controls, weights, code, null, settings);
         var order = new int[score.Length];
         for (var i = 0; i < order.Length; i++)
             order[i] = i;
@@ -48,68 +49,72 @@ internal sealed class BinaryKernel : MetricKernel
                 p[i] = a[order[i]];
             return p;
         }
-        return new BinaryKernel(Permute(groupOfRow), groups, weights is null ? null : Permute(weights), Permute(code), sorted, settings);
+        return new BinaryKernel(Permute(cellOfRow), groups, controls, weights is null ? null : Permute(weights), Permute(code), sorted, settings);
     }
 
     public override IReadOnlyList<string> MetricNames => _names;
 
     public override int Width => W;
 
+    protected override int AdditiveWidth => 5;
+
     public override IReadOnlyList<string> MeasureNames => BinaryMeasures.Names;
 
     public override void Accumulate(byte[]? multiplicity, double[] stats)
     {
-        var groupOf = GroupOfRow;
+        var cellOf = CellOfRow;
         var weights = Weights;
         var code = _code;
         var score = _score;
-        var overall = Groups * W;
-        // AUC state: negatives below the current tie block, the block's positives/negatives per group.
-        var negBelow = score is null ? null : new double[Groups + 1];
-        var blockPos = score is null ? null : new double[Groups + 1];
-        var blockNeg = score is null ? null : new double[Groups + 1];
+        // AUC state per block: negatives below the current tie block, the tie block's positives and negatives.
+        var negBelow = score is null ? null : new double[Blocks];
+        var blockPos = score is null ? null : new double[Blocks];
+        var blockNeg = score is null ? null : new double[Blocks];
         var touched = new List<int>();
-        for (var i = 0; i < groupOf.Length; i++)
+        Span<int> mine = stackalloc int[4];
+        for (var i = 0; i < cellOf.Length; i++)
         {
             if (score is not null && i > 0 && score[i] != score[i - 1])
                 Flush(stats, negBelow!, blockPos!, blockNeg!, touched);
             double c = multiplicity is null ? 1 : multiplicity[i];
             if (c == 0)
                 continue;
-            var g = groupOf[i];
-            var b = g * W;
+            var cell = cellOf[i];
+            var b = cell * W;
             var w = weights is null ? c : c * weights[i];
             stats[b] += c;
             stats[b + 1 + code[i]] += w;
             if (score is null)
                 continue;
-            if (blockPos![g] == 0 && blockNeg![g] == 0)
-                touched.Add(g);
-            if (code[i] >= 2) { blockPos[g] += w; blockPos[Groups] += w; }
-            else { blockNeg![g] += w; blockNeg[Groups] += w; }
+            var count = BlocksOfCell(cell, mine);
+            var positive = code[i] >= 2;
+            for (var k = 0; k < count; k++)
+            {
+                var block = mine[k];
+                if (blockPos![block] == 0 && blockNeg![block] == 0)
+                    touched.Add(block);
+                if (positive) blockPos[block] += w;
+                else blockNeg![block] += w;
+            }
         }
         if (score is not null)
             Flush(stats, negBelow!, blockPos!, blockNeg!, touched);
-        for (var g = 0; g < Groups; g++)
-            for (var k = 0; k < 5; k++)
-                stats[overall + k] += stats[g * W + k];
     }
 
     // Ends a block of tied scores: each positive in it beats the negatives below and ties half of those in it.
-    private void Flush(double[] stats, double[] negBelow, double[] blockPos, double[] blockNeg, List<int> touched)
+    private static void Flush(double[] stats, double[] negBelow, double[] blockPos, double[] blockNeg, List<int> touched)
     {
-        touched.Add(Groups);
-        foreach (var g in touched)
+        foreach (var block in touched)
         {
-            stats[g * W + 5] += blockPos[g] * (negBelow[g] + 0.5 * blockNeg[g]);
-            negBelow[g] += blockNeg[g];
-            blockPos[g] = 0;
-            blockNeg[g] = 0;
+            stats[block * W + 5] += blockPos[block] * (negBelow[block] + 0.5 * blockNeg[block]);
+            negBelow[block] += blockNeg[block];
+            blockPos[block] = 0;
+            blockNeg[block] = 0;
         }
         touched.Clear();
     }
 
-    public override void Finish(double[] stats, double[][] slots)
+    public override void Finish(ReadOnlySpan<double> stats, double[][] slots)
     {
         for (var g = 0; g <= Groups; g++)
         {
@@ -132,6 +137,6 @@ internal sealed class BinaryKernel : MetricKernel
         }
     }
 
-    public override void Measures(double[] stats, double[][] slots, double[] output) =>
+    public override void Measures(ReadOnlySpan<double> stats, double[][] slots, double[] output) =>
         BinaryMeasures.Compute(stats, W, Groups, slots, _settings, output);
 }

@@ -6,29 +6,42 @@ namespace DeepML.Fairness;
 /// and the measures) is recomputed, and the interval is the pair of quantiles of the resampled values
 /// (numpy's linear interpolation). Resample b uses a generator seeded from (seed, b), so the result
 /// does not depend on the number of threads. Resamples in which a quantity is undefined (a group drew
-/// no rows) are left out of that quantity's quantiles.
+/// no rows) are left out of that quantity's quantiles. With control columns the same resamples give
+/// the intervals of every (control value, group) cell and of every per-control aggregate.
 /// </summary>
 internal static class Bootstrap
 {
-    public static (ConfidenceInterval[][] Metrics, ConfidenceInterval[] Measures) Run(
-        MetricKernel kernel, int resamples, int seed, double level, IProgress<int>? progress, CancellationToken cancellationToken)
+    /// <summary>The intervals of one frame: per metric (in slot order) and per measure.</summary>
+    public readonly record struct FrameIntervals(ConfidenceInterval[][] Metrics, ConfidenceInterval[] Measures);
+
+    /// <summary>
+    /// Runs the resamples; returns the intervals of every frame of the kernel (one without control
+    /// columns; each control value and the pooled frame with them). A resample draws from all rows,
+    /// so every cell's size varies across resamples, as in Fairlearn's whole-frame resampling.
+    /// </summary>
+    public static FrameIntervals[] Run(MetricKernel kernel, int resamples, int seed, double level, IProgress<int>? progress, CancellationToken cancellationToken)
     {
         var metricCount = kernel.MetricNames.Count;
         var slotCount = kernel.Groups + Slots.Extra;
-        var width = metricCount * slotCount + kernel.MeasureNames.Count;
+        var frameWidth = metricCount * slotCount + kernel.MeasureNames.Count;
+        var width = kernel.Frames * frameWidth;
         var samples = new double[resamples][];
         var done = 0;
         var options = new ParallelOptions { CancellationToken = cancellationToken };
         Parallel.For(0, resamples, options,
-            () => (Counts: new byte[kernel.Rows], Stats: new double[(kernel.Groups + 1) * kernel.Width]),
+            () => (Counts: new byte[kernel.Rows], Stats: new double[kernel.StatsLength]),
             (b, _, local) =>
             {
                 Draw(local.Counts, seed, b);
-                var (slots, measures) = kernel.Evaluate(local.Counts, local.Stats);
+                var frames = kernel.Evaluate(local.Counts, local.Stats);
                 var flat = new double[width];
-                for (var m = 0; m < metricCount; m++)
-                    Array.Copy(slots[m], 0, flat, m * slotCount, slotCount);
-                Array.Copy(measures, 0, flat, metricCount * slotCount, measures.Length);
+                for (var f = 0; f < frames.Length; f++)
+                {
+                    var offset = f * frameWidth;
+                    for (var m = 0; m < metricCount; m++)
+                        Array.Copy(frames[f].Slots[m], 0, flat, offset + m * slotCount, slotCount);
+                    Array.Copy(frames[f].Measures, 0, flat, offset + metricCount * slotCount, frames[f].Measures.Length);
+                }
                 samples[b] = flat;
                 progress?.Report(Interlocked.Increment(ref done));
                 return local;
@@ -47,10 +60,16 @@ internal static class Bootstrap
             span.Sort();
             intervals[k] = new ConfidenceInterval(Quantile(span, lowerQ), Quantile(span, upperQ));
         }
-        var metrics = new ConfidenceInterval[metricCount][];
-        for (var m = 0; m < metricCount; m++)
-            metrics[m] = intervals.AsSpan(m * slotCount, slotCount).ToArray();
-        return (metrics, intervals.AsSpan(metricCount * slotCount).ToArray());
+        var result = new FrameIntervals[kernel.Frames];
+        for (var f = 0; f < result.Length; f++)
+        {
+            var offset = f * frameWidth;
+            var metrics = new ConfidenceInterval[metricCount][];
+            for (var m = 0; m < metricCount; m++)
+                metrics[m] = intervals.AsSpan(offset + m * slotCount, slotCount).ToArray();
+            result[f] = new FrameIntervals(metrics, intervals.AsSpan(offset + metricCount * slotCount, kernel.MeasureNames.Count).ToArray());
+        }
+        return result;
     }
 
     /// <summary>

@@ -9,7 +9,12 @@ internal static class GroupMetricsEvaluator
 {
     private const string Component = "GroupMetrics";
 
-    private delegate MetricKernel KernelFactory(GroupIndex index, double[]? weights, int rows);
+    private const int MaxBlocks = 1_000_000;
+
+    /// <summary>What a kernel is built from: each row's cell block, the sensitive groups, the number of control values.</summary>
+    private sealed record KernelInput(int[] CellOfRow, GroupIndex Index, int Controls, double[]? Weights, int Rows);
+
+    private delegate MetricKernel KernelFactory(KernelInput input);
 
     public static GroupMetrics Evaluate(MLContext context, IDataView data, GroupMetricsOptions options)
     {
@@ -21,7 +26,8 @@ internal static class GroupMetricsEvaluator
         var schema = data.Schema;
         var reader = new ColumnReader();
         var label = Column(schema, "label", options.LabelColumnName);
-        var sensitive = options.SensitiveColumnNames.Select(n => reader.AddCategory(Column(schema, "sensitive", n))).ToArray();
+        var sensitive = options.SensitiveColumnNames.Select(n => reader.AddCategory(CategoryColumn(schema, "sensitive", n))).ToArray();
+        var control = options.ControlColumnNames.Select(n => reader.AddCategory(CategoryColumn(schema, "control", n))).ToArray();
         NumberColumn? weight = null;
         if (options.ExampleWeightColumnName is { } wName)
         {
@@ -43,15 +49,52 @@ internal static class GroupMetricsEvaluator
             if (s.Levels.Count < 2)
                 throw new ArgumentException($"{Component}: sensitive column '{s.Column.Name}' {FairnessErrors.SingleGroup} (only value '{s.Levels[0]}' in {rows} rows)", nameof(data));
         var index = GroupIndex.Build(sensitive, rows);
-        var kernel = build(index, weight is null ? null : CheckWeights(weight), rows);
-        var (slots, measures) = kernel.Evaluate(null, new double[(kernel.Groups + 1) * kernel.Width]);
-        ConfidenceInterval[][]? metricIntervals = null;
-        ConfidenceInterval[]? measureIntervals = null;
-        if (options.BootstrapResamples > 0)
-            (metricIntervals, measureIntervals) = Bootstrap.Run(kernel, options.BootstrapResamples, seed, options.ConfidenceLevel, options.Progress, options.CancellationToken);
-        var summaries = kernel.MetricNames.Select((n, m) => new MetricSummary(n, slots[m], metricIntervals?[m])).ToArray();
-        return new GroupMetrics(options.Task, options.SensitiveColumnNames, index.Groups, summaries, kernel.MeasureNames, measures,
-            measureIntervals, rows, options.BootstrapResamples, seed);
+        var controls = control.Length == 0 ? null : GroupIndex.Build(control, rows, "control");
+        var cells = Cells(index, controls, rows);
+        var kernel = build(new KernelInput(cells, index, controls?.Groups.Length ?? 0, weight is null ? null : CheckWeights(weight), rows));
+        var frames = kernel.Evaluate(null, new double[kernel.StatsLength]);
+        var intervals = options.BootstrapResamples > 0
+            ? Bootstrap.Run(kernel, options.BootstrapResamples, seed, options.ConfidenceLevel, options.Progress, options.CancellationToken)
+            : null;
+        var setup = new GroupMetricsSetup(options.Task, options.SensitiveColumnNames, options.ControlColumnNames, kernel.MeasureNames, options.BootstrapResamples, seed);
+        return Assemble(setup, kernel, frames, intervals, index, controls, cells);
+    }
+
+    /// <summary>
+    /// Wraps the frames as <see cref="GroupMetrics"/>: the only frame without controls; with them the
+    /// pooled frame, holding one result per control value whose groups carry the cell row counts.
+    /// </summary>
+    private static GroupMetrics Assemble(GroupMetricsSetup setup, MetricKernel kernel, FrameValues[] frames, Bootstrap.FrameIntervals[]? intervals,
+        GroupIndex index, GroupIndex? controls, int[] cells)
+    {
+        GroupMetrics Frame(int f, FairnessGroup? control, FairnessGroup[] groups, int rows, GroupMetrics[] byControl) =>
+            new(setup, control, groups,
+                kernel.MetricNames.Select((n, m) => new MetricSummary(n, frames[f].Slots[m], intervals?[f].Metrics[m])).ToArray(),
+                frames[f].Measures, intervals?[f].Measures, rows, byControl);
+        if (controls is null)
+            return Frame(0, null, index.Groups, cells.Length, []);
+        var cellRows = new int[kernel.Blocks];
+        foreach (var cell in cells)
+            cellRows[cell]++;
+        var g1 = index.Groups.Length + 1;
+        var byControl = controls.Groups.Select(c => Frame(c.Index, c,
+            index.Groups.Select(g => new FairnessGroup(g.Index, g.Values, cellRows[c.Index * g1 + g.Index])).ToArray(), c.RowCount, [])).ToArray();
+        return Frame(controls.Groups.Length, null, index.Groups, cells.Length, byControl);
+    }
+
+    /// <summary>Each row's cell block c·(G + 1) + g (see <see cref="MetricKernel"/>); c = 0 without control columns.</summary>
+    private static int[] Cells(GroupIndex index, GroupIndex? controls, int rows)
+    {
+        var g1 = index.Groups.Length + 1;
+        if (controls is null)
+            return index.GroupOfRow;
+        var blocks = (controls.Groups.Length + 1L) * g1;
+        if (blocks > MaxBlocks)
+            throw new ArgumentException($"{Component}: the control columns make {controls.Groups.Length} values and the sensitive columns {index.Groups.Length} groups, {blocks} cells with the totals; expected at most {MaxBlocks:N0}. Bin numeric control or sensitive features into a few ranges first.", "data");
+        var cells = new int[rows];
+        for (var i = 0; i < rows; i++)
+            cells[i] = controls.GroupOfRow[i] * g1 + index.GroupOfRow[i];
+        return cells;
     }
 
     /// <summary>The seed DeepML.Fairness takes from the context when the options give none.</summary>
@@ -60,6 +103,17 @@ internal static class GroupMetricsEvaluator
 
     private static DataViewSchema.Column Column(DataViewSchema schema, string role, string name) =>
         ColumnChecks.Find(schema, Component, role, name);
+
+    /// <summary>A sensitive or control column: found, and of a type read as categories (one value per row).</summary>
+    private static DataViewSchema.Column CategoryColumn(DataViewSchema schema, string role, string name)
+    {
+        var c = Column(schema, role, name);
+        if (c.Type is not TextDataViewType && !ColumnReader.IsNumberLike(c.Type))
+            throw ColumnChecks.WrongType(Component, role, c, "a scalar Text, Boolean, key or number", role == "control"
+                ? "Control features must be one value per row (for example an income band); split vectors into scalar columns, or bin them into a few ranges first."
+                : "Sensitive features must be one value per row; split vectors into scalar columns first.");
+        return c;
+    }
 
     private static KernelFactory PrepareBinary(DataViewSchema schema, ColumnReader reader, DataViewSchema.Column label, GroupMetricsOptions o)
     {
@@ -73,15 +127,15 @@ internal static class GroupMetricsEvaluator
         var y = reader.AddNumber(label);
         var p = predicted is { } pc ? reader.AddNumber(pc) : null;
         var s = o.ScoreColumnName is { } sName ? reader.AddNumber(ScoreColumn(schema, sName, "the AUC")) : null;
-        return (index, weights, rows) =>
+        return input =>
         {
             var score = s is null ? null : CheckFinite(s, "score");
-            var code = new byte[rows];
-            for (var i = 0; i < rows; i++)
+            var code = new byte[input.Rows];
+            for (var i = 0; i < code.Length; i++)
                 code[i] = (byte)(2 * Binary(y, i) + (p is null ? (score![i] > o.ScoreThreshold ? 1 : 0) : Binary(p, i)));
-            var privileged = o.PrivilegedGroup is null ? -1 : PrivilegedIndex(index, o.PrivilegedGroup);
+            var privileged = o.PrivilegedGroup is null ? -1 : PrivilegedIndex(input.Index, o.PrivilegedGroup);
             var settings = new BinaryMeasureSettings(o.Comparison, privileged, o.EntropyAlpha, o.EdfConcentration);
-            return BinaryKernel.Create(index.GroupOfRow, index.Groups.Length, weights, code, score, settings);
+            return BinaryKernel.Create(input.CellOfRow, input.Index.Groups.Length, input.Controls, input.Weights, code, score, settings);
         };
     }
 
@@ -92,7 +146,7 @@ internal static class GroupMetricsEvaluator
         var scoreName = o.ScoreColumnName ?? throw new ArgumentException($"{Component}: regression needs GroupMetricsOptions.ScoreColumnName (the prediction); it is null. Set it, usually to \"Score\".", nameof(o));
         var y = reader.AddNumber(label);
         var p = reader.AddNumber(ScoreColumn(schema, scoreName, "the regression prediction"));
-        return (index, weights, rows) => new RegressionKernel(index.GroupOfRow, index.Groups.Length, weights, CheckFinite(y, "label"), CheckFinite(p, "score"));
+        return input => new RegressionKernel(input.CellOfRow, input.Index.Groups.Length, input.Controls, input.Weights, CheckFinite(y, "label"), CheckFinite(p, "score"));
     }
 
     private static KernelFactory PrepareMulticlass(DataViewSchema schema, ColumnReader reader, DataViewSchema.Column label, GroupMetricsOptions o)
@@ -105,8 +159,9 @@ internal static class GroupMetricsEvaluator
                     "Pass the PredictedLabel column (a key), not the Score vector.");
         var y = reader.AddCategory(label);
         var p = reader.AddCategory(predicted);
-        return (index, weights, rows) =>
+        return input =>
         {
+            var rows = input.Rows;
             var classes = y.Levels.Concat(p.Levels).Distinct().ToList();
             var lookup = classes.Select((n, i) => (n, i)).ToDictionary(t => t.n, t => t.i);
             var yMap = y.Levels.Select(n => lookup[n]).ToArray();
@@ -118,7 +173,7 @@ internal static class GroupMetricsEvaluator
                 yc[i] = yMap[y.Codes[i]];
                 pc[i] = pMap[p.Codes[i]];
             }
-            return new MulticlassKernel(index.GroupOfRow, index.Groups.Length, weights, yc, pc, classes);
+            return new MulticlassKernel(input.CellOfRow, input.Index.Groups.Length, input.Controls, input.Weights, yc, pc, classes);
         };
     }
 

@@ -18,6 +18,7 @@ public enum FairnessTask
 public sealed class GroupMetricsOptions
 {
     private readonly IReadOnlyList<string> _sensitive = [];
+    private readonly IReadOnlyList<string> _control = [];
     private readonly int _resamples;
     private readonly double _level = 0.95;
     private readonly double _alpha = 2;
@@ -63,7 +64,30 @@ public sealed class GroupMetricsOptions
                 throw new ArgumentException($"GroupMetricsOptions.{nameof(SensitiveColumnNames)}: {FairnessErrors.NoSensitiveColumns}", nameof(SensitiveColumnNames));
             if (value.Distinct().Count() != value.Count)
                 throw new ArgumentException($"GroupMetricsOptions.{nameof(SensitiveColumnNames)}: a column is named twice; expected distinct names. Remove the duplicate.", nameof(SensitiveColumnNames));
+            ThrowIfShared(value, _control, nameof(SensitiveColumnNames));
             _sensitive = value.ToArray();
+        }
+    }
+
+    /// <summary>
+    /// Optional control columns (Fairlearn's <c>control_features</c>), of the same types as the
+    /// sensitive columns; default none. With control columns every metric is computed for each
+    /// (control value, sensitive group) cell, and overall, group min/max, differences, ratios and
+    /// the measures are computed within each control value separately
+    /// (<see cref="GroupMetrics.ByControl"/>); several control columns combine like the sensitive
+    /// ones (every combination, empty ones kept). A column cannot be both sensitive and a control.
+    /// </summary>
+    public IReadOnlyList<string> ControlColumnNames
+    {
+        get => _control;
+        init
+        {
+            if (value is null || value.Any(string.IsNullOrWhiteSpace))
+                throw new ArgumentException($"GroupMetricsOptions.{nameof(ControlColumnNames)}: the list or one of its names is null or empty; expected column names such as [\"Income\"], or an empty list for no control. Remove the empty entry.", nameof(ControlColumnNames));
+            if (value.Distinct().Count() != value.Count)
+                throw new ArgumentException($"GroupMetricsOptions.{nameof(ControlColumnNames)}: a column is named twice; expected distinct names. Remove the duplicate.", nameof(ControlColumnNames));
+            ThrowIfShared(value, _sensitive, nameof(ControlColumnNames));
+            _control = value.ToArray();
         }
     }
 
@@ -115,6 +139,13 @@ public sealed class GroupMetricsOptions
 
     /// <summary>Cancels reading and bootstrapping.</summary>
     public CancellationToken CancellationToken { get; init; }
+
+    // Init accessors run in initializer order: whichever of the two lists is set second sees the first.
+    private static void ThrowIfShared(IReadOnlyList<string> value, IReadOnlyList<string> other, string option)
+    {
+        if (value.FirstOrDefault(other.Contains) is { } shared)
+            throw new ArgumentException($"GroupMetricsOptions.{option}: column '{shared}' {FairnessErrors.ControlIsSensitive}", option);
+    }
 
     private static string NotBlank(string value, string option) =>
         !string.IsNullOrWhiteSpace(value) ? value : throw new ArgumentException($"GroupMetricsOptions.{option}: the column name is empty; expected a column name such as \"Label\".", option);

@@ -1,7 +1,7 @@
 namespace DeepML.Fairness;
 
 /// <summary>
-/// Multiclass statistics per group. Block layout: [rows, Σw, Σw·1[ŷ=y], then per class c:
+/// Multiclass statistics per block. Block layout: [rows, Σw, Σw·1[ŷ=y], then per class c:
 /// Σw·1[y=c], Σw·1[y=c, ŷ=c]]. Metrics: count, accuracy, and the recall of each class.
 /// </summary>
 internal sealed class MulticlassKernel : MetricKernel
@@ -11,8 +11,8 @@ internal sealed class MulticlassKernel : MetricKernel
     private readonly int _classes;
     private readonly string[] _names;
 
-    public MulticlassKernel(int[] groupOfRow, int groups, double[]? weights, int[] label, int[] prediction, IReadOnlyList<string> classNames)
-        : base(groupOfRow, groups, weights)
+    public MulticlassKernel(int[] cellOfRow, int groups, int controls, double[]? weights, int[] label, int[] prediction, IReadOnlyList<string> classNames)
+        : base(cellOfRow, groups, controls, weights)
     {
         _label = label;
         _prediction = prediction;
@@ -33,7 +33,7 @@ internal sealed class MulticlassKernel : MetricKernel
             if (c == 0)
                 continue;
             var w = Weights is null ? c : c * Weights[i];
-            var b = GroupOfRow[i] * width;
+            var b = CellOfRow[i] * width;
             int y = _label[i], p = _prediction[i];
             stats[b] += c;
             stats[b + 1] += w;
@@ -44,12 +44,9 @@ internal sealed class MulticlassKernel : MetricKernel
                 stats[b + 4 + 2 * y] += w;
             }
         }
-        for (var g = 0; g < Groups; g++)
-            for (var k = 0; k < width; k++)
-                stats[Groups * width + k] += stats[g * width + k];
     }
 
-    public override void Finish(double[] stats, double[][] slots)
+    public override void Finish(ReadOnlySpan<double> stats, double[][] slots)
     {
         for (var g = 0; g <= Groups; g++)
         {

@@ -1,11 +1,11 @@
 namespace DeepML.Fairness;
 
 /// <summary>
-/// Regression statistics per group. Block layout: [rows, Σw, Σwy', Σwy'², Σwŷ, Σw|y−ŷ|, Σw(y−ŷ)²],
+/// Regression statistics per block. Block layout: [rows, Σw, Σwy', Σwy'², Σwŷ, Σw|y−ŷ|, Σw(y−ŷ)²],
 /// with y' = y − c and c the mean label, which keeps Σwy'² − (Σwy')²/Σw well conditioned.
 /// </summary>
-internal sealed class RegressionKernel(int[] groupOfRow, int groups, double[]? weights, double[] label, double[] prediction)
-    : MetricKernel(groupOfRow, groups, weights)
+internal sealed class RegressionKernel(int[] cellOfRow, int groups, int controls, double[]? weights, double[] label, double[] prediction)
+    : MetricKernel(cellOfRow, groups, controls, weights)
 {
     private const int W = 7;
     private readonly double _center = label.Length == 0 ? 0 : label.Average();
@@ -28,7 +28,7 @@ internal sealed class RegressionKernel(int[] groupOfRow, int groups, double[]? w
                 continue;
             var w = Weights is null ? c : c * Weights[i];
             double y = label[i] - _center, p = prediction[i], e = label[i] - p;
-            var b = GroupOfRow[i] * W;
+            var b = CellOfRow[i] * W;
             stats[b] += c;
             stats[b + 1] += w;
             stats[b + 2] += w * y;
@@ -37,12 +37,9 @@ internal sealed class RegressionKernel(int[] groupOfRow, int groups, double[]? w
             stats[b + 5] += w * Math.Abs(e);
             stats[b + 6] += w * e * e;
         }
-        for (var g = 0; g < Groups; g++)
-            for (var k = 0; k < W; k++)
-                stats[Groups * W + k] += stats[g * W + k];
     }
 
-    public override void Finish(double[] stats, double[][] slots)
+    public override void Finish(ReadOnlySpan<double> stats, double[][] slots)
     {
         for (var g = 0; g <= Groups; g++)
         {

@@ -11,6 +11,12 @@ public enum ReductionConstraint
     TruePositiveRateParity,
     /// <summary>Fairlearn <c>FalsePositiveRateParity</c>: rows with Y=0 only.</summary>
     FalsePositiveRateParity,
+    /// <summary>
+    /// Fairlearn <c>ErrorRateParity</c>: P[h(x) ≠ y | A=a] − P[h(x) ≠ y] within ±ε for every group
+    /// (utility 1[h(x) ≠ y] over all rows). A large utility is a bad outcome here, so the mixture
+    /// may raise the error of the groups the trainer serves best.
+    /// </summary>
+    ErrorRateParity,
 }
 
 /// <summary>Options of <see cref="ExponentiatedGradientEstimator"/>. Immutable; validated when set.</summary>
@@ -45,7 +51,10 @@ public sealed class ExponentiatedGradientOptions
             : throw new ArgumentException($"ExponentiatedGradientOptions.{nameof(Constraint)}: {(int)value} is not a ReductionConstraint; expected one of {string.Join(", ", Enum.GetNames<ReductionConstraint>())}.", nameof(Constraint));
     }
 
-    /// <summary>The moment's bound ε on each group's deviation from overall (Fairlearn's <c>difference_bound</c>, default 0.01).</summary>
+    /// <summary>
+    /// The moment's bound ε on each group's deviation from overall (Fairlearn's <c>difference_bound</c>,
+    /// default 0.01): of the selection rate, of the rate in the label event, or of the error rate.
+    /// </summary>
     public double DifferenceBound
     {
         get => _bound;

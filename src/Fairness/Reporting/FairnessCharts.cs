@@ -2,13 +2,19 @@ using ScottPlot;
 
 namespace DeepML.Fairness;
 
-/// <summary>PNG bar charts of each metric by group, with bootstrap intervals as error bars (ScottPlot).</summary>
+/// <summary>
+/// PNG bar charts of each metric by group, with bootstrap intervals as error bars (ScottPlot). With
+/// control columns the bars are clustered by control value, one colour per group, with a dashed
+/// segment at each control value's overall.
+/// </summary>
 public static class FairnessCharts
 {
     /// <summary>
     /// Writes one PNG per metric (bars per group, a dashed line at the overall value, the interval
     /// of each group as an error bar when computed) into <paramref name="directory"/>. Empty groups and
-    /// undefined values are drawn as a missing bar labelled "undefined". Returns the file paths.
+    /// undefined values are drawn as a missing bar labelled "undefined". With control columns, one chart
+    /// per metric shows every (control value, group) cell, clustered by control value, and the overall
+    /// of each control value (<see cref="GroupMetrics.ByControl"/>). Returns the file paths.
     /// </summary>
     /// <param name="metrics">The metrics to plot.</param>
     /// <param name="directory">Output folder (created when missing).</param>
@@ -24,7 +30,8 @@ public static class FairnessCharts
         foreach (var name in names)
         {
             var path = Path.Combine(directory, $"{filePrefix}{Sanitize(name)}.png");
-            Plot(metrics, metrics[name]).SavePng(path, 900, 500);
+            var plot = metrics.ByControl.Count == 0 ? Plot(metrics, metrics[name]) : PlotByControl(metrics, name);
+            plot.SavePng(path, metrics.ByControl.Count == 0 ? 900 : Math.Max(900, 120 + 40 * metrics.ByControl.Count * (metrics.Groups.Count + 1)), 500);
             paths.Add(path);
         }
         return paths;
@@ -59,6 +66,61 @@ public static class FairnessCharts
         plot.Title(metrics.BootstrapResamples > 0 ? $"{m.Name} by group ({metrics.BootstrapResamples} bootstrap resamples)" : $"{m.Name} by group");
         plot.YLabel(m.Name);
         plot.Axes.Margins(bottom: 0);
+        return plot;
+    }
+
+    private static Plot PlotByControl(GroupMetrics metrics, string name)
+    {
+        var plot = new Plot();
+        var groups = metrics.Groups;
+        var strata = metrics.ByControl;
+        var stride = groups.Count + 1; // a gap of one bar between clusters
+        var palette = new ScottPlot.Palettes.Category10();
+        for (var g = 0; g < groups.Count; g++)
+        {
+            var bars = new List<Bar>();
+            for (var c = 0; c < strata.Count; c++)
+            {
+                var m = strata[c][name];
+                var x = c * stride + g;
+                var v = m.ByGroup[g];
+                if (double.IsNaN(v))
+                {
+                    var text = plot.Add.Text("undefined", x, 0);
+                    text.LabelRotation = -90;
+                    text.LabelFontSize = 10;
+                    continue;
+                }
+                var bar = new Bar { Position = x, Value = v, FillColor = palette.GetColor(g) };
+                if (m.Interval(MetricQuantity.ByGroup, g) is { } ci && !double.IsNaN(ci.Lower))
+                    bar.Error = Math.Max(v - ci.Lower, ci.Upper - v);
+                bars.Add(bar);
+            }
+            if (bars.Count == 0)
+                continue;
+            var plottable = plot.Add.Bars(bars);
+            plottable.LegendText = groups[g].Name;
+        }
+        var ticks = new List<Tick>();
+        for (var c = 0; c < strata.Count; c++)
+        {
+            var label = FairnessReport.ControlLabel(metrics, strata[c].Control!);
+            ticks.Add(new Tick(c * stride + (groups.Count - 1) / 2.0, strata[c].Control!.IsEmpty ? $"{label}\n(empty)" : label));
+            var overall = strata[c][name].Overall;
+            if (double.IsNaN(overall))
+                continue;
+            var line = plot.Add.Line(c * stride - 0.5, overall, c * stride + groups.Count - 0.5, overall);
+            line.LinePattern = LinePattern.Dashed;
+            line.Color = Colors.Black;
+            if (c == 0)
+                line.LegendText = "overall within the control value";
+        }
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual([.. ticks]);
+        var resamples = metrics.BootstrapResamples > 0 ? $", {metrics.BootstrapResamples} bootstrap resamples" : "";
+        plot.Title($"{name} by group within each control value ({string.Join(", ", metrics.ControlColumnNames)}{resamples})");
+        plot.YLabel(name);
+        plot.Axes.Margins(bottom: 0);
+        plot.ShowLegend(Edge.Right); // outside the data area, so it never hides a bar
         return plot;
     }
 

@@ -43,22 +43,26 @@ public sealed class ReductionOutput
 }
 
 /// <summary>
-/// The contract suite for ExponentiatedGradient over ML.NET's L-BFGS logistic regression (demographic
-/// parity, seed derived from the MLContext), on seeded synthetic biased rows. The features are read
-/// at Transform (by the trainer's own transformers); the label and the sensitive column at Fit only.
+/// The contract suite for ExponentiatedGradient over ML.NET's L-BFGS logistic regression (seed
+/// derived from the MLContext), on seeded synthetic biased rows, once per kind of moment (see the
+/// sealed classes below). The features are read at Transform (by the trainer's own transformers);
+/// the label and the sensitive column at Fit only.
 /// </summary>
-public sealed class ExponentiatedGradientContractTests
+public abstract class ExponentiatedGradientContract
     : MitigatorContract<ExponentiatedGradientEstimator, ExponentiatedGradientTransformer, ReductionRow, ReductionOutput>
 {
+    /// <summary>The constraint every estimator of the suite enforces.</summary>
+    protected abstract ReductionConstraint Constraint { get; }
+
     // One L-BFGS thread: the multi-threaded trainer occupies the thread pool on a small machine, which delays the
     // timer that check 13 cancels with (CancellationTokenSource.CancelAfter) by seconds.
-    private static ExponentiatedGradientEstimator Create(MLContext ml, ExponentiatedGradientOptions options) =>
+    private ExponentiatedGradientEstimator Create(MLContext ml, ExponentiatedGradientOptions options) =>
         ml.DeepML().Fairness.ExponentiatedGradient((label, weight) => ml.BinaryClassification.Trainers.LbfgsLogisticRegression(
             new LbfgsLogisticRegressionBinaryTrainer.Options { LabelColumnName = label, FeatureColumnName = "Features", ExampleWeightColumnName = weight, NumberOfThreads = 1 }), options);
 
     // Seed left null: the default path, where the seed comes from the MLContext (made with the same seed).
     protected override ExponentiatedGradientEstimator CreateEstimator(MLContext ml, int seed) =>
-        Create(ml, new ExponentiatedGradientOptions { SensitiveColumnNames = ["Sf"], MaxIterations = 8 });
+        Create(ml, new ExponentiatedGradientOptions { SensitiveColumnNames = ["Sf"], Constraint = Constraint, MaxIterations = 8 });
 
     protected override IDataView CreateTrainingData(MLContext ml) => ml.Data.LoadFromEnumerable(ReductionRow.Biased(300, 3));
 
@@ -76,7 +80,7 @@ public sealed class ExponentiatedGradientContractTests
             // Without the linear-program step the duality gap does not reach ν on this data, so training runs
             // until cancelled; with it, the gap is exactly 0 after the minimum six iterations, which can end
             // Fit before the token is cancelled half an iteration after the first one.
-            SensitiveColumnNames = ["Sf"], MaxIterations = 10_000, Nu = 1e-12, RunLinearProgramStep = false, CancellationToken = token,
+            SensitiveColumnNames = ["Sf"], Constraint = Constraint, MaxIterations = 10_000, Nu = 1e-12, RunLinearProgramStep = false, CancellationToken = token,
             Progress = new SyncProgress<int>(_ => unitDone(clock.Elapsed)),
         });
     }
@@ -109,6 +113,7 @@ public sealed class ExponentiatedGradientContractTests
             new(nameof(o.SensitiveColumnNames), () => _ = new ExponentiatedGradientOptions { SensitiveColumnNames = [] }),
             new(nameof(o.SensitiveColumnNames), () => _ = new ExponentiatedGradientOptions { SensitiveColumnNames = ["Sf", null!] }),
             new(nameof(o.Constraint), () => _ = new ExponentiatedGradientOptions { Constraint = (ReductionConstraint)42 }),
+            new(nameof(o.Constraint), () => _ = new ExponentiatedGradientOptions { Constraint = (ReductionConstraint)(1 + (int)ReductionConstraint.ErrorRateParity) }),
             new(nameof(o.DifferenceBound), () => _ = new ExponentiatedGradientOptions { DifferenceBound = -0.01 }),
             new(nameof(o.DifferenceBound), () => _ = new ExponentiatedGradientOptions { DifferenceBound = 1 }),
             new(nameof(o.DifferenceBound), () => _ = new ExponentiatedGradientOptions { DifferenceBound = double.NaN }),
@@ -123,6 +128,22 @@ public sealed class ExponentiatedGradientContractTests
             new("trainer", () => new MLContext(1).DeepML().Fairness.ExponentiatedGradient(null!, o)),
         ];
     }
+}
+
+/// <summary>The contract suite with demographic parity (the default constraint).</summary>
+public sealed class ExponentiatedGradientContractTests : ExponentiatedGradientContract
+{
+    protected override ReductionConstraint Constraint => ReductionConstraint.DemographicParity;
+}
+
+/// <summary>
+/// The contract suite with error rate parity: its moment relabels rows by the label as well as the
+/// group (the oracle's labels and weights differ from the selection-rate moments'), so the whole
+/// suite runs again on it.
+/// </summary>
+public sealed class ExponentiatedGradientErrorRateParityContractTests : ExponentiatedGradientContract
+{
+    protected override ReductionConstraint Constraint => ReductionConstraint.ErrorRateParity;
 }
 
 /// <summary>An IProgress that reports on the calling thread (Progress&lt;T&gt; posts to the thread pool).</summary>

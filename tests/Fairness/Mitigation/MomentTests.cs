@@ -42,6 +42,58 @@ public class MomentTests
     }
 
     [Fact]
+    public void Error_rate_parity_gamma_matches_reductions_rst()
+    {
+        // Accuracy a 0.8, b 0.4, overall 0.6: error a 0.2, b 0.6, overall 0.4.
+        var g = Gamma(ReductionConstraint.ErrorRateParity, [1, 1, 1, 1, 1, 1, 1, 0, 0, 0], [1, 1, 1, 1, 0, 0, 0, 1, 0, 0]);
+        Assert.Equal([-0.2, 0.2, 0.2, -0.2], g.Select(v => Math.Round(v, 10)));
+    }
+
+    [Fact]
+    public void Error_rate_parity_gamma_matches_group_error_rates_computed_directly()
+    {
+        var rng = new Random(12);
+        const int n = 997, groups = 3;
+        var y = Enumerable.Range(0, n).Select(_ => (byte)(rng.NextDouble() < 0.4 ? 1 : 0)).ToArray();
+        var group = Enumerable.Range(0, n).Select(_ => rng.Next(groups)).ToArray();
+        var h = Enumerable.Range(0, n).Select(i => (byte)(rng.NextDouble() < (group[i] == 2 ? 0.35 : 0.15) ? 1 - y[i] : y[i])).ToArray();
+        var gamma = new UtilityParityMoment(ReductionConstraint.ErrorRateParity, y, group, groups).Gamma(h);
+        var overall = Enumerable.Range(0, n).Count(i => h[i] != y[i]) / (double)n;
+        Assert.Equal(2 * groups, gamma.Length);
+        for (var a = 0; a < groups; a++)
+        {
+            var rows = Enumerable.Range(0, n).Where(i => group[i] == a).ToList();
+            var error = rows.Count(i => h[i] != y[i]) / (double)rows.Count;
+            Assert.True(Math.Abs(error - overall - gamma[a]) <= 1e-12, $"+{a}: {gamma[a]} vs {error - overall}");
+            Assert.True(Math.Abs(overall - error - gamma[groups + a]) <= 1e-12, $"-{a}: {gamma[groups + a]} vs {overall - error}");
+        }
+    }
+
+    [Fact]
+    public void Error_rate_parity_signed_weights_are_the_derivative_of_lambda_dot_gamma_in_both_directions()
+    {
+        // λ·γ is linear in each h_i for the error utility too, so a flip measures the derivative exactly:
+        // n·Δ(λ·γ) = −w_i·Δh_i, where w_i carries the factor 1 − 2y_i of the error utility.
+        int[] y = [1, 1, 1, 1, 1, 1, 1, 0, 0, 0];
+        var moment = new UtilityParityMoment(ReductionConstraint.ErrorRateParity, y.Select(v => (byte)v).ToArray(), Group, 2);
+        double[] lambda = [0.3, 1.1, 0.7, 0.05];
+        var weights = moment.SignedWeights(lambda);
+        byte[] basePred = [1, 0, 1, 1, 0, 0, 0, 1, 0, 1];
+        double Lg(byte[] p) => moment.Gamma(p).Zip(lambda, (g, l) => g * l).Sum();
+        for (var i = 0; i < 10; i++)
+        {
+            var flipped = (byte[])basePred.Clone();
+            flipped[i] = (byte)(1 - flipped[i]);
+            var dh = flipped[i] - basePred[i];
+            Assert.Equal(-weights[i] * dh, 10 * (Lg(flipped) - Lg(basePred)), 12);
+        }
+        // The same multipliers with the selection-rate utility give the same magnitudes, signed by 1 − 2y.
+        var dp = new UtilityParityMoment(ReductionConstraint.DemographicParity, y.Select(v => (byte)v).ToArray(), Group, 2).SignedWeights(lambda);
+        for (var i = 0; i < 10; i++)
+            Assert.Equal((1 - 2 * y[i]) * dp[i], weights[i], 12);
+    }
+
+    [Fact]
     public void Signed_weights_are_the_derivative_of_lambda_dot_gamma()
     {
         // Independent check: n·∂(λ·γ)/∂h_i = −signed_weight_i, by finite differences on a 0/1 flip.
