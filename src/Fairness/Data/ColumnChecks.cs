@@ -6,16 +6,9 @@ namespace DeepML.Fairness;
 /// <summary>Schema checks shared by the fairness components; every message names the column.</summary>
 internal static class ColumnChecks
 {
-    /// <summary>Finds a column or throws, listing the columns that exist.</summary>
-    public static DataViewSchema.Column Find(DataViewSchema schema, string component, string role, string name)
-    {
-        var column = schema.GetColumnOrNull(name);
-        if (column is { } c && !c.IsHidden)
-            return c;
-        var available = string.Join(", ", schema.Where(x => !x.IsHidden).Select(x => $"'{x.Name}'"));
-        throw new ArgumentOutOfRangeException(nameof(schema),
-            $"{component}: the {role} column '{name}' was not found. Expected a column of that name in the input; available columns: {available}. Pass the right column name.");
-    }
+    /// <summary>Finds a column or throws, listing the columns that exist (DeepML's shared message).</summary>
+    public static DataViewSchema.Column Find(DataViewSchema schema, string component, string role, string name) =>
+        DeepML.ColumnChecks.Find(schema, component, role, name);
 
     /// <summary>Throws the three-part type error for a column.</summary>
     public static ArgumentOutOfRangeException WrongType(string component, string role, DataViewSchema.Column column, string expected, string fix) =>

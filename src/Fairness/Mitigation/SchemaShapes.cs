@@ -40,8 +40,7 @@ internal static class SchemaShapes
     {
         var found = input.Where(c => c.Name == name).ToArray();
         if (found.Length == 0)
-            throw new ArgumentOutOfRangeException(nameof(input),
-                $"{component}: the {role} column '{name}' was not found. Expected a column of that name in the input; available columns: {string.Join(", ", input.Select(c => $"'{c.Name}'"))}. Pass the right column name.");
+            DeepML.ColumnChecks.Find(input, component, role, name);   // throws DeepML's shared not-found message
         var column = found[^1];
         if (!accepts(column))
             throw new ArgumentOutOfRangeException(nameof(input),

@@ -79,8 +79,8 @@ public class BadInputTests
     public void Missing_column_lists_the_available_ones()
     {
         var ex = Assert.ThrowsAny<ArgumentException>(() => _ml.DeepML().Fairness.EvaluateBinaryClassification(Fixtures.EighteenRows(_ml), ["Gender"]));
-        Assert.Contains("the sensitive column 'Gender' was not found", ex.Message);
-        Assert.Contains("available columns: 'Label', 'PredictedLabel', 'Score', 'Sf', 'Sf2', 'Weight'", ex.Message);
+        Assert.Contains("sensitive column 'Gender' was not found", ex.Message);
+        Assert.Contains("Available columns: 'Label', 'PredictedLabel', 'Score', 'Sf', 'Sf2', 'Weight'", ex.Message);
     }
 
     private sealed class FloatLabel

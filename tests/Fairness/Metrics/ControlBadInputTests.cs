@@ -33,8 +33,8 @@ public class ControlBadInputTests
     {
         var data = ControlRows.View(_ml, ControlRows.Random(50, 1));
         var ex = Assert.ThrowsAny<ArgumentException>(() => _ml.DeepML().Fairness.Evaluate(data, new GroupMetricsOptions { SensitiveColumnNames = ["Sf"], ControlColumnNames = ["Income"] }));
-        Assert.Contains("GroupMetrics: the control column 'Income' was not found", ex.Message);
-        Assert.Contains("available columns: 'Label', 'PredictedLabel', 'Score', 'Sf', 'Sf2', 'Cf', 'Cf2', 'Weight'", ex.Message);
+        Assert.Contains("GroupMetrics: control column 'Income' was not found", ex.Message);
+        Assert.Contains("Available columns: 'Label', 'PredictedLabel', 'Score', 'Sf', 'Sf2', 'Cf', 'Cf2', 'Weight'", ex.Message);
     }
 
     private sealed class VectorControl
