@@ -89,14 +89,7 @@ public class ControlReportTests
     public void Bar_charts_with_controls_are_png_files()
     {
         var dir = Path.Combine(Path.GetTempPath(), $"fair-control-charts-{Guid.NewGuid():N}");
-        var files = WithEmptyCell().SaveBarCharts(dir, [N.SelectionRate, N.Auc]);
-        Assert.Equal(2, files.Count);
-        foreach (var f in files)
-        {
-            var bytes = File.ReadAllBytes(f);
-            Assert.True(bytes.Length > 1000);
-            Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, bytes[..4]);
-        }
+        ReportTests.AssertPngFiles(WithEmptyCell().SaveBarCharts(dir, [N.SelectionRate, N.Auc]), 2);
         Directory.Delete(dir, true);
     }
 }

@@ -38,14 +38,19 @@ public class ReportTests
     public void Bar_charts_are_png_files()
     {
         var dir = Path.Combine(Path.GetTempPath(), $"fair-charts-{Guid.NewGuid():N}");
-        var files = Metrics().SaveBarCharts(dir, [N.SelectionRate, N.TruePositiveRate]);
-        Assert.Equal(2, files.Count);
+        AssertPngFiles(Metrics().SaveBarCharts(dir, [N.SelectionRate, N.TruePositiveRate]), 2);
+        Directory.Delete(dir, true);
+    }
+
+    /// <summary>Asserts <paramref name="count"/> non-trivial files that start with the PNG signature.</summary>
+    internal static void AssertPngFiles(IReadOnlyList<string> files, int count)
+    {
+        Assert.Equal(count, files.Count);
         foreach (var f in files)
         {
             var bytes = File.ReadAllBytes(f);
-            Assert.True(bytes.Length > 1000);
-            Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, bytes[..4]);
+            Assert.True(bytes.Length > 1000, $"{f}: {bytes.Length} bytes");
+            Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, bytes[..8]);
         }
-        Directory.Delete(dir, true);
     }
 }
