@@ -24,24 +24,6 @@ internal static class PersistenceFixtures
         public float Score { get; set; }
     }
 
-    public sealed class BinaryPrediction
-    {
-        public float Score { get; set; }
-        public float Probability { get; set; }
-        public bool PredictedLabel { get; set; }
-    }
-
-    public sealed class MulticlassPrediction
-    {
-        public float[] Score { get; set; } = [];
-        public uint PredictedLabel { get; set; }
-    }
-
-    public sealed class RegressionPrediction
-    {
-        public float Score { get; set; }
-    }
-
     /// <summary>A network with batch norm and dropout (folded and dropped by the exporter) reading column "Features".</summary>
     public static NetworkModel Model(PredictionKind task, int seed = 13)
     {

@@ -1,3 +1,4 @@
+using DeepML.Testing;
 using System.IO.Compression;
 using Microsoft.ML;
 using Microsoft.ML.Data;

@@ -1,3 +1,4 @@
+using DeepML.Testing;
 using Microsoft.ML;
 using Xunit;
 

@@ -1,24 +1,7 @@
+using DeepML.Testing;
 using Microsoft.ML;
 
 namespace DeepML.Estimators.Tests.Trainers;
-
-public sealed class BinaryPrediction
-{
-    public float Score { get; set; }
-    public float Probability { get; set; }
-    public bool PredictedLabel { get; set; }
-}
-
-public sealed class MulticlassPrediction
-{
-    public float[] Score { get; set; } = [];
-    public uint PredictedLabel { get; set; }
-}
-
-public sealed class RegressionPrediction
-{
-    public float Score { get; set; }
-}
 
 /// <summary>The contract suite for the binary trainer, on the German credit numeric attributes.</summary>
 public sealed class BinaryNeuralNetworkTrainerContractTests : NeuralNetworkTrainerContract<BinaryNeuralNetworkTrainer, BinaryPrediction>

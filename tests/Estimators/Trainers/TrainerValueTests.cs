@@ -1,3 +1,4 @@
+using DeepML.Testing;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Xunit;
