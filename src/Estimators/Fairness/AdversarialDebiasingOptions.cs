@@ -30,11 +30,21 @@ public enum AdversarialObjective
 /// <c>g_P − (g_P·û)·û − α·g_A</c>, where <c>g_A</c> is the adversary loss's gradient with respect to
 /// the predictor's parameters and <c>û = g_A / ‖g_A‖</c>: the predictor never moves in a direction
 /// that helps the adversary, and with <see cref="Alpha"/> &gt; 0 it actively moves against it.</para>
+/// <para>Groups: the sensitive column may hold 2 to 64 distinct values in the training data. With
+/// two, the adversary has one logit trained with binary cross-entropy (AIF360's adversary; results
+/// are bit-identical to those of versions that supported two groups only). With K &gt; 2, it has K
+/// logits trained with softmax cross-entropy, and for K &gt; 2 a hidden layer
+/// (<see cref="AdversaryHiddenUnits"/>) is recommended: on a synthetic three-group data set the linear
+/// adversary let the game swing past fairness on some seeds, one with 8 hidden units did not.</para>
 /// <para>The adversary is training-only: the fitted model, its ONNX export and its scoring are those
 /// of the plain network. Deterministic on the CPU for a given seed (the adversary is initialised
-/// from the same seeded generator, after the network). Cannot be combined with checkpoints (the
-/// adversary's state is not saved). Validation loss and early stopping watch the task loss only, so
-/// early stopping tends to keep a less debiased epoch: prefer a fixed number of epochs.</para>
+/// from the same seeded generator, after the network). Works with checkpoints
+/// (<see cref="NeuralNetworkOptions.CheckpointPath"/>): they also hold the adversary's weights, its
+/// Adam state, the groups and these options, so on the CPU a resumed run ends bit-identical to an
+/// uninterrupted one; resuming with different (or no) debiasing options, or with training data
+/// holding a group the checkpoint does not know, fails before training and names the difference.
+/// Validation loss and early stopping watch the task loss only, so early stopping tends to keep a
+/// less debiased epoch: prefer a fixed number of epochs.</para>
 /// <para>The sensitive column is read from the training data only (validation data needs it in its
 /// schema but its values are not used). It need not be a feature; when a proxy of it is a feature,
 /// debiasing is what keeps the network from using the proxy.</para>
@@ -49,21 +59,25 @@ public sealed record AdversarialDebiasingOptions
     private readonly int _warmUpEpochs;
 
     /// <summary>
-    /// The sensitive column: Boolean, Single (0/1), String, or key, holding exactly two groups in the
-    /// training data. Required.
+    /// The sensitive column: a scalar Boolean, String, key, or whole-number Single, Double, Int32 or
+    /// Int64 column (group codes such as 0, 1, 2), holding 2 to 64 groups in the training data. Each
+    /// distinct value is a group; a missing value (key 0, NaN) is an error. Required.
     /// </summary>
     public required string SensitiveColumnName
     {
         get => _sensitiveColumnName;
         init => _sensitiveColumnName = string.IsNullOrWhiteSpace(value)
-            ? throw new ArgumentException("AdversarialDebiasingOptions: SensitiveColumnName must be a non-empty column name. Name the Boolean, Single (0/1), String or key column that holds the two groups.", nameof(SensitiveColumnName))
+            ? throw new ArgumentException("AdversarialDebiasingOptions: SensitiveColumnName must be a non-empty column name. Name the column (Boolean, String, key or whole-number codes) that holds the groups.", nameof(SensitiveColumnName))
             : value;
     }
 
     /// <summary>
-    /// The group the adversary labels 1, as the column's value in text ("Male", "true", "1"); null
-    /// takes the two groups in ordinal order and labels the second one 1. Which group is 1 only
-    /// changes the sign of the adversary's weights, not the result. Default null.
+    /// With two groups, the group the adversary labels 1, as the column's value in text ("Male",
+    /// "true", "1"); null takes the two groups in ordinal order and labels the second one 1. Which
+    /// group is 1 only changes the sign of the adversary's weights, not the debiasing. With more than
+    /// two groups it has no effect (the softmax adversary treats all groups alike; their outputs
+    /// follow the ordinal order of the values), but when set it must still name a group that occurs,
+    /// which catches a wrong column. Default null.
     /// </summary>
     public string? PrivilegedGroup
     {

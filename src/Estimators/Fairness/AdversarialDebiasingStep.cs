@@ -13,13 +13,17 @@ namespace DeepML;
 /// is ∇L_A with respect to that tensor. Owns the adversary and its optimizer.
 /// </summary>
 /// <remarks>
-/// Two backward passes over one forward graph: L_A first (retaining the graph), which leaves g_A in
+/// <para>Two backward passes over one forward graph: L_A first (retaining the graph), which leaves g_A in
 /// the predictor's gradients and ∇L_A in the adversary's; g_A is copied out and the predictor's
-/// gradients zeroed; then the task loss L_P, which leaves g_P; then the projection, in place.
+/// gradients zeroed; then the task loss L_P, which leaves g_P; then the projection, in place.</para>
+/// <para>L_A is binary cross-entropy on one logit with two groups (AIF360's adversary, unchanged from
+/// the two-group-only version, so its results are bit-identical) and softmax cross-entropy on K
+/// logits with K &gt; 2 groups.</para>
 /// </remarks>
-internal sealed class AdversarialDebiasingStep : IDisposable
+internal sealed partial class AdversarialDebiasingStep : IDisposable
 {
     private readonly AdversarialDebiasingOptions _options;
+    private readonly IReadOnlyList<string> _groups;
     private readonly Parameter[] _predictor;
     private readonly AdversaryNetwork _adversary;
     private readonly ParameterOptimizer _optimizer;
@@ -27,11 +31,18 @@ internal sealed class AdversarialDebiasingStep : IDisposable
     private double _weightSum;
 
     /// <summary>Builds the adversary (from TorchSharp's seeded global generator) on <paramref name="device"/>.</summary>
-    public AdversarialDebiasingStep(AdversarialDebiasingOptions options, IEnumerable<Parameter> predictor, Device device)
+    /// <param name="options">The debiasing options.</param>
+    /// <param name="groups">The sensitive groups in index order (2 to <see cref="SensitiveGroupColumn.MaxGroups"/>).</param>
+    /// <param name="predictor">The predictor's parameters.</param>
+    /// <param name="device">Where the predictor lives.</param>
+    public AdversarialDebiasingStep(AdversarialDebiasingOptions options, IReadOnlyList<string> groups, IEnumerable<Parameter> predictor, Device device)
     {
+        if (groups.Count is < 2 or > SensitiveGroupColumn.MaxGroups)
+            throw new ArgumentOutOfRangeException(nameof(groups), groups.Count, $"Adversarial debiasing needs 2 to {SensitiveGroupColumn.MaxGroups} groups.");
         _options = options;
+        _groups = groups.ToArray();
         _predictor = predictor.ToArray();
-        _adversary = new AdversaryNetwork(options.Objective == AdversarialObjective.EqualizedOdds, options.AdversaryHiddenUnits);
+        _adversary = new AdversaryNetwork(options.Objective == AdversarialObjective.EqualizedOdds, options.AdversaryHiddenUnits, Outputs);
         try
         {
             _adversary.to(device);
@@ -43,6 +54,9 @@ internal sealed class AdversarialDebiasingStep : IDisposable
             throw;
         }
     }
+
+    /// <summary>The adversary's outputs: one logit for two groups, one per group for more.</summary>
+    private int Outputs => _groups.Count == 2 ? 1 : _groups.Count;
 
     /// <summary>The adversary (for tests that recompute its loss independently).</summary>
     internal AdversaryNetwork Adversary => _adversary;
@@ -56,10 +70,6 @@ internal sealed class AdversarialDebiasingStep : IDisposable
             throw new ArgumentException(
                 $"NeuralNetworkOptions: AdversarialDebiasing applies to binary classification only, but this trainer does {task}. " +
                 "Set AdversarialDebiasing to null, or train with ml.DeepML().BinaryClassification.NeuralNetwork(...).", nameof(NeuralNetworkOptions.AdversarialDebiasing));
-        if (options.CheckpointPath is not null || options.ResumeFromCheckpoint is not null)
-            throw new ArgumentException(
-                "NeuralNetworkOptions: AdversarialDebiasing cannot be combined with CheckpointPath or ResumeFromCheckpoint: checkpoints do not hold the adversary's state, so a resumed run would differ from an uninterrupted one. " +
-                "Remove CheckpointPath and ResumeFromCheckpoint, or train without AdversarialDebiasing.", nameof(NeuralNetworkOptions.AdversarialDebiasing));
     }
 
     /// <summary>
@@ -72,15 +82,17 @@ internal sealed class AdversarialDebiasingStep : IDisposable
     /// <param name="output">The predictor's output [B, 1] (logits).</param>
     /// <param name="label">Labels [B], 0/1.</param>
     /// <param name="weight">Example weights [B].</param>
-    /// <param name="sensitive">Groups [B], 0/1.</param>
+    /// <param name="sensitive">Group indices [B] (float; 0/1 with two groups).</param>
     /// <param name="epoch">The current epoch, from 1.</param>
     public void Backward(Tensor predictorLoss, Tensor output, Tensor label, Tensor weight, Tensor sensitive, int epoch)
     {
         var debias = epoch > _options.WarmUpEpochs;
         _adversary.zero_grad();
         var logit = output.squeeze(1);                                         // [B]
-        var guess = _adversary.call(debias ? logit : logit.detach(), label);   // [B]
-        var perExample = F.binary_cross_entropy_with_logits(guess, sensitive, reduction: nn.Reduction.None);
+        var guess = _adversary.call(debias ? logit : logit.detach(), label);   // [B, 1] or [B, K]
+        var perExample = Outputs == 1                                          // [B]
+            ? F.binary_cross_entropy_with_logits(guess.squeeze(1), sensitive, reduction: nn.Reduction.None)
+            : F.cross_entropy(guess, sensitive.to(ScalarType.Int64), reduction: nn.Reduction.None);
         var adversaryLoss = perExample.mul(weight).sum().div(weight.sum());    // L_A, weighted like L_P
         var batchWeight = (double)weight.sum().item<float>();
         _lossSum += adversaryLoss.item<float>() * batchWeight;
@@ -115,7 +127,10 @@ internal sealed class AdversarialDebiasingStep : IDisposable
     /// <summary>One Adam step of the adversary (after the predictor's step).</summary>
     public void Step() => _optimizer.Step();
 
-    /// <summary>The epoch's weighted mean adversary loss (ln 2 ≈ 0.693 is a coin flip), then resets it.</summary>
+    /// <summary>
+    /// The epoch's weighted mean adversary loss, then resets it. An adversary that learned nothing
+    /// scores the groups' entropy: ln 2 ≈ 0.693 for two equal groups, ln K for K equal groups.
+    /// </summary>
     public double TakeEpochLoss()
     {
         var loss = _weightSum > 0 ? _lossSum / _weightSum : double.NaN;

@@ -141,23 +141,25 @@ public sealed record NeuralNetworkOptions
 
     /// <summary>
     /// When set, the complete training state (weights, optimizer moments, random state, early-stopping
-    /// bookkeeping) is written here after every epoch, atomically (temporary file, then rename).
+    /// bookkeeping, and with <see cref="AdversarialDebiasing"/> the adversary's weights, optimizer and
+    /// groups) is written here after every epoch, atomically (temporary file, then rename).
     /// </summary>
     public string? CheckpointPath { get; init => field = value is null || !string.IsNullOrWhiteSpace(value) ? value : throw new ArgumentException("NeuralNetworkOptions: CheckpointPath must be a file path or null.", nameof(CheckpointPath)); }
 
     /// <summary>
     /// Continue from a checkpoint written by <see cref="CheckpointPath"/>: training resumes after the
     /// checkpoint's epoch with its seed and state (on the CPU, the result equals an uninterrupted
-    /// run's). The network and step options must match the checkpoint's; the data may differ
-    /// (continued training on new rows).
+    /// run's). The network, step and <see cref="AdversarialDebiasing"/> options must match the
+    /// checkpoint's; the data may differ (continued training on new rows), except that with debiasing
+    /// it may hold no sensitive group the checkpoint does not know.
     /// </summary>
     public string? ResumeFromCheckpoint { get; init => field = value is null || !string.IsNullOrWhiteSpace(value) ? value : throw new ArgumentException("NeuralNetworkOptions: ResumeFromCheckpoint must be a file path or null.", nameof(ResumeFromCheckpoint)); }
 
     /// <summary>
     /// Adversarial debiasing during training (binary classification only; see
     /// <see cref="AdversarialDebiasingOptions"/>); null (default) trains plainly. The fitted model
-    /// scores exactly like a plain one: the adversary is training-only. Cannot be combined with
-    /// <see cref="CheckpointPath"/> or <see cref="ResumeFromCheckpoint"/>.
+    /// scores exactly like a plain one: the adversary is training-only. Checkpoints hold the
+    /// adversary's state too; a resumed run must use the same debiasing options as the checkpoint.
     /// </summary>
     public AdversarialDebiasingOptions? AdversarialDebiasing { get; init; }
 

@@ -83,10 +83,14 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
             throw new ArgumentException($"NeuralNetworkOptions: ClassWeights holds {cw.Count} values but label '{schema.Label.Name}' has {schema.ClassCount} classes.", nameof(Options));
 
         var resume = o.ResumeFromCheckpoint is { } from ? CheckpointFile.Load(from) : null;
+        using var resumeTensors = new CheckpointTensors(resume); // freed on every path out of Fit, failed checks included
         var seed = resume?.Seed ?? _seed;
         if (resume is not null && o.Seed is { } asked && asked != resume.Seed)
             throw new ArgumentException($"NeuralNetworkOptions: Seed is {asked} but checkpoint '{o.ResumeFromCheckpoint}' was trained with seed {resume.Seed}. Leave Seed unset (or equal) to resume.", nameof(Options));
-        var train = TrainingData.Read(input, schema, Task, o.ClassWeights, Component, "training", o.CancellationToken, o.AdversarialDebiasing);
+        if (resume is not null)
+            AdversarialDebiasingStep.CheckResume(resume.Adversary, o.AdversarialDebiasing, o.ResumeFromCheckpoint!);
+        // A resumed run keeps the checkpoint's groups (the adversary has one output per group); a new run finds them in the data.
+        var train = TrainingData.Read(input, schema, Task, o.ClassWeights, Component, "training", o.CancellationToken, o.AdversarialDebiasing, resume?.Adversary?.Groups);
         TrainingData? valid = validation is null ? null
             : TrainingData.Read(validation, schema, Task, o.ClassWeights, Component, "validation", o.CancellationToken);
         if (valid is null && o.ValidationFraction > 0)
@@ -104,7 +108,6 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
         torch.manual_seed(seed);
         NetworkModel model;
         using (var network = TorchNetwork.Build(spec))
-        using (new CheckpointTensors(resume))
         {
             TorchNetwork.Initialize(network, spec, o.Initializer);
             network.to(device);

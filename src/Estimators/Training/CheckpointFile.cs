@@ -8,7 +8,8 @@ namespace DeepML;
 /// <summary>
 /// Everything needed to continue a training run exactly where it stopped: weights (and batch-norm
 /// buffers), optimizer moments and step count, the best epoch's snapshot for early stopping,
-/// TorchSharp's random-generator state (dropout), the loop's counters and the seed.
+/// TorchSharp's random-generator state (dropout), the loop's counters and the seed; with adversarial
+/// debiasing also the adversary's weights, its optimizer and its groups (<see cref="Adversary"/>).
 /// </summary>
 internal sealed class CheckpointState
 {
@@ -21,7 +22,9 @@ internal sealed class CheckpointState
     public required int EpochsWithoutImprovement { get; init; }
     public required bool Stopped { get; init; }
     public required IReadOnlyList<TrainingProgress> History { get; init; }
-    /// <summary>Named CPU tensors: "model/…", "first/i", "second/i", "best/…", "rng".</summary>
+    /// <summary>Adversarial debiasing's options, groups and step count; null for a plain run (and in every version-1 file).</summary>
+    public AdversaryCheckpoint? Adversary { get; init; }
+    /// <summary>Named CPU tensors: "model/…", "first/i", "second/i", "best/…", "rng"; with debiasing also "adversary/model/…", "adversary/first/i", "adversary/second/i".</summary>
     public required IReadOnlyDictionary<string, Tensor> Tensors { get; init; }
 }
 
@@ -31,10 +34,16 @@ internal sealed class CheckpointState
 /// renamed over the target, so a crash while writing leaves the previous checkpoint intact; a
 /// truncated or altered file is rejected on load with a message naming the file.
 /// </summary>
+/// <remarks>
+/// Format versions: 1 had no adversarial debiasing; 2 adds the header's optional <c>Adversary</c>
+/// object and the "adversary/…" tensors, and is otherwise laid out the same, so version-1 files
+/// still load (as plain runs). Files are always written as the current version.
+/// </remarks>
 internal static class CheckpointFile
 {
     private static readonly byte[] Magic = "DEEPMLCK"u8.ToArray();
-    private const int FormatVersion = 1;
+    internal const int FormatVersion = 2;
+    private const int OldestReadableVersion = 1;
     private static readonly JsonSerializerOptions Json = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     public static void Save(string path, CheckpointState state)
@@ -87,12 +96,14 @@ internal static class CheckpointFile
         writer.Write(Magic);
         writer.Write(FormatVersion);
         var header = new Header(state.Epoch, state.Seed, state.Fingerprint, state.OptimizerSteps, state.BestLoss, state.BestEpoch,
-            state.EpochsWithoutImprovement, state.Stopped, state.History.ToArray());
+            state.EpochsWithoutImprovement, state.Stopped, state.History.ToArray(), state.Adversary);
         writer.Write(JsonSerializer.Serialize(header, Json));
         writer.Write(state.Tensors.Count);
         foreach (var (name, tensor) in state.Tensors)
         {
-            using var cpu = tensor.detach().cpu().contiguous();
+            // detach, cpu and contiguous each make a wrapper (even when nothing moves): the scope frees all of them.
+            using var scope = NewDisposeScope();
+            var cpu = tensor.detach().cpu().contiguous();
             writer.Write(name);
             writer.Write((int)cpu.dtype);
             writer.Write(cpu.shape.Length);
@@ -108,8 +119,8 @@ internal static class CheckpointFile
     {
         reader.ReadBytes(Magic.Length);
         var version = reader.ReadInt32();
-        if (version != FormatVersion)
-            throw Corrupt(path, $"it has format version {version}; this DeepML reads version {FormatVersion}");
+        if (version is < OldestReadableVersion or > FormatVersion)
+            throw Corrupt(path, $"it has format version {version}; this DeepML reads versions {OldestReadableVersion} to {FormatVersion}");
         var header = JsonSerializer.Deserialize<Header>(reader.ReadString(), Json) ?? throw Corrupt(path, "its header is empty");
         var count = reader.ReadInt32();
         var tensors = new Dictionary<string, Tensor>(count);
@@ -139,14 +150,16 @@ internal static class CheckpointFile
             Epoch = header.Epoch, Seed = header.Seed, Fingerprint = header.Fingerprint, OptimizerSteps = header.OptimizerSteps,
             BestLoss = header.BestLoss, BestEpoch = header.BestEpoch, EpochsWithoutImprovement = header.EpochsWithoutImprovement,
             Stopped = header.Stopped, History = header.History, Tensors = tensors,
+            Adversary = version >= 2 ? header.Adversary : null,
         };
     }
 
     private static InvalidDataException Corrupt(string path, string why) =>
         new($"DeepML checkpoint '{path}' cannot be read: {why}. Resume from an intact checkpoint or train from the start.");
 
+    /// <summary>The JSON header; <paramref name="Adversary"/> is absent from version-1 files (read as null).</summary>
     private sealed record Header(int Epoch, int Seed, string Fingerprint, long OptimizerSteps, double BestLoss, int BestEpoch,
-        int EpochsWithoutImprovement, bool Stopped, TrainingProgress[] History);
+        int EpochsWithoutImprovement, bool Stopped, TrainingProgress[] History, AdversaryCheckpoint? Adversary);
 
     /// <summary>Feeds every byte written through it into a hash.</summary>
     private sealed class HashingStream(Stream inner, IncrementalHash hash) : Stream

@@ -11,8 +11,9 @@ namespace DeepML;
 /// </summary>
 internal sealed class TrainingData
 {
-    private TrainingData(int rows, int featureCount, float[] features, float[] targets, long[] classes, float[] weights, float[] sensitive)
+    private TrainingData(int rows, int featureCount, float[] features, float[] targets, long[] classes, float[] weights, float[] sensitive, IReadOnlyList<string> groupNames)
     {
+        SensitiveGroupNames = groupNames;
         Rows = rows;
         FeatureCount = featureCount;
         Features = features;
@@ -35,11 +36,14 @@ internal sealed class TrainingData
     /// <summary>Example weight × class weight per row (all 1 without either).</summary>
     public float[] Weights { get; }
 
-    /// <summary>Adversarial debiasing's sensitive group per row, 0/1; empty when debiasing is off.</summary>
+    /// <summary>Adversarial debiasing's sensitive group per row, an index into <see cref="SensitiveGroupNames"/>; empty when debiasing is off.</summary>
     public float[] Sensitive { get; }
 
+    /// <summary>Adversarial debiasing's groups in index order (see <see cref="SensitiveGroupColumn.Encode"/>); empty when debiasing is off.</summary>
+    public IReadOnlyList<string> SensitiveGroupNames { get; }
+
     public static TrainingData Read(IDataView data, TrainingSchema schema, PredictionKind task, IReadOnlyList<float>? classWeights,
-        string component, string role, CancellationToken cancellation, AdversarialDebiasingOptions? debiasing = null)
+        string component, string role, CancellationToken cancellation, AdversarialDebiasingOptions? debiasing = null, IReadOnlyList<string>? knownGroups = null)
     {
         var n = schema.FeatureCount;
         var features = new List<float>(4096);
@@ -98,8 +102,9 @@ internal sealed class TrainingData
         }
         if (index == 0)
             throw new InvalidOperationException($"{component}: the {role} data has no rows. Check the data source and any filters before this trainer.");
-        var sensitive = sensitiveColumn is { } s ? SensitiveGroupColumn.Encode(groups, s.Name, debiasing!.PrivilegedGroup, component) : [];
-        return new TrainingData((int)index, n, features.ToArray(), task == PredictionKind.MulticlassClassification ? [] : targets.ToArray(), classes.ToArray(), weights.ToArray(), sensitive);
+        var sensitive = sensitiveColumn is { } s ? SensitiveGroupColumn.Encode(groups, s.Name, debiasing!.PrivilegedGroup, component, knownGroups) : null;
+        return new TrainingData((int)index, n, features.ToArray(), task == PredictionKind.MulticlassClassification ? [] : targets.ToArray(), classes.ToArray(), weights.ToArray(),
+            sensitive?.Codes ?? [], sensitive?.Names ?? []);
     }
 
     /// <summary>Rows <paramref name="indices"/> as a new set (used for the validation split).</summary>
@@ -113,7 +118,7 @@ internal sealed class TrainingData
             Targets.Length == 0 ? [] : indices.Select(i => Targets[i]).ToArray(),
             Classes.Length == 0 ? [] : indices.Select(i => Classes[i]).ToArray(),
             indices.Select(i => Weights[i]).ToArray(),
-            Sensitive.Length == 0 ? [] : indices.Select(i => Sensitive[i]).ToArray());
+            Sensitive.Length == 0 ? [] : indices.Select(i => Sensitive[i]).ToArray(), SensitiveGroupNames);
     }
 
     /// <summary>Fails when the rows hold fewer than two classes (classification) or no positive weight.</summary>

@@ -14,7 +14,7 @@ internal sealed partial class TrainingLoop
             $"wd={o.WeightDecay:R}", $"mom={o.Momentum:R}", $"l1={o.L1Regularization:R}", $"clip={o.GradientClipNorm:R}", $"loss={o.Loss}",
             $"huber={o.HuberDelta:R}", $"init={o.Initializer}");
 
-    private void SaveCheckpoint(string path, int seed, ParameterOptimizer optimizer)
+    private void SaveCheckpoint(string path, int seed, ParameterOptimizer optimizer, AdversarialDebiasingStep? adversary)
     {
         using var rng = get_rng_state();
         var tensors = new Dictionary<string, Tensor>();
@@ -30,15 +30,22 @@ internal sealed partial class TrainingLoop
                 tensors["best/" + name] = tensor;
         }
         tensors["rng"] = rng;
+        adversary?.AddCheckpointTensors(tensors);
         CheckpointFile.Save(path, new CheckpointState
         {
+            Adversary = adversary?.CheckpointHeader(),
             Epoch = _epoch, Seed = seed, Fingerprint = Fingerprint(_spec, _options), OptimizerSteps = optimizer.Steps,
             BestLoss = _bestLoss, BestEpoch = _bestEpoch, EpochsWithoutImprovement = _epochsWithoutImprovement,
             Stopped = _stopped, History = _history.ToArray(), Tensors = tensors,
         });
     }
 
-    private void Restore(CheckpointState state, ParameterOptimizer optimizer)
+    /// <summary>
+    /// Puts the run back where the checkpoint left it. The adversary's options and groups were
+    /// checked before the data was read (<see cref="AdversarialDebiasingStep.CheckResume"/>, and the
+    /// groups encoded with the checkpoint's), so only its tensors and step count are restored here.
+    /// </summary>
+    private void Restore(CheckpointState state, ParameterOptimizer optimizer, AdversarialDebiasingStep? adversary)
     {
         using (no_grad())
         {
@@ -50,6 +57,8 @@ internal sealed partial class TrainingLoop
                 optimizer.SecondMoments[i].copy_(Required(state, $"second/{i}"));
         }
         optimizer.RestoreSteps(state.OptimizerSteps);
+        if (adversary is not null)
+            adversary.Restore(state.Adversary ?? throw new InvalidOperationException("DeepML checkpoint: no adversary state to restore (CheckResume should have refused this checkpoint)."), state.Tensors);
         var best = state.Tensors.Where(kv => kv.Key.StartsWith("best/", StringComparison.Ordinal)).ToArray();
         if (best.Length > 0)
             _best = best.ToDictionary(kv => kv.Key["best/".Length..], kv => kv.Value.to(_device).DetachFromDisposeScope());

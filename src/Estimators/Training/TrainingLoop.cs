@@ -51,9 +51,11 @@ internal sealed partial class TrainingLoop
         var l1Weights = DenseWeights();
         using var optimizer = new ParameterOptimizer(_network.parameters(), o.Optimizer, o.LearningRate, o.WeightDecay, o.Momentum);
         using var l1 = o.L1Regularization.ToScalar();
-        using var adversary = o.AdversarialDebiasing is { } debiasing ? new AdversarialDebiasingStep(debiasing, _network.parameters(), _device) : null;
+        using var adversary = o.AdversarialDebiasing is { } debiasing
+            ? new AdversarialDebiasingStep(debiasing, train.SensitiveGroupNames, _network.parameters(), _device)
+            : null;
         if (resume is not null)
-            Restore(resume, optimizer);
+            Restore(resume, optimizer, adversary);
         var clock = Stopwatch.StartNew();
         var epochsBefore = _epoch;
         try
@@ -101,7 +103,7 @@ internal sealed partial class TrainingLoop
                 _history.Add(report);
                 _log(report.ToString());
                 if (o.CheckpointPath is { } path)
-                    SaveCheckpoint(path, seed, optimizer); // after every epoch, atomically
+                    SaveCheckpoint(path, seed, optimizer, adversary); // after every epoch, atomically
                 o.Progress?.Report(report);
             }
             if (_best is not null)

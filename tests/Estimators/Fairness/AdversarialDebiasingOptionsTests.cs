@@ -59,22 +59,6 @@ public sealed class AdversarialDebiasingOptionsTests
         Assert.NotNull(ml.DeepML().BinaryClassification.NeuralNetwork(options));
     }
 
-    [Fact]
-    public void CheckpointsAreRefusedWithDebiasing()
-    {
-        var ml = new MLContext(seed: 1);
-        foreach (var options in new[]
-        {
-            new NeuralNetworkOptions { AdversarialDebiasing = Valid, CheckpointPath = "run.ckpt" },
-            new NeuralNetworkOptions { AdversarialDebiasing = Valid, ResumeFromCheckpoint = "run.ckpt" },
-        })
-        {
-            var e = Assert.Throws<ArgumentException>(() => ml.DeepML().BinaryClassification.NeuralNetwork(options));
-            Assert.Equal("AdversarialDebiasing", e.ParamName);
-            Assert.Contains("cannot be combined with CheckpointPath or ResumeFromCheckpoint", e.Message);
-        }
-    }
-
     private static IDataView Data(MLContext ml, int rows = 60) => ProxyBiasData.Load(ml, ProxyBiasData.Rows(rows, seed: 1));
 
     private static BinaryNeuralNetworkTrainer Trainer(MLContext ml, AdversarialDebiasingOptions debiasing) =>
@@ -105,15 +89,35 @@ public sealed class AdversarialDebiasingOptionsTests
     {
         var ml = new MLContext(seed: 1);
         var e = Assert.ThrowsAny<ArgumentException>(() => Trainer(ml, new AdversarialDebiasingOptions { SensitiveColumnName = "Features" }).Fit(Data(ml)));
-        Assert.Contains("schema mismatch for sensitive column 'Features': expected a scalar Boolean, Single (0/1), String or key column, got Vector<Single, 3>", e.Message);
+        Assert.Contains("schema mismatch for sensitive column 'Features': expected a scalar Boolean, String, key, or whole-number Single, Double, Int32 or Int64 column, got Vector<Single, 3>", e.Message);
     }
 
     [Fact]
-    public void MoreThanTwoGroupsFailWithTheGroupsFound()
+    public void OneGroupFailsNamingTheColumnAndTheFix()
     {
         var ml = new MLContext(seed: 1);
-        var e = Assert.Throws<InvalidOperationException>(() => Trainer(ml, new AdversarialDebiasingOptions { SensitiveColumnName = "ThreeGroups" }).Fit(Data(ml)));
-        Assert.Contains("sensitive column 'ThreeGroups' holds 3 group(s) in the training data (\"0\", \"1\", \"2\"); adversarial debiasing needs exactly 2", e.Message);
+        var rows = ProxyBiasData.Rows(60, seed: 1);
+        foreach (var row in rows)
+            row.Group = "F";
+        var e = Assert.Throws<InvalidOperationException>(() => Trainer(ml, new AdversarialDebiasingOptions { SensitiveColumnName = "Group" }).Fit(ProxyBiasData.Load(ml, rows)));
+        Assert.Contains("sensitive column 'Group' holds 1 group(s) in the training data (\"F\"); adversarial debiasing needs at least 2. Check AdversarialDebiasingOptions.SensitiveColumnName", e.Message);
+    }
+
+    [Fact]
+    public void MoreThan64GroupsFailWithTheCountAndTheFix()
+    {
+        var ml = new MLContext(seed: 1);
+        var rows = ProxyBiasData.Rows(130, seed: 1);
+        for (var i = 0; i < rows.Count; i++)
+            rows[i].Group = $"g{i % 65:D2}";   // 65 groups, two rows each
+        var e = Assert.Throws<InvalidOperationException>(() => Trainer(ml, new AdversarialDebiasingOptions { SensitiveColumnName = "Group" }).Fit(ProxyBiasData.Load(ml, rows)));
+        Assert.Contains("sensitive column 'Group' holds 65 groups in the training data (\"g00\", \"g01\",", e.Message);
+        Assert.Contains("… (65 in all)); adversarial debiasing accepts at most 64. Check that the column is a group and not an identifier", e.Message);
+
+        for (var i = 0; i < rows.Count; i++)
+            rows[i].Group = $"g{i % 64:D2}";   // exactly the limit trains
+        using var model = Trainer(ml, new AdversarialDebiasingOptions { SensitiveColumnName = "Group" }).Fit(ProxyBiasData.Load(ml, rows));
+        Assert.Equal(130, model.Transform(ProxyBiasData.Load(ml, rows)).GetColumn<float>("Score").Count(float.IsFinite));
     }
 
     [Fact]
@@ -129,7 +133,9 @@ public sealed class AdversarialDebiasingOptionsTests
     [InlineData("Group", "F")]
     [InlineData("IsMale", "true")]
     [InlineData("GroupCode", null)]
-    public void BooleanSingleAndStringGroupsTrain(string column, string? privileged)
+    [InlineData("ThreeGroups", null)]
+    [InlineData("ThreeGroups", "2")]
+    public void BooleanSingleAndStringColumnsWithTwoOrThreeGroupsTrain(string column, string? privileged)
     {
         var ml = new MLContext(seed: 1);
         using var model = Trainer(ml, new AdversarialDebiasingOptions { SensitiveColumnName = column, PrivilegedGroup = privileged }).Fit(Data(ml));
@@ -137,15 +143,18 @@ public sealed class AdversarialDebiasingOptionsTests
     }
 
     [Fact]
-    public void AKeySensitiveColumnTrainsAndASingleOutsideZeroOneFailsWithTheRow()
+    public void AKeySensitiveColumnTrainsAndASingleThatIsNotAWholeNumberFailsWithTheRow()
     {
         var ml = new MLContext(seed: 1);
         var keyed = ml.Transforms.Conversion.MapValueToKey("GroupKey", "Group").Fit(Data(ml)).Transform(Data(ml));
         using (Trainer(ml, new AdversarialDebiasingOptions { SensitiveColumnName = "GroupKey", PrivilegedGroup = "M" }).Fit(keyed)) { }
 
         var rows = ProxyBiasData.Rows(60, seed: 1);
-        rows[7].GroupCode = 2;
+        rows[7].GroupCode = 2.5f;
         var e = Assert.Throws<InvalidOperationException>(() => Trainer(ml, new AdversarialDebiasingOptions { SensitiveColumnName = "GroupCode" }).Fit(ProxyBiasData.Load(ml, rows)));
-        Assert.Contains("training row 7, sensitive column 'GroupCode' holds 2; a Single sensitive column must hold 0 or 1", e.Message);
+        Assert.Contains("training row 7, sensitive column 'GroupCode' holds 2.5; a numeric sensitive column must hold whole-number group codes (for example 0, 1, 2)", e.Message);
+        rows[7].GroupCode = float.NaN;
+        var missing = Assert.Throws<InvalidOperationException>(() => Trainer(ml, new AdversarialDebiasingOptions { SensitiveColumnName = "GroupCode" }).Fit(ProxyBiasData.Load(ml, rows)));
+        Assert.Contains("training row 7, sensitive column 'GroupCode' holds NaN; a numeric sensitive column must hold whole-number group codes", missing.Message);
     }
 }

@@ -22,20 +22,40 @@ public sealed class AdversarialDebiasingStepTests
 
     private static Tensor Weighted(Tensor perExample, Tensor w) => perExample.mul(w).sum().div(w.sum());
 
+    /// <summary>Groups of the five rows for K = 3 (indices into three groups).</summary>
+    private static readonly float[] S3 = [2, 0, 1, 2, 0];
+
+    /// <summary>
+    /// L_A by hand: for two groups the logistic loss of the single logit, for K groups
+    /// −log softmax(logits)[group], from log_softmax and a one-hot mask (not F.cross_entropy).
+    /// </summary>
+    private static Tensor AdversaryLoss(Tensor logits, float[] groups, int k, Tensor w)
+    {
+        if (k == 2)
+            return Weighted(F.binary_cross_entropy_with_logits(logits.squeeze(1), tensor(groups), reduction: nn.Reduction.None), w);
+        var oneHot = new float[groups.Length * k];
+        for (var i = 0; i < groups.Length; i++)
+            oneHot[i * k + (int)groups[i]] = 1f;
+        return Weighted(logits.log_softmax(1).mul(tensor(oneHot, [groups.Length, k])).sum(1).neg(), w);
+    }
+
     [Theory]
-    [InlineData(AdversarialObjective.DemographicParity, 0.0, 0)]
-    [InlineData(AdversarialObjective.DemographicParity, 0.7, 0)]
-    [InlineData(AdversarialObjective.EqualizedOdds, 1.3, 4)]
-    public void BackwardLeavesTheProjectedGradientInThePredictorAndTheAdversaryLossGradientInTheAdversary(AdversarialObjective objective, double alpha, int hidden)
+    [InlineData(AdversarialObjective.DemographicParity, 0.0, 0, 2)]
+    [InlineData(AdversarialObjective.DemographicParity, 0.7, 0, 2)]
+    [InlineData(AdversarialObjective.EqualizedOdds, 1.3, 4, 2)]
+    [InlineData(AdversarialObjective.DemographicParity, 0.7, 0, 3)]
+    [InlineData(AdversarialObjective.EqualizedOdds, 1.3, 4, 3)]
+    public void BackwardLeavesTheProjectedGradientInThePredictorAndTheAdversaryLossGradientInTheAdversary(AdversarialObjective objective, double alpha, int hidden, int groupCount)
     {
         using var scope = NewDisposeScope();
         manual_seed(7);
         using var net = nn.Sequential(("0", nn.Linear(2, 3)), ("1", nn.Tanh()), ("2", nn.Linear(3, 1)));
         var options = new AdversarialDebiasingOptions { SensitiveColumnName = "S", Alpha = alpha, Objective = objective, AdversaryHiddenUnits = hidden };
-        using var step = new AdversarialDebiasingStep(options, net.parameters(), CPU);
+        using var step = new AdversarialDebiasingStep(options, groupCount == 2 ? ["F", "M"] : ["A", "B", "C"], net.parameters(), CPU);
+        var groups = groupCount == 2 ? S : S3;
         var x = tensor(X, [5, 2]);
         var y = tensor(Y);
-        var s = tensor(S);
+        var s = tensor(groups);
         var w = tensor(W);
         var parameters = net.parameters().ToArray();
         var adversaryParameters = step.Adversary.parameters().ToArray();
@@ -46,7 +66,9 @@ public sealed class AdversarialDebiasingStepTests
         var gP = parameters.Select(p => p.grad!.data<float>().Select(v => (double)v).ToArray()).ToArray();
         net.zero_grad();
         step.Adversary.zero_grad();
-        Weighted(F.binary_cross_entropy_with_logits(step.Adversary.call(net.call(x).squeeze(1), y), s, reduction: nn.Reduction.None), w).backward();
+        var logits = step.Adversary.call(net.call(x).squeeze(1), y);
+        Assert.Equal(new long[] { 5, groupCount == 2 ? 1 : groupCount }, logits.shape);   // one logit for two groups, one per group for more
+        AdversaryLoss(logits, groups, groupCount, w).backward();
         var gA = parameters.Select(p => p.grad!.data<float>().Select(v => (double)v).ToArray()).ToArray();
         var gAdversary = adversaryParameters.Select(p => p.grad!.data<float>().ToArray()).ToArray();
 
@@ -67,7 +89,12 @@ public sealed class AdversarialDebiasingStepTests
                 Assert.Equal(expected[k], actual[k], 5);
         }
         for (var i = 0; i < adversaryParameters.Length; i++)
-            Assert.Equal(gAdversary[i], adversaryParameters[i].grad!.data<float>().ToArray());
+        {
+            var actual = adversaryParameters[i].grad!.data<float>().ToArray();
+            Assert.Equal(gAdversary[i].Length, actual.Length);
+            for (var j = 0; j < actual.Length; j++)
+                Assert.Equal(gAdversary[i][j], actual[j], 6);   // the hand-written softmax loss may round differently from F.cross_entropy
+        }
     }
 
     [Fact]
@@ -76,7 +103,7 @@ public sealed class AdversarialDebiasingStepTests
         using var scope = NewDisposeScope();
         manual_seed(7);
         using var net = nn.Sequential(("0", nn.Linear(2, 1)));
-        using var step = new AdversarialDebiasingStep(new AdversarialDebiasingOptions { SensitiveColumnName = "S", WarmUpEpochs = 2 }, net.parameters(), CPU);
+        using var step = new AdversarialDebiasingStep(new AdversarialDebiasingOptions { SensitiveColumnName = "S", WarmUpEpochs = 2 }, ["F", "M"], net.parameters(), CPU);
         var x = tensor(X, [5, 2]);
         var (y, s, w) = (tensor(Y), tensor(S), tensor(W));
         net.zero_grad();

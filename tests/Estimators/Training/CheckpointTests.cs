@@ -138,6 +138,72 @@ public sealed class CheckpointTests : IDisposable
         Assert.Contains("different network", e.Message);
     }
 
+    /// <summary>
+    /// Rewrites a checkpoint as another format version, the way that version laid it out: version 1
+    /// is version 2 without the header's "Adversary" member (which version 1 did not have). The
+    /// SHA-256 trailer is recomputed, so the file is intact.
+    /// </summary>
+    private static void RewriteAs(int version, string source, string target)
+    {
+        var bytes = File.ReadAllBytes(source);
+        using var reader = new BinaryReader(new MemoryStream(bytes, 0, bytes.Length - 32));
+        var magic = reader.ReadBytes(8);
+        Assert.Equal(CheckpointFile.FormatVersion, reader.ReadInt32());
+        var header = System.Text.Json.Nodes.JsonNode.Parse(reader.ReadString())!.AsObject();
+        Assert.True(header.Remove("Adversary"));                 // written (as null) by a plain run of version 2
+        var tensors = bytes[(int)reader.BaseStream.Position..^32];
+        using var body = new MemoryStream();
+        using (var writer = new BinaryWriter(body, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(magic);
+            writer.Write(version);
+            writer.Write(header.ToJsonString());
+            writer.Write(tensors);
+        }
+        File.WriteAllBytes(target, [.. body.ToArray(), .. System.Security.Cryptography.SHA256.HashData(body.ToArray())]);
+    }
+
+    [Fact]
+    public void AVersion1CheckpointStillResumesAPlainRunBitIdentically()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = Blobs(ml);
+        using var uninterrupted = ml.DeepML().BinaryClassification.NeuralNetwork(Options(6)).Fit(data);
+
+        var partial = Path.Combine(_folder, "partial.ckpt");
+        using var cancel = new CancellationTokenSource();
+        var interrupted = ml.DeepML().BinaryClassification.NeuralNetwork(Options(6) with
+        {
+            CheckpointPath = partial,
+            CancellationToken = cancel.Token,
+            Progress = new Inline(p => { if (p.Epoch == 3) cancel.Cancel(); }),
+        });
+        Assert.ThrowsAny<OperationCanceledException>(() => interrupted.Fit(data));
+        var old = Path.Combine(_folder, "version1.ckpt");
+        RewriteAs(1, partial, old);
+
+        var loaded = CheckpointFile.Load(old);
+        Assert.Equal(3, loaded.Epoch);
+        Assert.Null(loaded.Adversary);
+        foreach (var t in loaded.Tensors.Values)
+            t.Dispose();
+        using var resumed = ml.DeepML().BinaryClassification.NeuralNetwork(Options(6) with { ResumeFromCheckpoint = old }).Fit(data);
+        Assert.Equal(AllWeights(uninterrupted), AllWeights(resumed));
+    }
+
+    [Fact]
+    public void ANewerFormatVersionIsRejectedNamingBothVersions()
+    {
+        var ml = new MLContext(seed: 1);
+        var path = Path.Combine(_folder, "now.ckpt");
+        using var _ = ml.DeepML().BinaryClassification.NeuralNetwork(Options(1) with { CheckpointPath = path }).Fit(Blobs(ml, 200));
+        var future = Path.Combine(_folder, "future.ckpt");
+        RewriteAs(3, path, future);
+        var e = Assert.Throws<InvalidDataException>(() => CheckpointFile.Load(future));
+        Assert.Contains("future.ckpt", e.Message);
+        Assert.Contains("it has format version 3; this DeepML reads versions 1 to 2", e.Message);
+    }
+
     private sealed class Inline(Action<TrainingProgress> report) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress value) => report(value);
