@@ -46,7 +46,10 @@ internal sealed class TrainingData
         string component, string role, CancellationToken cancellation, AdversarialDebiasingOptions? debiasing = null, IReadOnlyList<string>? knownGroups = null)
     {
         var n = schema.FeatureCount;
-        var features = new List<float>(4096);
+        var knownRows = data.GetRowCount();
+        if (knownRows is { } count)
+            CheckCapacity(count, n, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, component, role);
+        var features = new List<float>(knownRows is { } c && c * n <= Array.MaxLength ? (int)(c * n) : 4096);
         var targets = new List<float>();
         var classes = new List<long>();
         var weights = new List<float>();
@@ -72,6 +75,8 @@ internal sealed class TrainingData
             getFeatures(ref row);
             if (row.Length != n)
                 throw new InvalidOperationException($"{component}: {role} row {index} has a feature vector of length {row.Length}, expected {n}.");
+            if ((long)features.Count + n > Array.MaxLength)
+                throw TooManyValues(index + 1, n, component, role);
             RawOutputGetters.CopyDense(row, buffer);
             for (var j = 0; j < n; j++)
             {
@@ -106,6 +111,29 @@ internal sealed class TrainingData
         return new TrainingData((int)index, n, features.ToArray(), task == PredictionKind.MulticlassClassification ? [] : targets.ToArray(), classes.ToArray(), weights.ToArray(),
             sensitive?.Codes ?? [], sensitive?.Names ?? []);
     }
+
+    /// <summary>
+    /// Fails before reading when <paramref name="rows"/> rows of <paramref name="featureCount"/> features
+    /// cannot be held in memory: more values than one .NET array holds, or more bytes than the process
+    /// has available (<paramref name="availableBytes"/>, the GC's limit, which honours container limits).
+    /// </summary>
+    internal static void CheckCapacity(long rows, int featureCount, long availableBytes, string component, string role)
+    {
+        if (rows * featureCount > Array.MaxLength)
+            throw TooManyValues(rows, featureCount, component, role);
+        // Features, target, class and weight per row; the validation split copies its share once more.
+        var bytes = rows * (featureCount * 4L + 16);
+        if (availableBytes > 0 && bytes > availableBytes)
+            throw new InsufficientMemoryException(
+                $"{component}: the {role} data needs about {bytes / 1e9:F1} GB in memory ({rows:N0} rows × {featureCount:N0} features as Single), " +
+                $"but the process has {availableBytes / 1e9:F1} GB available. DeepML reads the training rows into memory before training. " +
+                "Train on a sample (ml.Data.TakeRows or ml.Data.BootstrapSample), reduce the features, or run with more memory.");
+    }
+
+    private static NotSupportedException TooManyValues(long rows, int featureCount, string component, string role) =>
+        new($"{component}: the {role} data is too large to train on in memory: {rows:N0} rows × {featureCount:N0} features is more than the " +
+            $"{Array.MaxLength:N0} values one .NET array holds. DeepML reads the training rows into memory before training. " +
+            "Train on a sample (ml.Data.TakeRows or ml.Data.BootstrapSample) or reduce the features.");
 
     /// <summary>Rows <paramref name="indices"/> as a new set (used for the validation split).</summary>
     public TrainingData Subset(IReadOnlyList<int> indices)

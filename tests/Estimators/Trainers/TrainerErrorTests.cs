@@ -34,6 +34,36 @@ public class TrainerErrorTests
     }
 
     [Fact]
+    public void DataTooLargeForMemoryFailsBeforeReadingAnyRow()
+    {
+        // The view claims 3 billion rows: 3e9 × 7 values are more than one .NET array holds.
+        var e = FitBinary(new ClaimedRowCount(View(new MLContext(1), CreditRows(20)), 3_000_000_000));
+        Assert.IsType<NotSupportedException>(e);
+        Assert.Equal($"BinaryNeuralNetworkTrainer: the training data is too large to train on in memory: 3,000,000,000 rows × 7 features is more than the {Array.MaxLength:N0} values one .NET array holds. " +
+            "DeepML reads the training rows into memory before training. Train on a sample (ml.Data.TakeRows or ml.Data.BootstrapSample) or reduce the features.", e.Message);
+    }
+
+    [Fact]
+    public void MemoryEstimateIsCheckedAgainstWhatTheProcessHas()
+    {
+        // 10M rows × 100 features as Single, plus 16 bytes per row: 4.16 GB.
+        TrainingData.CheckCapacity(10_000_000, 100, 5_000_000_000, "C", "training");
+        var e = Assert.Throws<InsufficientMemoryException>(() => TrainingData.CheckCapacity(10_000_000, 100, 4_000_000_000, "C", "training"));
+        Assert.StartsWith("C: the training data needs about 4.2 GB in memory (10,000,000 rows × 100 features as Single), but the process has 4.0 GB available.", e.Message);
+        TrainingData.CheckCapacity(10_000_000, 100, 0, "C", "training");   // an unknown limit (0) is not checked
+    }
+
+    /// <summary>A view that reports a row count of its own (what a huge source would report) over real rows.</summary>
+    private sealed class ClaimedRowCount(IDataView inner, long rows) : IDataView
+    {
+        public bool CanShuffle => inner.CanShuffle;
+        public DataViewSchema Schema => inner.Schema;
+        public long? GetRowCount() => rows;
+        public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) => inner.GetRowCursor(columnsNeeded, rand);
+        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) => inner.GetRowCursorSet(columnsNeeded, n, rand);
+    }
+
+    [Fact]
     public void WrongFeatureTypeNamesColumnExpectedActualAndFix()
     {
         var ml = new MLContext(1);
