@@ -29,6 +29,11 @@ public static class FairnessErrors
         "Choose Objective Accuracy or BalancedAccuracy, or keep the objective with a single-rate Constraint (DemographicParity, EqualOpportunity, " +
         "FalsePositiveRateParity, TrueNegativeRateParity or FalseNegativeRateParity).";
 
+    /// <summary>ThresholdOptimizer: a tolerance with equalized odds (follows the tolerance's value).</summary>
+    public const string ToleranceNotForEqualizedOdds = "cannot be combined with Constraint EqualizedOdds; as in Fairlearn, equalized odds has no relaxed form " +
+        "(its true and false positive rates are equalised exactly). Leave Tolerance null for equalized odds, or keep the tolerance with a single-rate " +
+        "Constraint (DemographicParity, EqualOpportunity, FalsePositiveRateParity, TrueNegativeRateParity or FalseNegativeRateParity).";
+
     /// <summary>A regression label or prediction is NaN or infinite.</summary>
     public const string NonFiniteValue = "regression labels and predictions must be finite. Drop the rows with missing values first (ml.Data.FilterRowsByMissingValues).";
 }

@@ -7,8 +7,9 @@ namespace DeepML.Fairness;
 /// Post-processing by group-specific, randomised thresholds (Hardt, Price &amp; Srebro 2016;
 /// Fairlearn's <c>ThresholdOptimizer</c> with <c>prefit=True</c>): fitted on scored data, it chooses per
 /// group a mix of two thresholds (and, for equalized odds, a constant) so that the constrained rate is
-/// equal across groups while the objective (<see cref="ThresholdOptimizerOptions.Objective"/>, accuracy by
-/// default) is maximal on the training data.
+/// equal across groups (or, with <see cref="ThresholdOptimizerOptions.Tolerance"/>, within that tolerance of each
+/// other) while the objective (<see cref="ThresholdOptimizerOptions.Objective"/>, accuracy by default) is maximal
+/// on the training data.
 /// </summary>
 /// <remarks>
 /// Input: the label (fit only), the score and the sensitive columns (also at prediction time).
@@ -45,11 +46,11 @@ public sealed class ThresholdOptimizerEstimator : IEstimator<ThresholdOptimizerT
         ArgumentNullException.ThrowIfNull(input);
         var o = Options;
         var data = MitigationData.Read(input, Component, o.LabelColumnName, o.ScoreColumnName, o.SensitiveColumnNames, null);
-        var solution = ThresholdSolver.Solve(data, o.Constraint, o.Objective, o.GridSize);
+        var solution = ThresholdSolver.Solve(data, o.Constraint, o.Objective, o.GridSize, o.Tolerance);
         var chain = BuildChain(data, solution.Rules, _seed).Fit(input);
         // Scoring reads the score and the sensitive columns (not the label).
         void CheckInput(DataViewSchema schema) => MitigationData.CheckSchema(schema, Component, null, o.ScoreColumnName, o.SensitiveColumnNames, null);
-        return new ThresholdOptimizerTransformer(chain, CheckInput, solution, _seed, o.Constraint, o.Objective);
+        return new ThresholdOptimizerTransformer(chain, CheckInput, solution, _seed, o.Constraint, o.Objective, o.Tolerance);
     }
 
     private IEstimator<ITransformer> BuildChain(MitigationData data, GroupThresholdRule[] rules, int seed)
@@ -94,11 +95,14 @@ public sealed class ThresholdOptimizerEstimator : IEstimator<ThresholdOptimizerT
 public sealed class ThresholdOptimizerTransformer : BuiltInChainTransformer
 {
     internal ThresholdOptimizerTransformer(ITransformer inner, Action<DataViewSchema> checkInput, ThresholdSolution solution,
-        int seed, ThresholdConstraint constraint, ThresholdObjective objective)
+        int seed, ThresholdConstraint constraint, ThresholdObjective objective, double? tolerance)
         : base(inner, checkInput)
     {
         Rules = solution.Rules;
         ConstraintValue = solution.ConstraintValue;
+        ConstraintValues = solution.ConstraintValues;
+        ConstraintSpread = solution.Spread;
+        Tolerance = tolerance;
         ObjectiveValue = solution.ObjectiveValue;
         Seed = seed;
         Constraint = constraint;
@@ -110,9 +114,27 @@ public sealed class ThresholdOptimizerTransformer : BuiltInChainTransformer
 
     /// <summary>
     /// The common value of the constrained rate on the training data, in expectation: the selection rate, TPR,
-    /// FPR, TNR or FNR as <see cref="Constraint"/> names it (the FPR for equalized odds).
+    /// FPR, TNR or FNR as <see cref="Constraint"/> names it (the FPR for equalized odds). With a
+    /// <see cref="Tolerance"/> the groups' values may differ: this is then the midpoint of their range,
+    /// (min + max) / 2 of <see cref="ConstraintValues"/>, so every group is within <see cref="ConstraintSpread"/> / 2 of it.
     /// </summary>
     public double ConstraintValue { get; }
+
+    /// <summary>
+    /// Each group's value of the constrained rate on the training data, in expectation, in the order of
+    /// <see cref="Rules"/>; NaN for a group with no training rows. All equal to <see cref="ConstraintValue"/>
+    /// under exact parity.
+    /// </summary>
+    public IReadOnlyList<double> ConstraintValues { get; }
+
+    /// <summary>
+    /// max − min of <see cref="ConstraintValues"/> over the groups with training rows: 0 under exact parity, at most
+    /// <see cref="Tolerance"/> (up to rounding, 1e-12) with one.
+    /// </summary>
+    public double ConstraintSpread { get; }
+
+    /// <summary>The tolerance the constraint was relaxed by (<see cref="ThresholdOptimizerOptions.Tolerance"/>); null for exact parity.</summary>
+    public double? Tolerance { get; }
 
     /// <summary>
     /// The objective reached on the training data, in expectation over the randomised predictions: Σ_a P(A = a)·metric_a

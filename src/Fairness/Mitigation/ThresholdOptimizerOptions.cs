@@ -1,9 +1,13 @@
+using System.Globalization;
+
 namespace DeepML.Fairness;
 
 /// <summary>
 /// The parity a <see cref="ThresholdOptimizerEstimator"/> enforces. Every constraint but
 /// <see cref="EqualizedOdds"/> fixes one rate per group at a common value x (the x axis of the
 /// per-group tradeoff curves); the transformer reports x as <see cref="ThresholdOptimizerTransformer.ConstraintValue"/>.
+/// With <see cref="ThresholdOptimizerOptions.Tolerance"/> the groups' values may differ by up to the tolerance
+/// (<see cref="ThresholdOptimizerTransformer.ConstraintValues"/>).
 /// </summary>
 public enum ThresholdConstraint
 {
@@ -59,6 +63,7 @@ public sealed class ThresholdOptimizerOptions
     private readonly int _grid = 1000;
     private readonly ThresholdConstraint _constraint = ThresholdConstraint.DemographicParity;
     private readonly ThresholdObjective _objective = ThresholdObjective.Accuracy;
+    private readonly double? _tolerance;
     private readonly string _label = "Label", _score = "Score", _probability = "Probability", _predicted = "PredictedLabel";
 
     /// <summary>The binary label column (Boolean or 0/1).</summary>
@@ -77,7 +82,8 @@ public sealed class ThresholdOptimizerOptions
 
     /// <summary>
     /// The parity to enforce. Default demographic parity. <see cref="ThresholdConstraint.EqualizedOdds"/> rejects an
-    /// <see cref="Objective"/> other than accuracy or balanced accuracy, whichever of the two is set first.
+    /// <see cref="Objective"/> other than accuracy or balanced accuracy, and any <see cref="Tolerance"/>, whichever
+    /// of the two is set first.
     /// </summary>
     public ThresholdConstraint Constraint
     {
@@ -87,6 +93,7 @@ public sealed class ThresholdOptimizerOptions
             if (!Enum.IsDefined(value))
                 throw new ArgumentException($"ThresholdOptimizerOptions.{nameof(Constraint)}: {(int)value} is not a ThresholdConstraint; expected one of {string.Join(", ", Enum.GetNames<ThresholdConstraint>())}.", nameof(Constraint));
             CheckCombination(value, _objective, nameof(Constraint));
+            CheckTolerance(value, _tolerance, nameof(Constraint));
             _constraint = value;
         }
     }
@@ -109,6 +116,28 @@ public sealed class ThresholdOptimizerOptions
         }
     }
 
+    /// <summary>
+    /// Relaxed parity (Fairlearn's <c>tol</c>): null, the default, enforces exact parity, one common value of the
+    /// constrained rate for every group. A number t in [0, 1) lets each group a sit at its own value x_a of the rate,
+    /// provided max_a x_a − min_a x_a ≤ t on the training data (in expectation over the randomised predictions), and
+    /// maximises <see cref="Objective"/> under that looser constraint; the transformer reports the values
+    /// (<see cref="ThresholdOptimizerTransformer.ConstraintValues"/>) and their spread. Solved exactly, not on
+    /// Fairlearn's grid. A tolerance of 0 gives the same rules as null. Not allowed with
+    /// <see cref="ThresholdConstraint.EqualizedOdds"/> (as in Fairlearn), whichever of the two is set first.
+    /// </summary>
+    public double? Tolerance
+    {
+        get => _tolerance;
+        init
+        {
+            if (value is { } t && !(double.IsFinite(t) && t >= 0 && t < 1))
+                throw new ArgumentException($"ThresholdOptimizerOptions.{nameof(Tolerance)}: {Text(t)} is not a valid tolerance; expected a finite number " +
+                    "in [0, 1), the largest allowed gap between the groups' constrained rates (for example 0.05), or null for exact parity.", nameof(Tolerance));
+            CheckTolerance(_constraint, value, nameof(Tolerance));
+            _tolerance = value;
+        }
+    }
+
     /// <summary>Grid points on [0, 1] for equalized odds (Fairlearn's <c>grid_size</c>, default 1000); the other constraints are solved exactly.</summary>
     public int GridSize
     {
@@ -125,12 +154,20 @@ public sealed class ThresholdOptimizerOptions
     /// <summary>Output column: the randomised Boolean prediction. Default <c>PredictedLabel</c>.</summary>
     public string PredictedLabelColumnName { get => _predicted; init => _predicted = Name(value, nameof(PredictedLabelColumnName)); }
 
-    // Initialisers run in order, so the second of Constraint and Objective to be set sees the first.
+    // Initialisers run in order, so the second of Constraint and Objective (or of Constraint and Tolerance) to be set sees the first.
     private static void CheckCombination(ThresholdConstraint constraint, ThresholdObjective objective, string option)
     {
         if (constraint == ThresholdConstraint.EqualizedOdds && objective is not (ThresholdObjective.Accuracy or ThresholdObjective.BalancedAccuracy))
             throw new ArgumentException($"ThresholdOptimizerOptions.{nameof(Objective)}: {objective} {FairnessErrors.ObjectiveNotForEqualizedOdds}", option);
     }
+
+    private static void CheckTolerance(ThresholdConstraint constraint, double? tolerance, string option)
+    {
+        if (constraint == ThresholdConstraint.EqualizedOdds && tolerance is { } t)
+            throw new ArgumentException($"ThresholdOptimizerOptions.{nameof(Tolerance)}: {Text(t)} {FairnessErrors.ToleranceNotForEqualizedOdds}", option);
+    }
+
+    private static string Text(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
     private static string Name(string value, string option) => !string.IsNullOrWhiteSpace(value) ? value
         : throw new ArgumentException($"ThresholdOptimizerOptions.{option}: the column name is empty; expected a column name.", option);

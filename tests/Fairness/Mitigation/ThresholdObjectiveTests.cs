@@ -12,7 +12,7 @@ namespace DeepML.Fairness.Tests.Mitigation;
 /// </summary>
 public class ThresholdObjectiveTests
 {
-    private static readonly ThresholdConstraint[] SingleRate =
+    internal static readonly ThresholdConstraint[] SingleRate =
     [
         ThresholdConstraint.DemographicParity, ThresholdConstraint.EqualOpportunity, ThresholdConstraint.FalsePositiveRateParity,
         ThresholdConstraint.TrueNegativeRateParity, ThresholdConstraint.FalseNegativeRateParity,
@@ -145,7 +145,7 @@ public class ThresholdObjectiveTests
     }
 
     // Three groups of 40 rows, scores rounded to 0.1 (many ties, some spanning both labels), lower for later groups.
-    private static List<Row> TiedRows(int seed)
+    internal static List<Row> TiedRows(int seed)
     {
         var rng = new Random(seed);
         var rows = new List<Row>();
@@ -161,20 +161,20 @@ public class ThresholdObjectiveTests
         return rows;
     }
 
-    private static ThresholdOptimizerTransformer Fit(MLContext ml, List<Row> rows, ThresholdConstraint constraint, ThresholdObjective objective) =>
+    internal static ThresholdOptimizerTransformer Fit(MLContext ml, List<Row> rows, ThresholdConstraint constraint, ThresholdObjective objective, double? tolerance = null) =>
         ml.DeepML().Fairness.ThresholdOptimizer(new ThresholdOptimizerOptions
         {
-            SensitiveColumnNames = ["Sf"], Constraint = constraint, Objective = objective, Seed = 4,
+            SensitiveColumnNames = ["Sf"], Constraint = constraint, Objective = objective, Seed = 4, Tolerance = tolerance,
         }).Fit(ml.Data.LoadFromEnumerable(rows));
 
-    private readonly record struct Counts(double Tp, double Fp);
+    internal readonly record struct Counts(double Tp, double Fp);
 
-    private static double Pos(IEnumerable<Row> g) => g.Count(r => r.Label);
+    internal static double Pos(IEnumerable<Row> g) => g.Count(r => r.Label);
 
-    private static double Neg(IEnumerable<Row> g) => g.Count(r => !r.Label);
+    internal static double Neg(IEnumerable<Row> g) => g.Count(r => !r.Label);
 
     // Counts when the k highest distinct scores are selected, k = 0 … (number of distinct scores).
-    private static List<Counts> OperatingPoints(List<Row> group)
+    internal static List<Counts> OperatingPoints(List<Row> group)
     {
         var points = new List<Counts> { new(0, 0) };
         foreach (var level in group.Select(r => r.Score).Distinct().OrderDescending())
@@ -182,7 +182,7 @@ public class ThresholdObjectiveTests
         return points;
     }
 
-    private static double Rate(ThresholdConstraint constraint, Counts c, IEnumerable<Row> g) => constraint switch
+    internal static double Rate(ThresholdConstraint constraint, Counts c, IEnumerable<Row> g) => constraint switch
     {
         ThresholdConstraint.DemographicParity => (c.Tp + c.Fp) / g.Count(),
         ThresholdConstraint.EqualOpportunity => c.Tp / Pos(g),
@@ -192,7 +192,7 @@ public class ThresholdObjectiveTests
         _ => throw new ArgumentOutOfRangeException(nameof(constraint)),
     };
 
-    private static double Metric(ThresholdObjective objective, Counts c, IEnumerable<Row> g) => objective switch
+    internal static double Metric(ThresholdObjective objective, Counts c, IEnumerable<Row> g) => objective switch
     {
         ThresholdObjective.Accuracy => (c.Tp + Neg(g) - c.Fp) / g.Count(),
         ThresholdObjective.BalancedAccuracy => (c.Tp / Pos(g) + 1 - c.Fp / Neg(g)) / 2,
@@ -203,7 +203,7 @@ public class ThresholdObjectiveTests
     };
 
     // The best y of a mix of two operating points whose x is exactly x: every pair that brackets x.
-    private static double BestAt((double X, double Y)[] points, double x)
+    internal static double BestAt((double X, double Y)[] points, double x)
     {
         var best = double.NegativeInfinity;
         foreach (var a in points)
@@ -218,14 +218,14 @@ public class ThresholdObjectiveTests
         return best;
     }
 
-    private static GroupThresholdRule Rule(ThresholdOptimizerTransformer model, Row r) => model.Rules.Single(rule => rule.Group.Name == r.Sf);
+    internal static GroupThresholdRule Rule(ThresholdOptimizerTransformer model, Row r) => model.Rules.Single(rule => rule.Group.Name == r.Sf);
 
-    private static Counts ExpectedCounts(ThresholdOptimizerTransformer model, List<Row> group) => new(
+    internal static Counts ExpectedCounts(ThresholdOptimizerTransformer model, List<Row> group) => new(
         group.Where(r => r.Label).Sum(r => Rule(model, r).PositiveProbability(r.Score)),
         group.Where(r => !r.Label).Sum(r => Rule(model, r).PositiveProbability(r.Score)));
 
     // The saved chain's Probability column is the rule (to Single precision).
-    private static void AssertChainMatchesRules(MLContext ml, ThresholdOptimizerTransformer model, List<Row> rows)
+    internal static void AssertChainMatchesRules(MLContext ml, ThresholdOptimizerTransformer model, List<Row> rows)
     {
         var predicted = ml.Data.CreateEnumerable<Predicted>(model.Transform(ml.Data.LoadFromEnumerable(rows)), reuseRowObject: false).ToList();
         for (var i = 0; i < rows.Count; i++)

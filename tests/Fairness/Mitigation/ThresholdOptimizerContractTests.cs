@@ -69,6 +69,12 @@ public sealed class ThresholdOptimizerContractTests : MitigatorContract<Threshol
             new(nameof(o.Constraint), () => _ = new ThresholdOptimizerOptions { Objective = ThresholdObjective.TruePositiveRate, Constraint = ThresholdConstraint.EqualizedOdds }),
             new(nameof(o.GridSize), () => _ = new ThresholdOptimizerOptions { GridSize = 9 }),
             new(nameof(o.GridSize), () => _ = new ThresholdOptimizerOptions { GridSize = -1000 }),
+            new(nameof(o.Tolerance), () => _ = new ThresholdOptimizerOptions { Tolerance = double.NaN }),
+            new(nameof(o.Tolerance), () => _ = new ThresholdOptimizerOptions { Tolerance = -0.1 }),
+            new(nameof(o.Tolerance), () => _ = new ThresholdOptimizerOptions { Tolerance = 1 }),
+            new(nameof(o.Tolerance), () => _ = new ThresholdOptimizerOptions { Tolerance = double.PositiveInfinity }),
+            new(nameof(o.Tolerance), () => _ = new ThresholdOptimizerOptions { Constraint = ThresholdConstraint.EqualizedOdds, Tolerance = 0.05 }),
+            new(nameof(o.Constraint), () => _ = new ThresholdOptimizerOptions { Tolerance = 0, Constraint = ThresholdConstraint.EqualizedOdds }),
             new(nameof(o.ProbabilityColumnName), () => _ = new ThresholdOptimizerOptions { ProbabilityColumnName = "" }),
             new(nameof(o.PredictedLabelColumnName), () => _ = new ThresholdOptimizerOptions { PredictedLabelColumnName = "\t" }),
             // The catalog's simple overload validates through the options.

@@ -88,6 +88,43 @@ public class ThresholdOptimizerTests
     }
 
     [Fact]
+    public void Tolerance_reports_each_groups_rate_and_survives_save_and_load()
+    {
+        var ml = new MLContext(1);
+        // Two sensitive columns with the combination B | y missing: an empty group, reported as NaN and never selected.
+        var rows = Synthetic.Scored(1500, 11).Where(r => !(r.Sf == "B" && r.Sf2 == "y")).ToList();
+        var data = Synthetic.View(ml, rows);
+        var options = new ThresholdOptimizerOptions { SensitiveColumnNames = ["Sf", "Sf2"], Tolerance = 0.05, Seed = 5 };
+        var model = ml.DeepML().Fairness.ThresholdOptimizer(options).Fit(data);
+        var exact = ml.DeepML().Fairness.ThresholdOptimizer(["Sf", "Sf2"], seed: 5).Fit(data);
+        Assert.Equal(0.05, model.Tolerance);
+        Assert.True(model.ObjectiveValue > exact.ObjectiveValue, $"{model.ObjectiveValue} vs exact parity's {exact.ObjectiveValue}");
+
+        // Each group's expected selection rate (from the Probability column) is the value reported for it.
+        var p = Predict(ml, model, data);
+        var empty = model.Rules.Select((r, i) => (r, i)).Single(t => t.r.Group.IsEmpty).i;
+        Assert.True(double.IsNaN(model.ConstraintValues[empty]));
+        Assert.Equal(0, model.Rules[empty].PositiveProbability(1e30f));
+        var rates = new List<double>();
+        for (var i = 0; i < model.Rules.Count; i++)
+        {
+            if (i == empty)
+                continue;
+            var name = model.Rules[i].Group.Name;
+            var rate = rows.Select((r, k) => (r, k)).Where(t => $"{t.r.Sf} | {t.r.Sf2}" == name).Average(t => (double)p[t.k].Probability);
+            Assert.Equal(model.ConstraintValues[i], rate, 5);
+            rates.Add(rate);
+        }
+        Assert.Equal(rates.Max() - rates.Min(), model.ConstraintSpread, 5);
+        Assert.InRange(model.ConstraintSpread, 0, 0.05 + 1e-12);
+        Assert.Equal((rates.Max() + rates.Min()) / 2, model.ConstraintValue, 5);
+
+        var loaded = SaveAndLoad(ml, model, data);
+        var after = Predict(new MLContext(9), loaded, data);
+        Assert.Equal(p.Select(r => (r.Probability, r.PredictedLabel)), after.Select(r => (r.Probability, r.PredictedLabel)));
+    }
+
+    [Fact]
     public void Thresholds_lie_midway_between_training_scores_and_select_strictly_above_them()
     {
         var ml = new MLContext(1);
