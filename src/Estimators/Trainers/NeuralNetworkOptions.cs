@@ -52,6 +52,19 @@ public sealed record NeuralNetworkOptions
     /// <summary>Step size; finite and &gt; 0. Default 1e-3.</summary>
     public double LearningRate { get => _learningRate; init => _learningRate = Check(value, double.IsFinite(value) && value > 0, nameof(LearningRate), "a finite value > 0"); }
 
+    /// <summary>
+    /// How the rate changes during the run, starting from <see cref="LearningRate"/>: warm-up, step
+    /// decay, cosine annealing or reduce on plateau (see <see cref="DeepML.LearningRateSchedule"/>);
+    /// e.g. <c>LearningRateSchedule.Cosine(minimum: 1e-5).WithWarmUp(2)</c>. Default
+    /// <see cref="LearningRateSchedule.Constant"/>: <see cref="LearningRate"/> throughout.
+    /// </summary>
+    public LearningRateSchedule LearningRateSchedule
+    {
+        get;
+        init => field = value ?? throw new ArgumentNullException(nameof(LearningRateSchedule),
+            "NeuralNetworkOptions: LearningRateSchedule must not be null; use LearningRateSchedule.Constant() for a constant rate.");
+    } = LearningRateSchedule.Constant();
+
     /// <summary>SGD momentum, in [0, 1). Default 0.9. Ignored by Adam/AdamW.</summary>
     public double Momentum { get => _momentum; init => _momentum = Check(value, value >= 0 && value < 1, nameof(Momentum), "in [0, 1)"); }
 
@@ -141,7 +154,7 @@ public sealed record NeuralNetworkOptions
 
     /// <summary>
     /// When set, the complete training state (weights, optimizer moments, random state, early-stopping
-    /// bookkeeping, and with <see cref="AdversarialDebiasing"/> the adversary's weights, optimizer and
+    /// bookkeeping, the learning-rate schedule's state, and with <see cref="AdversarialDebiasing"/> the adversary's weights, optimizer and
     /// groups) is written here after every epoch, atomically (temporary file, then rename).
     /// </summary>
     public string? CheckpointPath { get; init => field = value is null || !string.IsNullOrWhiteSpace(value) ? value : throw new ArgumentException("NeuralNetworkOptions: CheckpointPath must be a file path or null.", nameof(CheckpointPath)); }
@@ -149,7 +162,7 @@ public sealed record NeuralNetworkOptions
     /// <summary>
     /// Continue from a checkpoint written by <see cref="CheckpointPath"/>: training resumes after the
     /// checkpoint's epoch with its seed and state (on the CPU, the result equals an uninterrupted
-    /// run's). The network, step and <see cref="AdversarialDebiasing"/> options must match the
+    /// run's). The network, step, <see cref="LearningRateSchedule"/> and <see cref="AdversarialDebiasing"/> options must match the
     /// checkpoint's; the data may differ (continued training on new rows), except that with debiasing
     /// it may hold no sensitive group the checkpoint does not know.
     /// </summary>

@@ -40,6 +40,7 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
         if (task == PredictionKind.Regression && options.ClassWeights is not null)
             throw new ArgumentException("NeuralNetworkOptions: ClassWeights apply to classification only; use an example-weight column for regression.", nameof(options));
         AdversarialDebiasingStep.CheckOptions(options, task);
+        LearningRateScheduler.CheckOptions(options);
     }
 
     /// <summary>The options this trainer was made with.</summary>
@@ -79,6 +80,7 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
         var schema = TrainingSchema.Resolve(input.Schema, o, Task, Component);
         if (validation is not null)
             TrainingSchema.Resolve(validation.Schema, o, Task, Component);
+        LearningRateScheduler.CheckValidation(o, hasValidation: validation is not null || o.ValidationFraction > 0);
         if (o.ClassWeights is { } cw && Task == PredictionKind.MulticlassClassification && cw.Count != schema.ClassCount)
             throw new ArgumentException($"NeuralNetworkOptions: ClassWeights holds {cw.Count} values but label '{schema.Label.Name}' has {schema.ClassCount} classes.", nameof(Options));
 
@@ -88,7 +90,10 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
         if (resume is not null && o.Seed is { } asked && asked != resume.Seed)
             throw new ArgumentException($"NeuralNetworkOptions: Seed is {asked} but checkpoint '{o.ResumeFromCheckpoint}' was trained with seed {resume.Seed}. Leave Seed unset (or equal) to resume.", nameof(Options));
         if (resume is not null)
+        {
             AdversarialDebiasingStep.CheckResume(resume.Adversary, o.AdversarialDebiasing, o.ResumeFromCheckpoint!);
+            LearningRateScheduler.CheckResume(resume.Schedule, o, o.ResumeFromCheckpoint!);
+        }
         // A resumed run keeps the checkpoint's groups (the adversary has one output per group); a new run finds them in the data.
         var train = TrainingData.Read(input, schema, Task, o.ClassWeights, Component, "training", o.CancellationToken, o.AdversarialDebiasing, resume?.Adversary?.Groups);
         TrainingData? valid = validation is null ? null
@@ -100,10 +105,10 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
         var device = TorchSession.Start(o.Device, o.FallbackToCpu, o.NumberOfThreads, Log);
         var outputs = Task == PredictionKind.MulticlassClassification ? schema.ClassCount : 1;
         var spec = o.Network.Bind(schema.FeatureCount, new DenseLayer(outputs));
-        Log($"{train.Rows} training rows, {valid?.Rows ?? 0} validation rows, network {spec}, seed {seed}, device {device}.");
+        Log($"{train.Rows} training rows, {valid?.Rows ?? 0} validation rows, network {spec}, seed {seed}, device {device}, learning rate {o.LearningRate:G4} with schedule {o.LearningRateSchedule}.");
 
         if (resume is not null && resume.Fingerprint != TrainingLoop.Fingerprint(spec, o))
-            throw new ArgumentException($"NeuralNetworkOptions: checkpoint '{o.ResumeFromCheckpoint}' was written for a different network or step options ({resume.Fingerprint}); this run has {TrainingLoop.Fingerprint(spec, o)}. Use the same Network, BatchSize, Optimizer, LearningRate and regularisation to resume.", nameof(Options));
+            throw new ArgumentException($"NeuralNetworkOptions: checkpoint '{o.ResumeFromCheckpoint}' was written for a different network or step options ({resume.Fingerprint}); this run has {TrainingLoop.Fingerprint(spec, o)}. Use the same Network, BatchSize, Optimizer, LearningRate, LearningRateSchedule and regularisation to resume.", nameof(Options));
 
         torch.manual_seed(seed);
         NetworkModel model;
@@ -113,7 +118,8 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
             network.to(device);
             var loss = new TaskLoss(Task, o.Loss, o.HuberDelta, schema.ClassCount);
             var result = new TrainingLoop(network, spec, device, o, loss, Log).Run(train, valid, seed, resume);
-            LastTraining = new TrainingSummary(result.EpochsRun, result.BestEpoch, result.FinalTrainingLoss, result.BestValidationLoss, seed, result.History);
+            LastTraining = new TrainingSummary(result.EpochsRun, result.BestEpoch, result.FinalTrainingLoss, result.BestValidationLoss, seed, result.History,
+                result.History[^1].LearningRate);
             model = new NetworkModel(TorchNetwork.Export(network, spec), Task, schema.Features.Name, schema.ClassNames, schema.FeatureNames);
         }
         // The trained weights leave TorchSharp here: scoring runs the exported ONNX graph in ONNX Runtime,
@@ -151,4 +157,6 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
 /// <param name="BestValidationLoss">The lowest validation loss, or null without validation data.</param>
 /// <param name="Seed">The seed that was used.</param>
 /// <param name="History">One report per epoch.</param>
-public sealed record TrainingSummary(int EpochsRun, int BestEpoch, double FinalTrainingLoss, double? BestValidationLoss, int Seed, IReadOnlyList<TrainingProgress> History);
+/// <param name="FinalLearningRate">The rate of the last optimizer step (see <see cref="NeuralNetworkOptions.LearningRateSchedule"/>).</param>
+public sealed record TrainingSummary(int EpochsRun, int BestEpoch, double FinalTrainingLoss, double? BestValidationLoss, int Seed, IReadOnlyList<TrainingProgress> History,
+    double FinalLearningRate);

@@ -9,7 +9,8 @@ namespace DeepML;
 /// Everything needed to continue a training run exactly where it stopped: weights (and batch-norm
 /// buffers), optimizer moments and step count, the best epoch's snapshot for early stopping,
 /// TorchSharp's random-generator state (dropout), the loop's counters and the seed; with adversarial
-/// debiasing also the adversary's weights, its optimizer and its groups (<see cref="Adversary"/>).
+/// debiasing also the adversary's weights, its optimizer and its groups (<see cref="Adversary"/>);
+/// with a learning-rate schedule, the schedule and its state (<see cref="Schedule"/>).
 /// </summary>
 internal sealed class CheckpointState
 {
@@ -24,6 +25,8 @@ internal sealed class CheckpointState
     public required IReadOnlyList<TrainingProgress> History { get; init; }
     /// <summary>Adversarial debiasing's options, groups and step count; null for a plain run (and in every version-1 file).</summary>
     public AdversaryCheckpoint? Adversary { get; init; }
+    /// <summary>The learning-rate schedule and its state; null for a constant rate (and in every version-1 or version-2 file).</summary>
+    public ScheduleCheckpoint? Schedule { get; init; }
     /// <summary>Named CPU tensors: "model/…", "first/i", "second/i", "best/…", "rng"; with debiasing also "adversary/model/…", "adversary/first/i", "adversary/second/i".</summary>
     public required IReadOnlyDictionary<string, Tensor> Tensors { get; init; }
 }
@@ -36,13 +39,15 @@ internal sealed class CheckpointState
 /// </summary>
 /// <remarks>
 /// Format versions: 1 had no adversarial debiasing; 2 adds the header's optional <c>Adversary</c>
-/// object and the "adversary/…" tensors, and is otherwise laid out the same, so version-1 files
-/// still load (as plain runs). Files are always written as the current version.
+/// object and the "adversary/…" tensors; 3 adds the header's optional <c>Schedule</c> object (the
+/// learning-rate schedule and its state). Each is otherwise laid out like the one before, so older
+/// files still load (version 1 as a plain run, versions 1 and 2 as constant-rate runs). Files are
+/// always written as the current version.
 /// </remarks>
 internal static class CheckpointFile
 {
     private static readonly byte[] Magic = "DEEPMLCK"u8.ToArray();
-    internal const int FormatVersion = 2;
+    internal const int FormatVersion = 3;
     private const int OldestReadableVersion = 1;
     private static readonly JsonSerializerOptions Json = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
@@ -96,7 +101,7 @@ internal static class CheckpointFile
         writer.Write(Magic);
         writer.Write(FormatVersion);
         var header = new Header(state.Epoch, state.Seed, state.Fingerprint, state.OptimizerSteps, state.BestLoss, state.BestEpoch,
-            state.EpochsWithoutImprovement, state.Stopped, state.History.ToArray(), state.Adversary);
+            state.EpochsWithoutImprovement, state.Stopped, state.History.ToArray(), state.Adversary, state.Schedule);
         writer.Write(JsonSerializer.Serialize(header, Json));
         writer.Write(state.Tensors.Count);
         foreach (var (name, tensor) in state.Tensors)
@@ -151,15 +156,16 @@ internal static class CheckpointFile
             BestLoss = header.BestLoss, BestEpoch = header.BestEpoch, EpochsWithoutImprovement = header.EpochsWithoutImprovement,
             Stopped = header.Stopped, History = header.History, Tensors = tensors,
             Adversary = version >= 2 ? header.Adversary : null,
+            Schedule = version >= 3 ? header.Schedule : null,
         };
     }
 
     private static InvalidDataException Corrupt(string path, string why) =>
         new($"DeepML checkpoint '{path}' cannot be read: {why}. Resume from an intact checkpoint or train from the start.");
 
-    /// <summary>The JSON header; <paramref name="Adversary"/> is absent from version-1 files (read as null).</summary>
+    /// <summary>The JSON header; <paramref name="Adversary"/> is absent from version-1 files and <paramref name="Schedule"/> from versions 1 and 2 (read as null).</summary>
     private sealed record Header(int Epoch, int Seed, string Fingerprint, long OptimizerSteps, double BestLoss, int BestEpoch,
-        int EpochsWithoutImprovement, bool Stopped, TrainingProgress[] History, AdversaryCheckpoint? Adversary);
+        int EpochsWithoutImprovement, bool Stopped, TrainingProgress[] History, AdversaryCheckpoint? Adversary, ScheduleCheckpoint? Schedule);
 
     /// <summary>Feeds every byte written through it into a hash.</summary>
     private sealed class HashingStream(Stream inner, IncrementalHash hash) : Stream

@@ -27,7 +27,7 @@ internal sealed class ParameterOptimizer : IDisposable
     private const double Beta2 = 0.999;
     private const double Epsilon = 1e-8;
     private readonly OptimizerKind _kind;
-    private readonly double _learningRate;
+    private double _learningRate;
     private readonly double _weightDecay;
     private readonly double _momentum;
     private readonly Parameter[] _parameters;
@@ -44,6 +44,18 @@ internal sealed class ParameterOptimizer : IDisposable
         using var noGrad = no_grad();
         _first = _parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
         _second = kind == OptimizerKind.Sgd ? [] : _parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
+    }
+
+    /// <summary>
+    /// The step size of the next <see cref="Step"/>; finite and ≥ 0. A learning-rate schedule sets it
+    /// before every step: the moment buffers are kept, and each step makes its scalars from the
+    /// current value (held for the whole step, like every scalar here).
+    /// </summary>
+    public double LearningRate
+    {
+        get => _learningRate;
+        set => _learningRate = double.IsFinite(value) && value >= 0 ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "ParameterOptimizer: the learning rate must be finite and ≥ 0.");
     }
 
     /// <summary>Steps taken so far (Adam's bias correction depends on it).</summary>

@@ -7,14 +7,22 @@ internal sealed partial class TrainingLoop
 {
     /// <summary>
     /// What must match between a checkpoint and the run that resumes it: the network, the data
-    /// width, and every option that changes the arithmetic of a step.
+    /// width, and every option that changes the arithmetic of a step. A constant learning rate adds
+    /// nothing (so checkpoints written before schedules existed still match); any other schedule
+    /// adds itself, and cosine annealing also the epochs it anneals over.
     /// </summary>
-    public static string Fingerprint(NetworkSpec spec, NeuralNetworkOptions o) =>
-        string.Join("|", spec.ToString(), $"batch={o.BatchSize}", $"opt={o.Optimizer}", $"lr={o.LearningRate:R}",
+    public static string Fingerprint(NetworkSpec spec, NeuralNetworkOptions o)
+    {
+        var schedule = o.LearningRateSchedule;
+        string[] scheduleParts = schedule.IsConstant ? []
+            : schedule is CosineLearningRate ? [$"schedule={schedule}", $"epochs={o.Epochs}"]
+            : [$"schedule={schedule}"];
+        return string.Join("|", [spec.ToString(), $"batch={o.BatchSize}", $"opt={o.Optimizer}", $"lr={o.LearningRate:R}",
             $"wd={o.WeightDecay:R}", $"mom={o.Momentum:R}", $"l1={o.L1Regularization:R}", $"clip={o.GradientClipNorm:R}", $"loss={o.Loss}",
-            $"huber={o.HuberDelta:R}", $"init={o.Initializer}");
+            $"huber={o.HuberDelta:R}", $"init={o.Initializer}", .. scheduleParts]);
+    }
 
-    private void SaveCheckpoint(string path, int seed, ParameterOptimizer optimizer, AdversarialDebiasingStep? adversary)
+    private void SaveCheckpoint(string path, int seed, ParameterOptimizer optimizer, AdversarialDebiasingStep? adversary, LearningRateScheduler schedule)
     {
         using var rng = get_rng_state();
         var tensors = new Dictionary<string, Tensor>();
@@ -33,7 +41,7 @@ internal sealed partial class TrainingLoop
         adversary?.AddCheckpointTensors(tensors);
         CheckpointFile.Save(path, new CheckpointState
         {
-            Adversary = adversary?.CheckpointHeader(),
+            Adversary = adversary?.CheckpointHeader(), Schedule = schedule.Checkpoint(),
             Epoch = _epoch, Seed = seed, Fingerprint = Fingerprint(_spec, _options), OptimizerSteps = optimizer.Steps,
             BestLoss = _bestLoss, BestEpoch = _bestEpoch, EpochsWithoutImprovement = _epochsWithoutImprovement,
             Stopped = _stopped, History = _history.ToArray(), Tensors = tensors,
@@ -43,9 +51,10 @@ internal sealed partial class TrainingLoop
     /// <summary>
     /// Puts the run back where the checkpoint left it. The adversary's options and groups were
     /// checked before the data was read (<see cref="AdversarialDebiasingStep.CheckResume"/>, and the
-    /// groups encoded with the checkpoint's), so only its tensors and step count are restored here.
+    /// groups encoded with the checkpoint's), so only its tensors and step count are restored here;
+    /// likewise the schedule (<see cref="LearningRateScheduler.CheckResume"/>), so only its state.
     /// </summary>
-    private void Restore(CheckpointState state, ParameterOptimizer optimizer, AdversarialDebiasingStep? adversary)
+    private void Restore(CheckpointState state, ParameterOptimizer optimizer, AdversarialDebiasingStep? adversary, LearningRateScheduler schedule)
     {
         using (no_grad())
         {
@@ -62,13 +71,15 @@ internal sealed partial class TrainingLoop
         var best = state.Tensors.Where(kv => kv.Key.StartsWith("best/", StringComparison.Ordinal)).ToArray();
         if (best.Length > 0)
             _best = best.ToDictionary(kv => kv.Key["best/".Length..], kv => kv.Value.to(_device).DetachFromDisposeScope());
+        schedule.Restore(state.Schedule);
         set_rng_state(Required(state, "rng"));
         _epoch = state.Epoch;
         _bestLoss = state.BestLoss;
         _bestEpoch = state.BestEpoch;
         _epochsWithoutImprovement = state.EpochsWithoutImprovement;
         _stopped = state.Stopped;
-        _history.AddRange(state.History);
+        // Without schedule state the run was at a constant rate, LearningRate (the fingerprint matched), which older files did not record.
+        _history.AddRange(state.Schedule is null ? state.History.Select(h => h with { LearningRate = _options.LearningRate }) : state.History);
         _log($"resumed from a checkpoint after epoch {state.Epoch} (best epoch {state.BestEpoch}).");
     }
 

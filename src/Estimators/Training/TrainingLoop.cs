@@ -9,10 +9,10 @@ namespace DeepML;
 internal sealed record TrainingResult(int EpochsRun, int BestEpoch, double FinalTrainingLoss, double? BestValidationLoss, IReadOnlyList<TrainingProgress> History);
 
 /// <summary>
-/// The training loop, readable top to bottom: epoch → shuffle → batch → zero_grad → forward →
-/// loss → backward → clip → step; then validation, early stopping, progress, checkpoint. One
-/// dispose scope per batch keeps native memory flat; one buffer and one tensor per batch (never
-/// one per row). With adversarial debiasing, <see cref="AdversarialDebiasingStep.Backward"/> replaces
+/// The training loop, readable top to bottom: epoch → shuffle → batch → rate → zero_grad → forward
+/// → loss → backward → clip → step; then validation, early stopping, the rate schedule's epoch
+/// bookkeeping, progress, checkpoint. One dispose scope per batch keeps native memory flat; one
+/// buffer and one tensor per batch (never one per row). With adversarial debiasing, <see cref="AdversarialDebiasingStep.Backward"/> replaces
 /// the plain backward pass and the adversary steps after the network.
 /// </summary>
 internal sealed partial class TrainingLoop
@@ -50,12 +50,14 @@ internal sealed partial class TrainingLoop
         using var batch = new BatchBuffer(o.BatchSize, train.FeatureCount, _loss.Task);
         var l1Weights = DenseWeights();
         using var optimizer = new ParameterOptimizer(_network.parameters(), o.Optimizer, o.LearningRate, o.WeightDecay, o.Momentum);
+        var schedule = new LearningRateScheduler(o.LearningRateSchedule, o.LearningRate, o.Epochs);
+        var batches = (train.Rows + o.BatchSize - 1) / o.BatchSize; // per epoch: the schedule's clock ticks once per batch
         using var l1 = o.L1Regularization.ToScalar();
         using var adversary = o.AdversarialDebiasing is { } debiasing
             ? new AdversarialDebiasingStep(debiasing, train.SensitiveGroupNames, _network.parameters(), _device)
             : null;
         if (resume is not null)
-            Restore(resume, optimizer, adversary);
+            Restore(resume, optimizer, adversary, schedule);
         var clock = Stopwatch.StartNew();
         var epochsBefore = _epoch;
         try
@@ -65,10 +67,12 @@ internal sealed partial class TrainingLoop
                 _epoch++;
                 _network.train();
                 var order = ShuffledOrder(train.Rows, seed, _epoch);
-                double lossSum = 0, weightSum = 0;
+                double lossSum = 0, weightSum = 0, rate = double.NaN;
                 for (var start = 0; start < train.Rows; start += o.BatchSize)
                 {
                     o.CancellationToken.ThrowIfCancellationRequested();
+                    rate = schedule.RateAt(_epoch, start / o.BatchSize, batches); // a pure function of the position (and plateau state)
+                    optimizer.LearningRate = rate;
                     var count = Math.Min(o.BatchSize, train.Rows - start);
                     var batchWeight = batch.Gather(train, order, start, count);
                     if (batchWeight == 0)
@@ -96,14 +100,17 @@ internal sealed partial class TrainingLoop
                     _log($"epoch {_epoch}: adversary loss {adversary.TakeEpochLoss():F4}.");
                 var (validationLoss, metric) = validation is null ? (null, null) : Evaluate(validation);
                 TrackBest(validationLoss);
+                var reduced = schedule.EndEpoch(_epoch, validationLoss);
                 _stopped = o.EarlyStoppingPatience > 0 && _epochsWithoutImprovement >= o.EarlyStoppingPatience && _epoch < o.Epochs;
                 var done = _epoch - epochsBefore;
                 var report = new TrainingProgress(_epoch, o.Epochs, _lastTrainingLoss, validationLoss, _loss.MetricName, metric, _bestEpoch,
-                    clock.Elapsed, _stopped ? TimeSpan.Zero : clock.Elapsed / done * (o.Epochs - _epoch), _stopped);
+                    clock.Elapsed, _stopped ? TimeSpan.Zero : clock.Elapsed / done * (o.Epochs - _epoch), _stopped, rate);
                 _history.Add(report);
                 _log(report.ToString());
+                if (reduced is { } newRate)
+                    _log($"epoch {_epoch}: learning rate reduced to {newRate:G4} (validation loss on a plateau, {o.LearningRateSchedule}).");
                 if (o.CheckpointPath is { } path)
-                    SaveCheckpoint(path, seed, optimizer, adversary); // after every epoch, atomically
+                    SaveCheckpoint(path, seed, optimizer, adversary, schedule); // after every epoch, atomically
                 o.Progress?.Report(report);
             }
             if (_best is not null)

@@ -11,6 +11,10 @@ namespace DeepML;
 /// <param name="Elapsed">Time since training started.</param>
 /// <param name="EstimatedRemaining">Time left if all remaining epochs run, from the mean epoch time.</param>
 /// <param name="StoppedEarly">True on the last report when early stopping ended training.</param>
+/// <param name="LearningRate">
+/// The rate of the epoch's last optimizer step (see <see cref="NeuralNetworkOptions.LearningRateSchedule"/>);
+/// a reduction on plateau decided after the epoch shows in the next epoch's report.
+/// </param>
 public sealed record TrainingProgress(
     int Epoch,
     int Epochs,
@@ -21,7 +25,8 @@ public sealed record TrainingProgress(
     int BestEpoch,
     TimeSpan Elapsed,
     TimeSpan EstimatedRemaining,
-    bool StoppedEarly)
+    bool StoppedEarly,
+    double LearningRate = double.NaN)
 {
     /// <summary>A one-line summary for logs.</summary>
     public override string ToString()
@@ -30,6 +35,7 @@ public sealed record TrainingProgress(
             ? $", validation loss {vl:F4}, {ValidationMetricName} {ValidationMetric:F4}"
             : "";
         var stop = StoppedEarly ? $" — stopped early, best epoch {BestEpoch}" : "";
-        return $"epoch {Epoch}/{Epochs}: training loss {TrainingLoss:F4}{validation}, {Elapsed.TotalSeconds:F1}s elapsed, ~{EstimatedRemaining.TotalSeconds:F0}s left{stop}";
+        var rate = double.IsNaN(LearningRate) ? "" : $", learning rate {LearningRate:G4}";
+        return $"epoch {Epoch}/{Epochs}: training loss {TrainingLoss:F4}{rate}{validation}, {Elapsed.TotalSeconds:F1}s elapsed, ~{EstimatedRemaining.TotalSeconds:F0}s left{stop}";
     }
 }

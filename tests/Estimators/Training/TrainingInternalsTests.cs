@@ -106,13 +106,18 @@ public class TrainingInternalsTests
     }
 
     /// <summary>Adam (Kingma &amp; Ba, Algorithm 1; PyTorch's form) in double precision.</summary>
-    private static double[] AdamClosedForm(double[] p, double lr, double decay, bool decoupled, int steps)
+    private static double[] AdamClosedForm(double[] p, double lr, double decay, bool decoupled, int steps) =>
+        AdamClosedForm(p, Enumerable.Repeat(lr, steps).ToArray(), decay, decoupled);
+
+    /// <summary>The same with rate <c>rates[t − 1]</c> at step t.</summary>
+    private static double[] AdamClosedForm(double[] p, double[] rates, double decay, bool decoupled)
     {
         p = (double[])p.Clone();
         var m = new double[p.Length];
         var v = new double[p.Length];
-        for (var t = 1; t <= steps; t++)
+        for (var t = 1; t <= rates.Length; t++)
         {
+            var lr = rates[t - 1];
             for (var i = 0; i < p.Length; i++)
             {
                 var g = p[i] + (decoupled ? 0 : decay * p[i]);
@@ -145,6 +150,37 @@ public class TrainingInternalsTests
         // Step 1 by hand: m̂ = g, v̂ = g², so p1 = p0 − lr·g/(|g| + ε) = 1 − 0.1 for p0 = 1 without decay.
         if (decay == 0)
             Assert.Equal(0.9, Optimize(kind, 0.1, 0, 0, [1f], 1)[0], 1e-6);
+    }
+
+    [Theory]
+    [InlineData(OptimizerKind.Adam)]
+    [InlineData(OptimizerKind.AdamW)]
+    public void ANewRateEachStepKeepsTheMomentsAndMatchesTheClosedForm(OptimizerKind kind)
+    {
+        double[] rates = [0.02, 0.1, 0.05, 0.001];
+        float[] p0 = [1f, -2f, 0.5f];
+        using var scope = NewDisposeScope();
+        var p = new Parameter(tensor(p0));
+        using var optimizer = new ParameterOptimizer([p], kind, 0.5, 0.1, 0);
+        var first = optimizer.FirstMoments[0];
+        var second = optimizer.SecondMoments[0];
+        foreach (var rate in rates)
+        {
+            using (var g = p.grad)
+                g?.zero_();
+            (p.pow(2).sum() / 2).backward();
+            optimizer.LearningRate = rate;
+            optimizer.Step();
+        }
+        Assert.Same(first, optimizer.FirstMoments[0]);      // the state lives on: no buffers reallocated
+        Assert.Same(second, optimizer.SecondMoments[0]);
+        var expected = AdamClosedForm(p0.Select(x => (double)x).ToArray(), rates, 0.1, kind == OptimizerKind.AdamW);
+        var actual = p.detach().data<float>().ToArray();
+        p.Dispose();
+        for (var i = 0; i < p0.Length; i++)
+            Assert.Equal(expected[i], actual[i], 1e-6);
+        Assert.Throws<ArgumentOutOfRangeException>(() => optimizer.LearningRate = double.NaN);
+        Assert.Throws<ArgumentOutOfRangeException>(() => optimizer.LearningRate = -1e-3);
     }
 
     [Fact]
