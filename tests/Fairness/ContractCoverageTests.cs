@@ -31,7 +31,8 @@ public class ContractCoverageTests
             .OrderBy(t => t.Name, StringComparer.Ordinal).ToArray();
         Assert.Equal(
         [
-            typeof(ExponentiatedGradientEstimator), typeof(ExponentiatedGradientTransformer), typeof(ReweighingEstimator),
+            typeof(ExponentiatedGradientEstimator), typeof(ExponentiatedGradientRegressionEstimator), typeof(ExponentiatedGradientRegressionTransformer),
+            typeof(ExponentiatedGradientTransformer), typeof(ReweighingEstimator),
             typeof(ReweighingTransformer), typeof(ThresholdOptimizerEstimator), typeof(ThresholdOptimizerTransformer),
         ], components);
         // Without the contract classes every one of them would be reported.

@@ -75,14 +75,48 @@ public sealed class ExponentiatedGradientEstimator : IEstimator<ExponentiatedGra
         byte[] Predict(object model) => _context.Data.CreateEnumerable<PredictedRow>(((ITransformer)model).Transform(view), false)
             .Select(r => (byte)(r.PredictedLabel ? 1 : 0)).ToArray();
         var moment = new UtilityParityMoment(o.Constraint, data.Label, data.Index.GroupOfRow, data.Index.Groups.Length);
-        var lagrangian = new Lagrangian(data.Label, moment, o.DifferenceBound, 1 / o.Eps, FitOracle, Predict, o.CancellationToken);
-        var result = ExponentiatedGradientSolver.Run(lagrangian, moment, data.Label, o, m => channel.Info(MessageSensitivity.None, m));
+        ReductionPredictor Oracle(double[] lambda) => CostSensitiveOracle(lambda, moment, data.Label, FitOracle, Predict);
+        var lagrangian = new Lagrangian(moment.Count, o.DifferenceBound, 1 / o.Eps, Oracle, o.CancellationToken);
+        var settings = new ExponentiatedGradientSolver.Settings(o.Eps, o.Nu, o.Eta0, o.MaxIterations, o.RunLinearProgramStep, o.DifferenceBound, o.Progress, o.CancellationToken);
+        var result = ExponentiatedGradientSolver.Run(lagrangian, moment.Count, data.Label.Select(y => (double)y).ToArray(), settings, m => channel.Info(MessageSensitivity.None, m));
         var members = lagrangian.Predictors.Select((p, k) => (p, w: result.Weights[k])).Where(t => t.w > 0).ToArray();
-        var chain = ExponentiatedGradientChain.Build(_context, members.Select(m => ((ITransformer?)m.p.Model, m.p.Constant, m.w)).ToArray(), _seed, input);
+        var chain = ExponentiatedGradientChain.Build(_context, members.Select(m => ((ITransformer?)m.p.Model, (byte)m.p.Constant, m.w)).ToArray(), _seed, input);
         // Scoring reads the features only (through the trainer's own transformers).
         var features = o.FeatureColumnName;
         void CheckInput(DataViewSchema schema) => CheckFeatures(schema, features);
         return new ExponentiatedGradientTransformer(chain, CheckInput, members.Select(m => m.w).ToArray(), result.BestGap, result.Iterations, result.OracleCalls, _seed);
+    }
+
+    /// <summary>
+    /// The cost-sensitive best response to λ (Fairlearn's <c>_call_oracle</c> for classification): signed
+    /// weight w_i = (2y_i − 1) + the moment's part, relabel to 1[w_i &gt; 0], reweigh by n·|w_i|/Σ|w|, and
+    /// fit (a constant predictor when every relabelled row agrees).
+    /// </summary>
+    private static ReductionPredictor CostSensitiveOracle(double[] lambda, UtilityParityMoment moment, byte[] label,
+        Func<byte[], double[], object?> fit, Func<object, byte[]> predict)
+    {
+        var constraintWeights = moment.SignedWeights(lambda);
+        var n = label.Length;
+        var redY = new byte[n];
+        var redW = new double[n];
+        double total = 0;
+        for (var i = 0; i < n; i++)
+        {
+            var w = (2.0 * label[i] - 1) + constraintWeights[i]; // ErrorRate's signed weight is 2y − 1 (unit costs)
+            redY[i] = (byte)(w > 0 ? 1 : 0);
+            redW[i] = Math.Abs(w);
+            total += redW[i];
+        }
+        for (var i = 0; i < n; i++)
+            redW[i] = total > 0 ? n * redW[i] / total : 1;
+        var constant = redY[0];
+        var model = redY.All(v => v == constant) ? null : fit(redY, redW);
+        var predictions = model is null ? Enumerable.Repeat(constant, n).ToArray() : predict(model);
+        var wrong = 0;
+        for (var i = 0; i < n; i++)
+            if (predictions[i] != label[i])
+                wrong++;
+        return new ReductionPredictor(model, constant, predictions.Select(p => (double)p).ToArray(), (double)wrong / n, moment.Gamma(predictions));
     }
 
     private static (DataViewSchema.Column Column, VectorDataViewType Type) CheckFeatures(DataViewSchema schema, string name)

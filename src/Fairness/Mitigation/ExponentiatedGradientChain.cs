@@ -56,4 +56,41 @@ internal static class ExponentiatedGradientChain
         Fit(ml.Transforms.DropColumns([.. temps]));
         return new TransformerChain<ITransformer>([.. steps]);
     }
+
+    /// <summary>
+    /// The regression mixture: each predictor's transformer followed by a copy of its Score, the running
+    /// sum Σ Q(h)·h(x) in Expression steps of two inputs each, and Score = that sum (the expected value
+    /// of the randomised mixture, which is what Fairlearn's <c>predict</c> returns for regression).
+    /// </summary>
+    public static ITransformer BuildRegression(MLContext ml, (ITransformer Model, double Weight)[] members, IDataView input)
+    {
+        var steps = new List<ITransformer>();
+        var data = input;
+        void Fit(IEstimator<ITransformer> e)
+        {
+            var t = e.Fit(data);
+            steps.Add(t);
+            data = t.Transform(data);
+        }
+        var temps = new List<string>();
+        string? sum = null;
+        for (var k = 0; k < members.Length; k++)
+        {
+            steps.Add(members[k].Model);
+            data = members[k].Model.Transform(data);
+            var h = $"{Prefix}h{k}";
+            Fit(ml.Transforms.CopyColumns(h, "Score"));
+            var q = ExpressionText.Number(members[k].Weight);
+            var next = $"{Prefix}p{k}";
+            Fit(sum is null
+                ? ml.Transforms.Expression(next, $"h => float({q} * double(h))", h)
+                : ml.Transforms.Expression(next, $"(a, h) => float(double(a) + {q} * double(h))", sum, h));
+            temps.Add(h);
+            temps.Add(next);
+            sum = next;
+        }
+        Fit(ml.Transforms.Expression("Score", "p => p", sum!));
+        Fit(ml.Transforms.DropColumns([.. temps]));
+        return new TransformerChain<ITransformer>([.. steps]);
+    }
 }

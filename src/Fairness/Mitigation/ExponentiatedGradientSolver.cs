@@ -13,12 +13,16 @@ internal static class ExponentiatedGradientSolver
 
     public sealed record Result(double[] Weights, double BestGap, int Iterations, int OracleCalls);
 
-    public static Result Run(Lagrangian lagrangian, UtilityParityMoment moment, byte[] label, ExponentiatedGradientOptions o, Action<string> log)
+    /// <summary>The solver's settings, shared by the classification and the regression options.</summary>
+    public sealed record Settings(double Eps, double? Nu, double Eta0, int MaxIterations, bool RunLinearProgramStep, double Bound,
+        IProgress<int>? Progress, CancellationToken CancellationToken);
+
+    public static Result Run(Lagrangian lagrangian, int constraints, double[] label, Settings o, Action<string> log)
     {
         var n = label.Length;
         var b = 1 / o.Eps;
-        var theta = new double[moment.Count];
-        var lambdaSum = new double[moment.Count];
+        var theta = new double[constraints];
+        var lambdaSum = new double[constraints];
         var qSum = new List<double>();
         var gaps = new List<double>();
         var qs = new List<double[]>();
@@ -36,7 +40,7 @@ internal static class ExponentiatedGradientSolver
             var h = lagrangian.BestH(lambda);
             if (t == 0 && o.Nu is null)
             {
-                var errors = label.Select((y, i) => (double)Math.Abs(lagrangian.Predictors[h].Predictions[i] - y)).ToArray();
+                var errors = label.Select((y, i) => Math.Abs(lagrangian.Predictors[h].Predictions[i] - y)).ToArray();
                 nu = AccuracyMul * StandardDeviation(errors) / Math.Sqrt(n);
             }
             while (qSum.Count < lagrangian.Predictors.Count)
@@ -72,7 +76,7 @@ internal static class ExponentiatedGradientSolver
             }
             var gamma = lagrangian.Gamma(h);
             for (var j = 0; j < theta.Length; j++)
-                theta[j] += eta * (gamma[j] - o.DifferenceBound);
+                theta[j] += eta * (gamma[j] - o.Bound);
         }
         var minGap = gaps.Min();
         var bestT = gaps.FindLastIndex(g => g <= minGap + Precision);

@@ -1,32 +1,37 @@
 namespace DeepML.Fairness;
 
-/// <summary>One predictor found by the oracle: its fitted model (null for a constant) and training predictions.</summary>
-internal sealed record ReductionPredictor(object? Model, byte Constant, byte[] Predictions, double Error, double[] Gamma);
+/// <summary>
+/// One predictor found by the oracle: its fitted model (null for a constant), its predictions on the
+/// training rows (0/1 for classification, real values for regression), the objective (mean loss) and γ.
+/// </summary>
+internal sealed record ReductionPredictor(object? Model, double Constant, double[] Predictions, double Error, double[] Gamma);
 
 /// <summary>
-/// Fairlearn's <c>_Lagrangian</c> (reductions/_exponentiated_gradient/_lagrangian.py) for the error
-/// rate objective: L(Q, λ) = err(Q) + λ·(γ(Q) − ε); the best-response oracle relabels and reweighs
-/// the rows and fits the trainer; the duality gap uses the best responses to 1, 2, 5 and 10 × λ̂.
+/// Fairlearn's <c>_Lagrangian</c> (reductions/_exponentiated_gradient/_lagrangian.py):
+/// L(Q, λ) = err(Q) + λ·(γ(Q) − ε), where err is the objective (the error rate for classification,
+/// the mean loss for bounded group loss). The best-response oracle (relabel and reweigh for
+/// classification, reweigh for regression) is passed in; the duality gap uses the best responses to
+/// 1, 2, 5 and 10 × λ̂.
 /// </summary>
 internal sealed class Lagrangian
 {
     private const double Precision = 1e-8;
-    private readonly byte[] _label;
-    private readonly UtilityParityMoment _moment;
+    private readonly int _constraints;
     private readonly double _bound, _b;
-    private readonly Func<byte[], double[], object?> _fit;
-    private readonly Func<object, byte[]> _predict;
+    private readonly Func<double[], ReductionPredictor> _oracle;
     private readonly CancellationToken _ct;
 
-    public Lagrangian(byte[] label, UtilityParityMoment moment, double bound, double b,
-        Func<byte[], double[], object?> fit, Func<object, byte[]> predict, CancellationToken ct)
+    /// <param name="constraints">The number of constraints (length of λ and γ).</param>
+    /// <param name="bound">ε, the right-hand side of every constraint γ_j ≤ ε.</param>
+    /// <param name="b">The L1 bound on λ (1/eps).</param>
+    /// <param name="oracle">Fits the best response to λ and evaluates it on the training rows.</param>
+    /// <param name="ct">Observed around every oracle call.</param>
+    public Lagrangian(int constraints, double bound, double b, Func<double[], ReductionPredictor> oracle, CancellationToken ct)
     {
-        _label = label;
-        _moment = moment;
+        _constraints = constraints;
         _bound = bound;
         _b = b;
-        _fit = fit;
-        _predict = predict;
+        _oracle = oracle;
         _ct = ct;
     }
 
@@ -38,27 +43,9 @@ internal sealed class Lagrangian
     public int BestH(double[] lambda)
     {
         _ct.ThrowIfCancellationRequested();
-        var constraintWeights = _moment.SignedWeights(lambda);
-        var n = _label.Length;
-        var redY = new byte[n];
-        var redW = new double[n];
-        double total = 0;
-        for (var i = 0; i < n; i++)
-        {
-            var w = (2.0 * _label[i] - 1) + constraintWeights[i]; // ErrorRate's signed weight is 2y − 1 (unit costs)
-            redY[i] = (byte)(w > 0 ? 1 : 0);
-            redW[i] = Math.Abs(w);
-            total += redW[i];
-        }
-        for (var i = 0; i < n; i++)
-            redW[i] = total > 0 ? n * redW[i] / total : 1;
-        byte constant = redY[0];
-        var isConstant = redY.All(v => v == constant);
         OracleCalls++;
-        var model = isConstant ? null : _fit(redY, redW);
+        var h = _oracle(lambda);
         _ct.ThrowIfCancellationRequested(); // the trainer cannot be interrupted: stop right after it, not one call later
-        var predictions = model is null ? Enumerable.Repeat(constant, n).ToArray() : _predict(model);
-        var h = new ReductionPredictor(model, constant, predictions, Error(predictions), _moment.Gamma(predictions));
         var value = h.Error + Dot(h.Gamma, lambda);
         var bestIndex = -1;
         var bestValue = double.PositiveInfinity;
@@ -80,7 +67,7 @@ internal sealed class Lagrangian
     public (double L, double LHigh) Eval(double[] q, double[] lambda)
     {
         double error = 0;
-        var gamma = new double[_moment.Count];
+        var gamma = new double[_constraints];
         for (var k = 0; k < q.Length; k++)
         {
             if (q[k] == 0)
@@ -130,7 +117,7 @@ internal sealed class Lagrangian
         var count = Predictors.Count;
         if (_lastLinprog is { } last && last.Count == count)
             return (last.Q, last.Gap);
-        var j = _moment.Count;
+        var j = _constraints;
         var c = Predictors.Select(p => p.Error).Append(_b).ToArray();
         var a = new double[j + 1][];
         for (var k = 0; k < j; k++)
@@ -153,15 +140,6 @@ internal sealed class Lagrangian
         var gap = Gap(q, dual[..j], nu);
         _lastLinprog = (count, q, gap);
         return (q, gap);
-    }
-
-    private double Error(byte[] prediction)
-    {
-        var wrong = 0;
-        for (var i = 0; i < prediction.Length; i++)
-            if (prediction[i] != _label[i])
-                wrong++;
-        return (double)wrong / prediction.Length;
     }
 
     private static double Dot(double[] a, double[] b)

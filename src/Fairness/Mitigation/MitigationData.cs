@@ -52,10 +52,11 @@ internal sealed class MitigationData
     }
 
     /// <summary>The same checks as <see cref="CheckSchema"/> on a schema shape (for <c>GetOutputSchema</c>), with the same messages.</summary>
-    public static void CheckShape(SchemaShape shape, string component, string label, string? score, IReadOnlyList<string> sensitive, string? weight)
+    public static void CheckShape(SchemaShape shape, string component, string? label, string? score, IReadOnlyList<string> sensitive, string? weight)
     {
-        SchemaShapes.Require(shape, component, "label", label,
-            c => SchemaShapes.IsScalarOf(c, BooleanDataViewType.Instance, NumberDataViewType.Single, NumberDataViewType.Double), LabelExpected, LabelFix);
+        if (label is not null)
+            SchemaShapes.Require(shape, component, "label", label,
+                c => SchemaShapes.IsScalarOf(c, BooleanDataViewType.Instance, NumberDataViewType.Single, NumberDataViewType.Double), LabelExpected, LabelFix);
         if (score is not null)
             SchemaShapes.Require(shape, component, "score", score, c => SchemaShapes.IsScalarOf(c, NumberDataViewType.Single, NumberDataViewType.Double), ScoreExpected, ScoreFix);
         foreach (var name in sensitive)
@@ -102,6 +103,41 @@ internal sealed class MitigationData
             Rows = rows, Label = labels, Score = s?.Values, Weight = w?.Values, Index = GroupIndex.Build(cats, rows),
             SensitiveColumns = cats.Select(c => c.Column).ToArray(), LabelType = data.Schema[label].Type,
         };
+    }
+
+    private const string RegressionLabelExpected = "Single or Double", RegressionLabelFix = "Convert it with ml.Transforms.Conversion.ConvertType(..., DataKind.Single).";
+
+    /// <summary>Checks a regression label column (Single or Double), on a schema or a shape, with the same message.</summary>
+    public static void CheckRegressionLabel(DataViewSchema schema, string component, string label)
+    {
+        var y = ColumnChecks.Find(schema, component, "label", label);
+        if (y.Type != NumberDataViewType.Single && y.Type != NumberDataViewType.Double)
+            throw ColumnChecks.WrongType(component, "label", y, RegressionLabelExpected, RegressionLabelFix);
+    }
+
+    /// <inheritdoc cref="CheckRegressionLabel(DataViewSchema, string, string)"/>
+    public static void CheckRegressionLabel(SchemaShape shape, string component, string label) =>
+        SchemaShapes.Require(shape, component, "label", label,
+            c => SchemaShapes.IsScalarOf(c, NumberDataViewType.Single, NumberDataViewType.Double), RegressionLabelExpected, RegressionLabelFix);
+
+    /// <summary>Reads a real-valued label (finite values only) and the groups; two or more groups per sensitive column.</summary>
+    public static (double[] Label, GroupIndex Index) ReadRegression(IDataView data, string component, string label, IReadOnlyList<string> sensitive, CancellationToken ct)
+    {
+        CheckRegressionLabel(data.Schema, component, label);
+        CheckSchema(data.Schema, component, null, null, sensitive, null);
+        var reader = new ColumnReader();
+        var y = reader.AddNumber(data.Schema[label]);
+        var cats = sensitive.Select(n => reader.AddCategory(data.Schema[n])).ToArray();
+        var rows = reader.Read(data, ct);
+        if (rows == 0)
+            throw new ArgumentException($"{component}: {FairnessErrors.NoRows}", nameof(data));
+        foreach (var c in cats)
+            if (c.Levels.Count < 2)
+                throw new ArgumentException($"{component}: sensitive column '{c.Column.Name}' {FairnessErrors.SingleGroup} (only value '{c.Levels[0]}' in {rows} rows)", nameof(data));
+        for (var i = 0; i < rows; i++)
+            if (!double.IsFinite(y.Values[i]))
+                throw new ArgumentException($"{component}: label column '{label}' has value {y.Values[i]} at row {i}; expected finite labels. Drop or impute rows with missing labels first.", nameof(data));
+        return (y.Values, GroupIndex.Build(cats, rows));
     }
 
     /// <summary>The Expression parameter reading a label as a Boolean condition.</summary>
