@@ -62,6 +62,10 @@ internal static class TensorFields
 
     // TensorProto.DataType
     public const int DataTypeFloat = 1;
+    public const int DataTypeInt32 = 6;
+    public const int DataTypeInt64 = 7;
+    public const int DataTypeBool = 9;
+    public const int DataTypeDouble = 11;
 }
 
 internal static class ValueInfoFields

@@ -108,7 +108,7 @@ internal static class OnnxModelEncoder
         });
         var tensorType = ProtoWriter.Message(t =>
         {
-            t.Int32(TypeFields.TensorElemType, TensorFields.DataTypeFloat);
+            t.Int32(TypeFields.TensorElemType, info.ElementType);
             t.Embedded(TypeFields.TensorShape, shape);
         });
         o.Embedded(ValueInfoFields.Type, ProtoWriter.Message(t => t.Embedded(TypeFields.TensorType, tensorType)));
