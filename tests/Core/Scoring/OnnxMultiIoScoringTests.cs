@@ -137,6 +137,25 @@ public sealed class OnnxMultiIoScoringTests
     }
 
     [Fact]
+    public void ANonTensorOutputIsRejectedWhenTheEstimatorIsMade()
+    {
+        var graph = new OnnxGraph("sequence");
+        graph.AddTypedInput("a", TensorFields.DataTypeFloat, "N", 3L);
+        graph.Node("seq", "SequenceConstruct", ["a"], "seq");
+        graph.Node("y", "Identity", ["a"], "y");
+        graph.AddSequenceOutput("seq", TensorFields.DataTypeFloat, "N", 3L);
+        graph.AddTypedOutput("y", TensorFields.DataTypeFloat, "N", 3L);
+        var model = OnnxModelEncoder.Encode(graph, new OnnxModelHeader(8, 17, "test", "0", []));
+        var ml = new MLContext(seed: 1);
+        var e = Assert.Throws<InvalidOperationException>(() => ml.DeepML().Onnx.ScoreOnnxModel(new OnnxScoringOptions { InputColumnNames = ["a"], OutputColumnNames = ["y", "seq"], ModelBytes = model }));
+        Assert.Contains("OnnxScoringEstimator: model output 'seq' (column 'seq') is a ONNX_TYPE_SEQUENCE; expected a tensor. Sequences, maps and optional values are not supported", e.Message);
+
+        var data = ml.Data.LoadFromEnumerable(MultiIoModel.Rows(3));
+        using var scorer = ml.DeepML().Onnx.ScoreOnnxModel(new OnnxScoringOptions { InputColumnNames = ["a"], OutputColumnNames = ["y"], ModelBytes = model }).Fit(data);
+        Assert.Equal(MultiIoModel.Rows(3).Select(r => r.A), scorer.Transform(data).GetColumn<float[]>("y"));
+    }
+
+    [Fact]
     public void OptionsThatCannotFitTogetherAreRejectedNamingTheOption()
     {
         var ml = new MLContext(seed: 1);

@@ -77,6 +77,10 @@ internal static class ValueInfoFields
 internal static class TypeFields
 {
     public const int TensorType = 1;
+    public const int SequenceType = 4;
+
+    // TypeProto.Sequence
+    public const int SequenceElemType = 1;
 
     // TypeProto.Tensor
     public const int TensorElemType = 1;
