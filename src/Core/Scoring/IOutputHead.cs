@@ -15,45 +15,20 @@ internal interface IOutputHead
 
 /// <summary>
 /// What the batched cursor (<see cref="ScoredDataView"/>) and the per-row mapper
-/// (<see cref="ScoringRowMapper"/>) need from a scoring transformer: the model runner, the batch
-/// size, and the head that makes columns from raw outputs.
+/// (<see cref="ScoringRowMapper"/>) need from a scoring transformer: the batch size and a way to
+/// make one cursor's working memory (<see cref="IScoringBatch"/>).
 /// </summary>
 internal interface IBatchScoringTransformer
 {
     /// <summary>Name used in error messages.</summary>
     string ComponentName { get; }
 
-    /// <summary>Runs the model; throws <see cref="ObjectDisposedException"/> once the transformer is disposed.</summary>
-    IBatchPredictor Predictor { get; }
-
     /// <summary>Rows per model run when scoring an <see cref="IDataView"/>.</summary>
     int BatchSize { get; }
 
-    /// <summary>Makes the added columns.</summary>
-    IOutputHead Head { get; }
-}
-
-/// <summary>One vector column holding a model output as it is (row-major, with the output's dimensions).</summary>
-internal sealed class RawVectorHead : IOutputHead
-{
-    private readonly (string, DataViewType, DataViewSchema.Annotations)[] _columns;
-
-    public RawVectorHead(string columnName, VectorDataViewType type)
-    {
-        _columns = [(columnName, type, new DataViewSchema.Annotations.Builder().ToAnnotations())];
-        Size = type.Size;
-    }
-
-    public int Size { get; }
-
-    public IReadOnlyList<(string Name, DataViewType Type, DataViewSchema.Annotations Annotations)> Columns() => _columns;
-
-    public Delegate Getter(int outputIndex, RawRowSource raw) =>
-        (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) =>
-        {
-            var row = raw();
-            var editor = VBufferEditor.Create(ref value, row.Length);
-            row.CopyTo(editor.Values);
-            value = editor.Commit();
-        });
+    /// <summary>
+    /// Makes the working memory of one cursor or mapped row, reading the model inputs from
+    /// <paramref name="source"/>; throws <see cref="ObjectDisposedException"/> once the transformer is disposed.
+    /// </summary>
+    IScoringBatch CreateBatch(DataViewRow source, int capacity);
 }

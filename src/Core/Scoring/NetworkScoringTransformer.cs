@@ -86,9 +86,8 @@ public sealed class NetworkScoringTransformer : ITransformer, IDisposable, IBatc
 
     string IBatchScoringTransformer.ComponentName => Component;
 
-    IOutputHead IBatchScoringTransformer.Head => Head;
-
-    IBatchPredictor IBatchScoringTransformer.Predictor => Predictor;
+    IScoringBatch IBatchScoringTransformer.CreateBatch(DataViewRow source, int capacity) =>
+        new PredictorBatch(Predictor, Head, source, source.Schema[Model.FeatureColumnName], capacity);
 
     internal IBatchPredictor Predictor
     {
@@ -108,14 +107,14 @@ public sealed class NetworkScoringTransformer : ITransformer, IDisposable, IBatc
     public IDataView Transform(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return new ScoredDataView(this, input, Columns(input.Schema), FeatureColumn(input.Schema));
+        return new ScoredDataView(this, input, Columns(input.Schema), [FeatureColumn(input.Schema)]);
     }
 
     /// <inheritdoc />
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        return new ScoringRowMapper(this, inputSchema, Columns(inputSchema), FeatureColumn(inputSchema));
+        return new ScoringRowMapper(this, inputSchema, Columns(inputSchema), [FeatureColumn(inputSchema)]);
     }
 
     internal ScoringColumns Columns(DataViewSchema inputSchema)
@@ -123,7 +122,7 @@ public sealed class NetworkScoringTransformer : ITransformer, IDisposable, IBatc
         ArgumentNullException.ThrowIfNull(inputSchema);
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         FeatureColumn(inputSchema);
-        return new ScoringColumns(inputSchema, Head);
+        return new ScoringColumns(inputSchema, Head.Columns());
     }
 
     /// <summary>

@@ -10,21 +10,21 @@ namespace DeepML;
 /// <remarks>
 /// A cursor keeps two cursors over the input in the same order: a <em>serving</em> cursor that
 /// provides the pass-through columns of the current row, and a <em>look-ahead</em> cursor that
-/// reads only the feature column, a batch of rows ahead, so that the network runs once per batch
+/// reads only the model's input columns, a batch of rows ahead, so that the model runs once per batch
 /// while each row's pass-through values stay exact.
 /// </remarks>
 internal sealed class ScoredDataView : IDataView
 {
     private readonly IBatchScoringTransformer _transformer;
     private readonly IDataView _input;
-    private readonly DataViewSchema.Column _feature;
+    private readonly IReadOnlyList<DataViewSchema.Column> _sources;
     private readonly ScoringColumns _columns;
 
-    public ScoredDataView(IBatchScoringTransformer transformer, IDataView input, ScoringColumns columns, DataViewSchema.Column feature)
+    public ScoredDataView(IBatchScoringTransformer transformer, IDataView input, ScoringColumns columns, IReadOnlyList<DataViewSchema.Column> sources)
     {
         _transformer = transformer;
         _input = input;
-        _feature = feature;
+        _sources = sources;
         _columns = columns;
         Schema = columns.Schema;
     }
@@ -53,14 +53,9 @@ internal sealed class ScoredDataView : IDataView
         private readonly ScoringColumns _columns;
         private readonly DataViewRowCursor _serving;
         private readonly DataViewRowCursor? _lookAhead;
-        private readonly ValueGetter<VBuffer<float>>? _features;
         private readonly Delegate?[] _outputGetters;
-        private readonly IBatchPredictor? _predictor;
-        private readonly float[] _inputs = [];
-        private readonly float[] _outputs = [];
-        private readonly int _inputSize;
-        private readonly int _outputSize;
-        private VBuffer<float> _row;
+        private readonly IScoringBatch? _batch;
+        private readonly int _capacity;
         private int _batchRows;
         private int _inBatch;
         private bool _disposed;
@@ -78,17 +73,22 @@ internal sealed class ScoredDataView : IDataView
             if (!anyOutput)
                 return;
             var transformer = parent._transformer;
-            _predictor = transformer.Predictor;
-            _inputSize = _predictor.InputSize;
-            _outputSize = _predictor.OutputSize;
-            _inputs = new float[transformer.BatchSize * _inputSize];
-            _outputs = new float[transformer.BatchSize * _outputSize];
-            _lookAhead = input.GetRowCursor([parent._feature]);
-            _features = _lookAhead.GetGetter<VBuffer<float>>(parent._feature);
+            _capacity = transformer.BatchSize;
+            _lookAhead = input.GetRowCursor(parent._sources);
+            try
+            {
+                _batch = transformer.CreateBatch(_lookAhead, _capacity);
+            }
+            catch
+            {
+                _lookAhead.Dispose();
+                _serving.Dispose();
+                throw;
+            }
             for (var i = 0; i < active.Length; i++)
             {
                 if (active[i] && columns.AddedIndex(i) is var added and >= 0)
-                    _outputGetters[added] = transformer.Head.Getter(added, CurrentRaw);
+                    _outputGetters[added] = _batch.Getter(added, CurrentSlot);
             }
         }
 
@@ -134,21 +134,19 @@ internal sealed class ScoredDataView : IDataView
             base.Dispose(disposing);
         }
 
-        private ReadOnlySpan<float> CurrentRaw() => _outputs.AsSpan((_inBatch - 1) * _outputSize, _outputSize);
+        private int CurrentSlot() => _inBatch - 1;
 
         private void FillBatch()
         {
             var rows = 0;
-            var capacity = _inputs.Length / _inputSize;
-            while (rows < capacity && _lookAhead!.MoveNext())
+            while (rows < _capacity && _lookAhead!.MoveNext())
             {
-                _features!(ref _row);
-                RawOutputGetters.CopyDense(_row, _inputs.AsSpan(rows * _inputSize, _inputSize));
+                _batch!.Read(rows);
                 rows++;
             }
             if (rows == 0)
                 throw new InvalidOperationException($"{_parent._transformer.ComponentName}: the input data view returned different rows to two cursors. Scoring needs an input whose cursors are repeatable (cache it with ml.Data.Cache if it is not).");
-            _predictor!.Predict(_inputs, rows, _outputs);
+            _batch!.Run(rows);
             _batchRows = rows;
             _inBatch = 0;
         }

@@ -14,9 +14,8 @@ internal sealed class ScoringColumns
     // Output index → input index (≥ 0) or ~added index (< 0).
     private readonly int[] _map;
 
-    public ScoringColumns(DataViewSchema input, IOutputHead head)
+    public ScoringColumns(DataViewSchema input, IReadOnlyList<(string Name, DataViewType Type, DataViewSchema.Annotations Annotations)> added)
     {
-        var added = head.Columns();
         var indices = Enumerable.Range(0, input.Count).ToList();
         var names = new HashSet<string>(input.Select(c => c.Name));
         for (var i = 0; i < added.Count; i++)
@@ -58,7 +57,7 @@ internal sealed class ScoringColumns
     /// <summary>The input column an output column passes through, or -1 for a prediction column.</summary>
     public int InputIndex(int outputIndex) => _map[outputIndex] >= 0 ? _map[outputIndex] : -1;
 
-    /// <summary>The prediction column (in <see cref="IOutputHead.Columns"/> order) of an output column, or -1 for a pass-through one.</summary>
+    /// <summary>The prediction column (in the order the transformer adds them) of an output column, or -1 for a pass-through one.</summary>
     public int AddedIndex(int outputIndex) => _map[outputIndex] < 0 ? ~_map[outputIndex] : -1;
 
     /// <summary>

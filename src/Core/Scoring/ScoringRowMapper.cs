@@ -4,19 +4,19 @@ using Microsoft.ML.Data;
 namespace DeepML;
 
 /// <summary>
-/// Row-to-row mapping for <c>PredictionEngine</c>: the network runs once per row, when an output
+/// Row-to-row mapping for <c>PredictionEngine</c>: the model runs once per row, when an output
 /// getter is first called for that row, and the result is cached until the input row moves.
 /// </summary>
 internal sealed class ScoringRowMapper : IRowToRowMapper
 {
     private readonly IBatchScoringTransformer _transformer;
-    private readonly DataViewSchema.Column _feature;
+    private readonly IReadOnlyList<DataViewSchema.Column> _sources;
     private readonly ScoringColumns _columns;
 
-    public ScoringRowMapper(IBatchScoringTransformer transformer, DataViewSchema inputSchema, ScoringColumns columns, DataViewSchema.Column feature)
+    public ScoringRowMapper(IBatchScoringTransformer transformer, DataViewSchema inputSchema, ScoringColumns columns, IReadOnlyList<DataViewSchema.Column> sources)
     {
         _transformer = transformer;
-        _feature = feature;
+        _sources = sources;
         _columns = columns;
         InputSchema = inputSchema;
         OutputSchema = columns.Schema;
@@ -32,7 +32,10 @@ internal sealed class ScoringRowMapper : IRowToRowMapper
         foreach (var column in dependingColumns)
         {
             var inputIndex = _columns.InputIndex(column.Index);
-            needed.Add(inputIndex >= 0 ? inputIndex : _feature.Index);
+            if (inputIndex >= 0)
+                needed.Add(inputIndex);
+            else
+                needed.UnionWith(_sources.Select(c => c.Index));
         }
         return InputSchema.Where(c => needed.Contains(c.Index));
     }
@@ -46,10 +49,7 @@ internal sealed class ScoringRowMapper : IRowToRowMapper
         private readonly DataViewRow _input;
         private readonly bool[] _active;
         private readonly Delegate?[] _outputGetters;
-        private readonly ValueGetter<VBuffer<float>>? _features;
-        private readonly float[] _inputs = [];
-        private readonly float[] _outputs = [];
-        private VBuffer<float> _row;
+        private readonly IScoringBatch? _batch;
         private long _computedFor = -1;
 
         public MappedRow(ScoringRowMapper mapper, DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns)
@@ -63,14 +63,11 @@ internal sealed class ScoringRowMapper : IRowToRowMapper
             _outputGetters = new Delegate?[_active.Length - columns.InputCount];
             if (!Enumerable.Range(0, _active.Length).Any(i => _active[i] && columns.AddedIndex(i) >= 0))
                 return;
-            var predictor = mapper._transformer.Predictor;
-            _inputs = new float[predictor.InputSize];
-            _outputs = new float[predictor.OutputSize];
-            _features = input.GetGetter<VBuffer<float>>(mapper._feature);
+            _batch = mapper._transformer.CreateBatch(input, capacity: 1);
             for (var i = 0; i < _active.Length; i++)
             {
                 if (_active[i] && columns.AddedIndex(i) is var added and >= 0)
-                    _outputGetters[added] = mapper._transformer.Head.Getter(added, Compute);
+                    _outputGetters[added] = _batch.Getter(added, Compute);
             }
         }
 
@@ -91,18 +88,18 @@ internal sealed class ScoringRowMapper : IRowToRowMapper
             return _mapper._columns.Getter<TValue>(column, _input, _mapper.InputSchema, _outputGetters);
         }
 
-        private ReadOnlySpan<float> Compute()
+        /// <summary>Runs the model on the current input row unless it already has; returns its slot (always 0).</summary>
+        private int Compute()
         {
             // PredictionEngine reuses one row object and moves its input: recompute when the position changes
             // (position -1 is PredictionEngine's single in-memory row, which changes on every call).
             if (_computedFor != _input.Position || _input.Position < 0)
             {
-                _features!(ref _row);
-                RawOutputGetters.CopyDense(_row, _inputs);
-                _mapper._transformer.Predictor.Predict(_inputs, 1, _outputs);
+                _batch!.Read(0);
+                _batch.Run(1);
                 _computedFor = _input.Position;
             }
-            return _outputs;
+            return 0;
         }
     }
 }

@@ -62,6 +62,10 @@ internal static class TensorFields
 
     // TensorProto.DataType
     public const int DataTypeFloat = 1;
+    public const int DataTypeInt32 = 6;
+    public const int DataTypeInt64 = 7;
+    public const int DataTypeBool = 9;
+    public const int DataTypeDouble = 11;
 }
 
 internal static class ValueInfoFields
@@ -73,6 +77,10 @@ internal static class ValueInfoFields
 internal static class TypeFields
 {
     public const int TensorType = 1;
+    public const int SequenceType = 4;
+
+    // TypeProto.Sequence
+    public const int SequenceElemType = 1;
 
     // TypeProto.Tensor
     public const int TensorElemType = 1;

@@ -10,10 +10,12 @@ internal sealed record OnnxNode(string Name, string OpType, string[] Inputs, str
 internal sealed record OnnxInitializer(string Name, long[] Dims, float[] Data);
 
 /// <summary>
-/// A float tensor graph input or output. Each dimension is a fixed size (<c>long</c>) or a symbolic
-/// name (<c>string</c>, for example the batch dimension <c>"N"</c>).
+/// A tensor graph input or output. Each dimension is a fixed size (<c>long</c>) or a symbolic
+/// name (<c>string</c>, for example the batch dimension <c>"N"</c>); <paramref name="ElementType"/>
+/// is a <c>TensorProto.DataType</c> (<see cref="TensorFields.DataTypeFloat"/> unless given);
+/// <paramref name="Sequence"/> declares a sequence of such tensors instead of one tensor.
 /// </summary>
-internal sealed record OnnxTensorInfo(string Name, object[] Dims);
+internal sealed record OnnxTensorInfo(string Name, object[] Dims, int ElementType = TensorFields.DataTypeFloat, bool Sequence = false);
 
 /// <summary>
 /// Collects an ONNX graph while the exporter lowers a network: nodes in topological order,
@@ -42,6 +44,19 @@ internal sealed class OnnxGraph
     }
 
     public void AddOutput(string name, params object[] dims) => _outputs.Add(new OnnxTensorInfo(name, dims));
+
+    /// <summary>Adds an input of element type <paramref name="elementType"/> (a <c>TensorProto.DataType</c>).</summary>
+    public void AddTypedInput(string name, int elementType, params object[] dims)
+    {
+        Claim(name);
+        _inputs.Add(new OnnxTensorInfo(name, dims, elementType));
+    }
+
+    /// <summary>Adds an output of element type <paramref name="elementType"/> (a <c>TensorProto.DataType</c>).</summary>
+    public void AddTypedOutput(string name, int elementType, params object[] dims) => _outputs.Add(new OnnxTensorInfo(name, dims, elementType));
+
+    /// <summary>Adds an output that is a sequence of tensors of element type <paramref name="elementType"/>.</summary>
+    public void AddSequenceOutput(string name, int elementType, params object[] dims) => _outputs.Add(new OnnxTensorInfo(name, dims, elementType, Sequence: true));
 
     /// <summary>Adds a constant and returns its (unique) name.</summary>
     public string Constant(string name, float[] data, params long[] dims)

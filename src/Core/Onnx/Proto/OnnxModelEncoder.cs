@@ -108,9 +108,12 @@ internal static class OnnxModelEncoder
         });
         var tensorType = ProtoWriter.Message(t =>
         {
-            t.Int32(TypeFields.TensorElemType, TensorFields.DataTypeFloat);
+            t.Int32(TypeFields.TensorElemType, info.ElementType);
             t.Embedded(TypeFields.TensorShape, shape);
         });
-        o.Embedded(ValueInfoFields.Type, ProtoWriter.Message(t => t.Embedded(TypeFields.TensorType, tensorType)));
+        var type = ProtoWriter.Message(t => t.Embedded(TypeFields.TensorType, tensorType));
+        if (info.Sequence)
+            type = ProtoWriter.Message(t => t.Embedded(TypeFields.SequenceType, ProtoWriter.Message(q => q.Embedded(TypeFields.SequenceElemType, type))));
+        o.Embedded(ValueInfoFields.Type, type);
     });
 }

@@ -1,46 +1,21 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Microsoft.ML.OnnxRuntime;
 
 namespace DeepML;
 
-/// <summary>Options of <see cref="OnnxScoringEstimator"/>; each is checked when it is set.</summary>
-public sealed record OnnxScoringOptions
-{
-    /// <summary>The column written with the model output (a vector of Single). Required.</summary>
-    public required string OutputColumnName { get; init => field = Name(value, nameof(OutputColumnName)); }
-
-    /// <summary>The column fed to the model input (a known-size vector of Single, each example flattened). Required.</summary>
-    public required string InputColumnName { get; init => field = Name(value, nameof(InputColumnName)); }
-
-    /// <summary>The model file; give this or <see cref="ModelBytes"/>.</summary>
-    public string? ModelPath { get; init; }
-
-    /// <summary>The model bytes; give this or <see cref="ModelPath"/>.</summary>
-    public byte[]? ModelBytes { get; init; }
-
-    /// <summary>The model output to read; null reads the first one.</summary>
-    public string? OnnxOutputName { get; init; }
-
-    /// <summary>Device, threads and batch size. Default: CPU, 1024 rows per run.</summary>
-    public ScoringOptions Scoring { get; init => field = value ?? throw new ArgumentNullException(nameof(Scoring), "OnnxScoringOptions: Scoring must not be null; use new ScoringOptions()."); } = new();
-
-    private static string Name(string? value, string option) =>
-        string.IsNullOrWhiteSpace(value) ? throw new ArgumentException($"OnnxScoringOptions: {option} must be a non-empty column name.", option) : value;
-}
-
 /// <summary>
 /// Scores an ONNX model in batches inside an ML.NET pipeline (see <see cref="OnnxScoringTransformer"/>).
-/// The model is opened and checked when the estimator is made, so a model whose input or output is
-/// not a float tensor with a free batch dimension fails before any data is read.
+/// The model is opened and checked when the estimator is made: every model input must have a column,
+/// every named output must exist, and all of them must be tensors of Single, Double, Int32, Int64 or
+/// Boolean with a free (or size-1) batch dimension, so a bad model fails before any data is read.
 /// </summary>
 public sealed class OnnxScoringEstimator : IEstimator<OnnxScoringTransformer>
 {
     private const string Component = "OnnxScoringEstimator";
     private readonly MLContext _context;
     private readonly byte[] _model;
-    private readonly int _inputSize;
-    private readonly int[] _outputDimensions;
+    private readonly OnnxTensorSpec[] _inputs;
+    private readonly OnnxTensorSpec[] _outputs;
 
     internal OnnxScoringEstimator(MLContext context, OnnxScoringOptions options)
     {
@@ -48,10 +23,8 @@ public sealed class OnnxScoringEstimator : IEstimator<OnnxScoringTransformer>
         _context = context;
         Options = options;
         _model = Load(options);
-        using var probe = new OrtBatchPredictor(_model, new ScoringOptions(), options.OnnxOutputName);
-        _inputSize = probe.InputSize;
-        using var session = new InferenceSession(_model);
-        _outputDimensions = session.OutputMetadata[probe.OutputName].Dimensions.Skip(1).ToArray();
+        using var probe = new OnnxSessionRunner(_model, new ScoringOptions());
+        (_inputs, _outputs) = OnnxBindings.Resolve(Component, options, probe.InputMetadata, probe.OutputMetadata);
     }
 
     /// <summary>The options this estimator was made with.</summary>
@@ -61,20 +34,22 @@ public sealed class OnnxScoringEstimator : IEstimator<OnnxScoringTransformer>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        var input = ColumnChecks.Find(inputSchema, Component, "input", Options.InputColumnName);
-        ColumnChecks.RequireFloatVector(input, Component, "input");
-        return SchemaShapes.With(inputSchema,
-            [SchemaShapes.Column(Options.OutputColumnName, new VectorDataViewType(NumberDataViewType.Single, new[] { 1 }.Concat(_outputDimensions).ToArray()))]);
+        foreach (var input in _inputs)
+            input.RequireInputColumn(Component, ColumnChecks.Find(inputSchema, Component, "input", input.ColumnName));
+        return SchemaShapes.With(inputSchema, _outputs.Select(o => SchemaShapes.Column(o.ColumnName, o.OutputType)));
     }
 
-    /// <summary>Opens the session on the configured device and checks the input column's type and size.</summary>
+    /// <summary>Opens the session on the configured device and checks the input columns' types and sizes.</summary>
     public OnnxScoringTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var column = ColumnChecks.Find(input.Schema, Component, "input", Options.InputColumnName);
-        ColumnChecks.RequireFloatVector(column, Component, "input", _inputSize);
-        var predictor = new OrtBatchPredictor(_model, Options.Scoring, Options.OnnxOutputName);
-        return new OnnxScoringTransformer(_context, Options, _model, predictor, _outputDimensions);
+        var types = _inputs.Select(spec =>
+        {
+            var column = ColumnChecks.Find(input.Schema, Component, "input", spec.ColumnName);
+            spec.RequireInputColumn(Component, column);
+            return column.Type;
+        }).ToArray();
+        return new OnnxScoringTransformer(_context, Options, _model, _inputs, _outputs, types);
     }
 
     private static byte[] Load(OnnxScoringOptions options)
@@ -95,8 +70,8 @@ public static class OnnxScoringCatalog
 {
     /// <summary>Scores <paramref name="modelPath"/> on <paramref name="inputColumnName"/> into <paramref name="outputColumnName"/>, in batches.</summary>
     /// <param name="catalog">The ONNX catalog, <c>ml.DeepML().Onnx</c>.</param>
-    /// <param name="outputColumnName">The column written with the model output.</param>
-    /// <param name="inputColumnName">The column fed to the model input (known-size vector of Single).</param>
+    /// <param name="outputColumnName">The column written with the model output (its first output unless one is named like the column).</param>
+    /// <param name="inputColumnName">The column fed to the model's only input (a known-size vector of its item type).</param>
     /// <param name="modelPath">The ONNX file.</param>
     /// <param name="scoring">Device, threads and batch size; null for the CPU in batches of 1024.</param>
     public static OnnxScoringEstimator ScoreOnnxModel(this DeepMLCatalog.OnnxCatalog catalog, string outputColumnName, string inputColumnName, string modelPath, ScoringOptions? scoring = null)
@@ -105,6 +80,25 @@ public static class OnnxScoringCatalog
         return catalog.ScoreOnnxModel(new OnnxScoringOptions
         {
             OutputColumnName = outputColumnName, InputColumnName = inputColumnName, ModelPath = modelPath, Scoring = scoring ?? new ScoringOptions(),
+        });
+    }
+
+    /// <summary>
+    /// Scores <paramref name="modelPath"/> on several columns into several columns, in batches; as in
+    /// ML.NET's <c>ApplyOnnxModel</c>, each column is named like the ONNX input or output it maps to
+    /// (use <see cref="OnnxScoringOptions"/> to map other names).
+    /// </summary>
+    /// <param name="catalog">The ONNX catalog, <c>ml.DeepML().Onnx</c>.</param>
+    /// <param name="outputColumnNames">The ONNX outputs to read, each into the column of the same name.</param>
+    /// <param name="inputColumnNames">The columns fed to the ONNX inputs of the same names; every model input needs one.</param>
+    /// <param name="modelPath">The ONNX file.</param>
+    /// <param name="scoring">Device, threads and batch size; null for the CPU in batches of 1024.</param>
+    public static OnnxScoringEstimator ScoreOnnxModel(this DeepMLCatalog.OnnxCatalog catalog, string[] outputColumnNames, string[] inputColumnNames, string modelPath, ScoringOptions? scoring = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return catalog.ScoreOnnxModel(new OnnxScoringOptions
+        {
+            OutputColumnNames = outputColumnNames, InputColumnNames = inputColumnNames, ModelPath = modelPath, Scoring = scoring ?? new ScoringOptions(),
         });
     }
 
