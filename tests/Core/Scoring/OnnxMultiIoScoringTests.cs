@@ -206,6 +206,42 @@ public sealed class OnnxMultiIoScoringTests
         Assert.Contains("OnnxScoringTransformer: cannot save ONNX input 'v' (Int64 [N]) as ML.NET's OnnxTransformer", e.Message);
     }
 
+    [Fact]
+    public void SwappedInputNamesFeedTheRightTensorsInProcessAndAfterSaveAndLoad()
+    {
+        // d = a − b is not symmetric: column "a" feeds ONNX input "b" and column "b" feeds "a", so d = col b − col a.
+        var graph = new OnnxGraph("swap");
+        graph.AddTypedInput("a", TensorFields.DataTypeFloat, "N", 2L);
+        graph.AddTypedInput("b", TensorFields.DataTypeFloat, "N", 2L);
+        graph.Node("d", "Sub", ["a", "b"], "d");
+        graph.AddTypedOutput("d", TensorFields.DataTypeFloat, "N", 2L);
+        var model = OnnxModelEncoder.Encode(graph, new OnnxModelHeader(8, 17, "test", "0", []));
+        var ml = new MLContext(seed: 1);
+        var rows = new[] { new PairRow { A = [1, 2], B = [10, 20] }, new PairRow { A = [-3, 0.5f], B = [4, 4] } };
+        var data = ml.Data.LoadFromEnumerable(rows);
+        using var scorer = ml.DeepML().Onnx.ScoreOnnxModel(new OnnxScoringOptions
+        {
+            InputColumnNames = ["a", "b"], OnnxInputNames = ["b", "a"], OutputColumnNames = ["d"], ModelBytes = model,
+        }).Fit(data);
+        float[][] expected = [[9, 18], [7, 3.5f]];
+        Assert.Equal(expected, scorer.Transform(data).GetColumn<float[]>("d").ToArray());
+        var (fresh, loaded, _) = PersistenceFixtures.SaveAndLoadFresh(ml, scorer, data.Schema, seed: 2);
+        var reloaded = loaded.Transform(fresh.Data.LoadFromEnumerable(rows));
+        Assert.Equal(expected, reloaded.GetColumn<float[]>("d").ToArray());
+        // The input columns pass through with their own values, as in process.
+        Assert.Equal(rows.Select(r => r.A), reloaded.GetColumn<float[]>("a").ToArray());
+        Assert.Equal(rows.Select(r => r.B), reloaded.GetColumn<float[]>("b").ToArray());
+        Assert.Equal(rows.Select(r => r.A), scorer.Transform(data).GetColumn<float[]>("a").ToArray());
+    }
+
+    private sealed class PairRow
+    {
+        [ColumnName("a"), VectorType(2)]
+        public float[] A { get; set; } = [];
+        [ColumnName("b"), VectorType(2)]
+        public float[] B { get; set; } = [];
+    }
+
     private sealed class LongRow
     {
         public long Value { get; set; }

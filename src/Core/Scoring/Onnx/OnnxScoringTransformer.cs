@@ -115,10 +115,19 @@ public sealed class OnnxScoringTransformer : ITransformer, IDisposable, IBatchSc
         var steps = new List<IEstimator<ITransformer>>();
         var renamedInputs = _inputs.Where(s => s.ColumnName != s.OnnxName).ToArray();
         var renamedOutputs = _outputs.Where(s => s.ColumnName != s.OnnxName).ToArray();
-        steps.AddRange(renamedInputs.Select(s => ml.Transforms.CopyColumns(s.OnnxName, s.ColumnName)));
+        // Renamed inputs go through temporary names first, so names that trade places (column "a" into
+        // ONNX "b" and "b" into "a") are copied from the original columns, not from each other.
+        var staged = renamedInputs.Select((s, i) => (Spec: s, Temporary: $"DeepML.Staged.{i}.{s.OnnxName}")).ToArray();
+        steps.AddRange(staged.Select(s => ml.Transforms.CopyColumns(s.Temporary, s.Spec.ColumnName)));
+        steps.AddRange(staged.Select(s => ml.Transforms.CopyColumns(s.Spec.OnnxName, s.Temporary)));
         steps.Add(ml.Transforms.ApplyOnnxModel([.. _outputs.Select(s => s.OnnxName)], [.. _inputs.Select(s => s.OnnxName)], new MemoryStream(_model, writable: false)));
         steps.AddRange(renamedOutputs.Select(s => ml.Transforms.CopyColumns(s.ColumnName, s.OnnxName)));
-        var dropped = renamedInputs.Concat(renamedOutputs).Select(s => s.OnnxName).Except(_outputs.Select(s => s.ColumnName)).Distinct().ToArray();
+        // An input column whose name another input's ONNX name took over gets its own values back
+        // (unless an output of that name replaces it anyway).
+        var clobbered = staged.Where(s => renamedInputs.Any(r => r.OnnxName == s.Spec.ColumnName) && _outputs.All(o => o.ColumnName != s.Spec.ColumnName)).ToArray();
+        steps.AddRange(clobbered.Select(s => ml.Transforms.CopyColumns(s.Spec.ColumnName, s.Temporary)));
+        var dropped = renamedInputs.Concat(renamedOutputs).Select(s => s.OnnxName).Concat(staged.Select(s => s.Temporary))
+            .Except(_outputs.Select(s => s.ColumnName)).Except(_inputs.Select(s => s.ColumnName)).Distinct().ToArray();
         if (dropped.Length > 0)
             steps.Add(ml.Transforms.DropColumns(dropped));
         var chain = new EstimatorChain<ITransformer>();
