@@ -22,8 +22,6 @@ namespace DeepML.Fairness;
 public sealed class ExponentiatedGradientEstimator : IEstimator<ExponentiatedGradientTransformer>
 {
     private const string Component = "ExponentiatedGradient";
-    private const string RedLabel = "__deepml_eg_label", RedWeight = "__deepml_eg_weight";
-    private const string FeatureExpected = "a known-size vector of Single", FeatureFix = "Concatenate numeric columns into one vector with ml.Transforms.Concatenate.";
     private readonly MLContext _context;
     private readonly Func<string, string, IEstimator<ITransformer>> _trainer;
     private readonly int _seed;
@@ -52,15 +50,11 @@ public sealed class ExponentiatedGradientEstimator : IEstimator<ExponentiatedGra
     {
         ArgumentNullException.ThrowIfNull(input);
         var o = Options;
-        var (featureColumn, vt) = CheckFeatures(input.Schema, o.FeatureColumnName);
+        var (featureColumn, vt) = OracleData.CheckFeatures(input.Schema, Component, o.FeatureColumnName);
         var data = MitigationData.Read(input, Component, o.LabelColumnName, null, o.SensitiveColumnNames, null, o.CancellationToken);
-        var rows = ReadFeatures(input, featureColumn, vt.Size, data);
-        var schema = SchemaDefinition.Create(typeof(OracleRow));
-        schema[nameof(OracleRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, vt.Size);
-        schema[nameof(OracleRow.Features)].ColumnName = o.FeatureColumnName;
-        schema[nameof(OracleRow.Label)].ColumnName = RedLabel;
-        schema[nameof(OracleRow.Weight)].ColumnName = RedWeight;
-        var view = _context.Data.LoadFromEnumerable(rows, schema);
+        var rows = OracleData.ReadFeatures(input, featureColumn, vt.Size, data.Rows)
+            .Select((x, i) => new OracleRow { Features = x, Label = data.Label[i] == 1, Weight = 1 }).ToArray();
+        var view = OracleData.View(_context, rows, o.FeatureColumnName, vt.Size);
         var host = ((IHostEnvironment)_context).Register("DeepML.Fairness.ExponentiatedGradient");
         using var channel = host.Start("Fit");
         object? FitOracle(byte[] redY, double[] redW)
@@ -70,7 +64,7 @@ public sealed class ExponentiatedGradientEstimator : IEstimator<ExponentiatedGra
                 rows[i].Label = redY[i] == 1;
                 rows[i].Weight = (float)redW[i];
             }
-            return _trainer(RedLabel, RedWeight).Fit(view);
+            return _trainer(OracleData.Label, OracleData.Weight).Fit(view);
         }
         byte[] Predict(object model) => _context.Data.CreateEnumerable<PredictedRow>(((ITransformer)model).Transform(view), false)
             .Select(r => (byte)(r.PredictedLabel ? 1 : 0)).ToArray();
@@ -83,7 +77,7 @@ public sealed class ExponentiatedGradientEstimator : IEstimator<ExponentiatedGra
         var chain = ExponentiatedGradientChain.Build(_context, members.Select(m => ((ITransformer?)m.p.Model, (byte)m.p.Constant, m.w)).ToArray(), _seed, input);
         // Scoring reads the features only (through the trainer's own transformers).
         var features = o.FeatureColumnName;
-        void CheckInput(DataViewSchema schema) => CheckFeatures(schema, features);
+        void CheckInput(DataViewSchema schema) => OracleData.CheckFeatures(schema, Component, features);
         return new ExponentiatedGradientTransformer(chain, CheckInput, members.Select(m => m.w).ToArray(), result.BestGap, result.Iterations, result.OracleCalls, _seed);
     }
 
@@ -119,43 +113,18 @@ public sealed class ExponentiatedGradientEstimator : IEstimator<ExponentiatedGra
         return new ReductionPredictor(model, constant, predictions.Select(p => (double)p).ToArray(), (double)wrong / n, moment.Gamma(predictions));
     }
 
-    private static (DataViewSchema.Column Column, VectorDataViewType Type) CheckFeatures(DataViewSchema schema, string name)
-    {
-        var column = ColumnChecks.Find(schema, Component, "feature", name);
-        if (column.Type is not VectorDataViewType { IsKnownSize: true } vt || vt.ItemType != NumberDataViewType.Single)
-            throw ColumnChecks.WrongType(Component, "feature", column, FeatureExpected, FeatureFix);
-        return (column, vt);
-    }
 
     private sealed class PredictedRow
     {
         public bool PredictedLabel { get; set; }
     }
 
-    private OracleRow[] ReadFeatures(IDataView input, DataViewSchema.Column column, int size, MitigationData data)
-    {
-        var rows = new OracleRow[data.Rows];
-        using var cursor = input.GetRowCursor([column]);
-        var getter = cursor.GetGetter<VBuffer<float>>(column);
-        VBuffer<float> buffer = default;
-        var i = 0;
-        while (cursor.MoveNext())
-        {
-            getter(ref buffer);
-            var dense = new float[size];
-            buffer.CopyTo(dense);
-            rows[i] = new OracleRow { Features = dense, Label = data.Label[i] == 1, Weight = 1 };
-            i++;
-        }
-        return rows;
-    }
 
     /// <inheritdoc />
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        SchemaShapes.Require(inputSchema, Component, "feature", Options.FeatureColumnName,
-            c => c is { Kind: SchemaShape.Column.VectorKind.Vector, IsKey: false } && c.ItemType == NumberDataViewType.Single, FeatureExpected, FeatureFix);
+        OracleData.CheckFeatures(inputSchema, Component, Options.FeatureColumnName);
         MitigationData.CheckShape(inputSchema, Component, Options.LabelColumnName, null, Options.SensitiveColumnNames, null);
         return SchemaShapes.AddScoreProbabilityAndLabel(inputSchema, "Score", "Probability", "PredictedLabel");
     }

@@ -28,8 +28,6 @@ namespace DeepML.Fairness;
 public sealed class ExponentiatedGradientRegressionEstimator : IEstimator<ExponentiatedGradientRegressionTransformer>
 {
     private const string Component = "ExponentiatedGradientRegression";
-    private const string RedLabel = "__deepml_eg_label", RedWeight = "__deepml_eg_weight";
-    private const string FeatureExpected = "a known-size vector of Single", FeatureFix = "Concatenate numeric columns into one vector with ml.Transforms.Concatenate.";
     private readonly MLContext _context;
     private readonly Func<string, string, IEstimator<ITransformer>> _trainer;
 
@@ -60,15 +58,11 @@ public sealed class ExponentiatedGradientRegressionEstimator : IEstimator<Expone
     {
         ArgumentNullException.ThrowIfNull(input);
         var o = Options;
-        var (featureColumn, vt) = CheckFeatures(input.Schema, o.FeatureColumnName);
+        var (featureColumn, vt) = OracleData.CheckFeatures(input.Schema, Component, o.FeatureColumnName);
         var (label, index) = MitigationData.ReadRegression(input, Component, o.LabelColumnName, o.SensitiveColumnNames, o.CancellationToken);
-        var rows = ReadFeatures(input, featureColumn, vt.Size, label);
-        var schema = SchemaDefinition.Create(typeof(OracleRow));
-        schema[nameof(OracleRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, vt.Size);
-        schema[nameof(OracleRow.Features)].ColumnName = o.FeatureColumnName;
-        schema[nameof(OracleRow.Label)].ColumnName = RedLabel;
-        schema[nameof(OracleRow.Weight)].ColumnName = RedWeight;
-        var view = _context.Data.LoadFromEnumerable(rows, schema);
+        var rows = OracleData.ReadFeatures(input, featureColumn, vt.Size, label.Length)
+            .Select((x, i) => new OracleRow { Features = x, Label = (float)label[i], Weight = 1 }).ToArray();
+        var view = OracleData.View(_context, rows, o.FeatureColumnName, vt.Size);
         var min = o.LabelMinimum ?? label.Min();
         var max = o.LabelMaximum ?? label.Max();
         var moment = new BoundedGroupLossMoment(o.Loss, min, max, label, index.GroupOfRow, index.Groups.Length);
@@ -78,7 +72,7 @@ public sealed class ExponentiatedGradientRegressionEstimator : IEstimator<Expone
             var weights = moment.OracleWeights(lambda);
             for (var i = 0; i < rows.Length; i++)
                 rows[i].Weight = (float)weights[i];
-            var model = _trainer(RedLabel, RedWeight).Fit(view);
+            var model = _trainer(OracleData.Label, OracleData.Weight).Fit(view);
             var predictions = _context.Data.CreateEnumerable<ScoreRow>(model.Transform(view), false).Select(r => (double)r.Score).ToArray();
             return new ReductionPredictor(model, 0, predictions, moment.MeanLoss(predictions), moment.Gamma(predictions));
         }
@@ -96,43 +90,18 @@ public sealed class ExponentiatedGradientRegressionEstimator : IEstimator<Expone
                 groupLoss[g] += w * p.Gamma[g];
         var losses = index.Groups.Where(g => !g.IsEmpty).ToDictionary(g => g.Name, g => groupLoss[g.Index]);
         var features = o.FeatureColumnName;
-        void CheckInput(DataViewSchema s) => CheckFeatures(s, features);
+        void CheckInput(DataViewSchema s) => OracleData.CheckFeatures(s, Component, features);
         return new ExponentiatedGradientRegressionTransformer(chain, CheckInput, members.Select(m => m.w).ToArray(), losses,
             (min, max), result.BestGap, result.Iterations, result.OracleCalls);
     }
 
-    private static (DataViewSchema.Column Column, VectorDataViewType Type) CheckFeatures(DataViewSchema schema, string name)
-    {
-        var column = ColumnChecks.Find(schema, Component, "feature", name);
-        if (column.Type is not VectorDataViewType { IsKnownSize: true } vt || vt.ItemType != NumberDataViewType.Single)
-            throw ColumnChecks.WrongType(Component, "feature", column, FeatureExpected, FeatureFix);
-        return (column, vt);
-    }
 
-    private static OracleRow[] ReadFeatures(IDataView input, DataViewSchema.Column column, int size, double[] label)
-    {
-        var rows = new OracleRow[label.Length];
-        using var cursor = input.GetRowCursor([column]);
-        var getter = cursor.GetGetter<VBuffer<float>>(column);
-        VBuffer<float> buffer = default;
-        var i = 0;
-        while (cursor.MoveNext())
-        {
-            getter(ref buffer);
-            var dense = new float[size];
-            buffer.CopyTo(dense);
-            rows[i] = new OracleRow { Features = dense, Label = (float)label[i], Weight = 1 };
-            i++;
-        }
-        return rows;
-    }
 
     /// <inheritdoc />
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        SchemaShapes.Require(inputSchema, Component, "feature", Options.FeatureColumnName,
-            c => c is { Kind: SchemaShape.Column.VectorKind.Vector, IsKey: false } && c.ItemType == NumberDataViewType.Single, FeatureExpected, FeatureFix);
+        OracleData.CheckFeatures(inputSchema, Component, Options.FeatureColumnName);
         MitigationData.CheckRegressionLabel(inputSchema, Component, Options.LabelColumnName);
         MitigationData.CheckShape(inputSchema, Component, null, null, Options.SensitiveColumnNames, null);
         return SchemaShapes.AddSingle(inputSchema, "Score");
