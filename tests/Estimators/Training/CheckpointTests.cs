@@ -64,14 +64,7 @@ public sealed class CheckpointTests : IDisposable
         using var uninterrupted = ml.DeepML().BinaryClassification.NeuralNetwork(Options(6) with { CheckpointPath = full }).Fit(data);
 
         var partial = Path.Combine(_folder, "partial.ckpt");
-        using var cancel = new CancellationTokenSource();
-        var interrupted = ml.DeepML().BinaryClassification.NeuralNetwork(Options(6) with
-        {
-            CheckpointPath = partial,
-            CancellationToken = cancel.Token,
-            Progress = new Inline(p => { if (p.Epoch == 3) cancel.Cancel(); }),
-        });
-        Assert.ThrowsAny<OperationCanceledException>(() => interrupted.Fit(data));
+        Interrupt(ml, data, Options(6), partial);
 
         var trainer = ml.DeepML().BinaryClassification.NeuralNetwork(Options(6) with { ResumeFromCheckpoint = partial });
         using var resumed = trainer.Fit(data);
@@ -179,14 +172,7 @@ public sealed class CheckpointTests : IDisposable
         using var uninterrupted = ml.DeepML().BinaryClassification.NeuralNetwork(Options(6)).Fit(data);
 
         var partial = Path.Combine(_folder, "partial.ckpt");
-        using var cancel = new CancellationTokenSource();
-        var interrupted = ml.DeepML().BinaryClassification.NeuralNetwork(Options(6) with
-        {
-            CheckpointPath = partial,
-            CancellationToken = cancel.Token,
-            Progress = new Inline(p => { if (p.Epoch == 3) cancel.Cancel(); }),
-        });
-        Assert.ThrowsAny<OperationCanceledException>(() => interrupted.Fit(data));
+        Interrupt(ml, data, Options(6), partial);
         var old = Path.Combine(_folder, "version1.ckpt");
         RewriteAs(1, partial, old);
 
@@ -223,18 +209,24 @@ public sealed class CheckpointTests : IDisposable
         _ => LearningRateSchedule.ReduceOnPlateau(factor: 0.5, patience: 2, minDelta: 1e3, cooldown: 1),
     };
 
-    /// <summary>Fits <paramref name="options"/>, stopped after epoch 3 and resumed from its checkpoint.</summary>
-    private (NetworkScoringTransformer Model, TrainingSummary Summary) Resumed(MLContext ml, IDataView data, NeuralNetworkOptions options, string name)
+    /// <summary>Fits <paramref name="options"/> with a checkpoint at <paramref name="checkpoint"/>, cancelled after epoch 3.</summary>
+    private static void Interrupt(MLContext ml, IDataView data, NeuralNetworkOptions options, string checkpoint)
     {
-        var partial = Path.Combine(_folder, name + ".ckpt");
         using var cancel = new CancellationTokenSource();
         var interrupted = ml.DeepML().BinaryClassification.NeuralNetwork(options with
         {
-            CheckpointPath = partial,
+            CheckpointPath = checkpoint,
             CancellationToken = cancel.Token,
             Progress = new Inline(p => { if (p.Epoch == 3) cancel.Cancel(); }),
         });
         Assert.ThrowsAny<OperationCanceledException>(() => interrupted.Fit(data));
+    }
+
+    /// <summary>Fits <paramref name="options"/>, stopped after epoch 3 and resumed from its checkpoint.</summary>
+    private (NetworkScoringTransformer Model, TrainingSummary Summary) Resumed(MLContext ml, IDataView data, NeuralNetworkOptions options, string name)
+    {
+        var partial = Path.Combine(_folder, name + ".ckpt");
+        Interrupt(ml, data, options, partial);
         var trainer = ml.DeepML().BinaryClassification.NeuralNetwork(options with { ResumeFromCheckpoint = partial });
         return (trainer.Fit(data), trainer.LastTraining!);
     }
@@ -310,14 +302,7 @@ public sealed class CheckpointTests : IDisposable
         using var uninterrupted = trainer.Fit(data);
 
         var partial = Path.Combine(_folder, "partial.ckpt");
-        using var cancel = new CancellationTokenSource();
-        var interrupted = ml.DeepML().BinaryClassification.NeuralNetwork(Options(6) with
-        {
-            CheckpointPath = partial,
-            CancellationToken = cancel.Token,
-            Progress = new Inline(p => { if (p.Epoch == 3) cancel.Cancel(); }),
-        });
-        Assert.ThrowsAny<OperationCanceledException>(() => interrupted.Fit(data));
+        Interrupt(ml, data, Options(6), partial);
         var old = Path.Combine(_folder, "version2.ckpt");
         RewriteAs(2, partial, old);
         var loaded = CheckpointFile.Load(old);
