@@ -37,6 +37,10 @@ internal static partial class OrtSessionFactory
         return (create(cpu), "CPUExecutionProvider");
     }
 
+    /// <summary>Where a session runs, for example "ONNX Runtime 1.31.1, CPUExecutionProvider" or "…, CUDAExecutionProvider (cuda:0)".</summary>
+    internal static string Describe(string provider, ScoringOptions options) =>
+        $"ONNX Runtime {OnnxRuntimeNative.Initialize().Version}, {provider}{(options.DeviceId is int id && provider == OnnxRuntimeNative.CudaProvider ? $" (cuda:{id})" : "")}";
+
     private static SessionOptions NewOptions(ScoringOptions options)
     {
         var so = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };

@@ -62,7 +62,7 @@ public sealed class OrtBatchPredictor : IBatchPredictor
             (_inputNames, _inputShape, InputSize) = CheckInput(_session);
             (_outputNames, _outputShape, OutputSize) = CheckOutput(_session, outputName);
             _runOptions = new RunOptions();
-            Description = $"ONNX Runtime {OnnxRuntimeNative.Initialize().Version}, {ExecutionProvider}{(Options.DeviceId is int id && ExecutionProvider == OnnxRuntimeNative.CudaProvider ? $" (cuda:{id})" : "")}";
+            Description = OrtSessionFactory.Describe(ExecutionProvider, Options);
         }
         catch
         {

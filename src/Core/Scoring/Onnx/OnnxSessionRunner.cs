@@ -23,7 +23,7 @@ internal sealed class OnnxSessionRunner : IDisposable
         try
         {
             _runOptions = new RunOptions();
-            Description = $"ONNX Runtime {OnnxRuntimeNative.Initialize().Version}, {provider}{(options.DeviceId is int id && provider == OnnxRuntimeNative.CudaProvider ? $" (cuda:{id})" : "")}";
+            Description = OrtSessionFactory.Describe(provider, options);
         }
         catch
         {
