@@ -77,11 +77,7 @@ internal sealed class MitigationData
         var w = weight is null ? null : reader.AddNumber(data.Schema[weight]);
         var cats = sensitive.Select(n => reader.AddCategory(data.Schema[n])).ToArray();
         var rows = reader.Read(data, ct);
-        if (rows == 0)
-            throw new ArgumentException($"{component}: {FairnessErrors.NoRows}", nameof(data));
-        foreach (var c in cats)
-            if (c.Levels.Count < 2)
-                throw new ArgumentException($"{component}: sensitive column '{c.Column.Name}' {FairnessErrors.SingleGroup} (only value '{c.Levels[0]}' in {rows} rows)", nameof(data));
+        RequireRowsAndGroups(component, rows, cats);
         var labels = new byte[rows];
         for (var i = 0; i < rows; i++)
             labels[i] = y.Values[i] switch
@@ -129,11 +125,7 @@ internal sealed class MitigationData
         var y = reader.AddNumber(data.Schema[label]);
         var cats = sensitive.Select(n => reader.AddCategory(data.Schema[n])).ToArray();
         var rows = reader.Read(data, ct);
-        if (rows == 0)
-            throw new ArgumentException($"{component}: {FairnessErrors.NoRows}", nameof(data));
-        foreach (var c in cats)
-            if (c.Levels.Count < 2)
-                throw new ArgumentException($"{component}: sensitive column '{c.Column.Name}' {FairnessErrors.SingleGroup} (only value '{c.Levels[0]}' in {rows} rows)", nameof(data));
+        RequireRowsAndGroups(component, rows, cats);
         for (var i = 0; i < rows; i++)
             if (!double.IsFinite(y.Values[i]))
                 throw new ArgumentException($"{component}: label column '{label}' has value {y.Values[i]} at row {i}; expected finite labels. Drop or impute rows with missing labels first.", nameof(data));
@@ -143,4 +135,14 @@ internal sealed class MitigationData
     /// <summary>The Expression parameter reading a label as a Boolean condition.</summary>
     public static string LabelIsPositive(string parameter, DataViewType labelType) =>
         labelType == BooleanDataViewType.Instance ? parameter : $"{parameter} == 1";
+
+    /// <summary>Fails on no rows, or on a sensitive column with a single value (no groups to compare).</summary>
+    private static void RequireRowsAndGroups(string component, int rows, IEnumerable<CategoryColumn> cats)
+    {
+        if (rows == 0)
+            throw new ArgumentException($"{component}: {FairnessErrors.NoRows}", "data");
+        foreach (var c in cats)
+            if (c.Levels.Count < 2)
+                throw new ArgumentException($"{component}: sensitive column '{c.Column.Name}' {FairnessErrors.SingleGroup} (only value '{c.Levels[0]}' in {rows} rows)", "data");
+    }
 }
