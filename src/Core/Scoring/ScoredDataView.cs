@@ -85,11 +85,7 @@ internal sealed class ScoredDataView : IDataView
                 _serving.Dispose();
                 throw;
             }
-            for (var i = 0; i < active.Length; i++)
-            {
-                if (active[i] && columns.AddedIndex(i) is var added and >= 0)
-                    _outputGetters[added] = _batch.Getter(added, CurrentSlot);
-            }
+            _outputGetters = columns.OutputGetters(active, _batch, CurrentSlot);
         }
 
         public override DataViewSchema Schema => _parent.Schema;

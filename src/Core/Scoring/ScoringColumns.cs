@@ -61,6 +61,21 @@ internal sealed class ScoringColumns
     public int AddedIndex(int outputIndex) => _map[outputIndex] < 0 ? ~_map[outputIndex] : -1;
 
     /// <summary>
+    /// One getter per active added column, from <paramref name="batch"/> at the row <paramref name="slot"/>
+    /// gives; inactive columns stay null. Indexed like <see cref="Getter{TValue}"/>'s output getters.
+    /// </summary>
+    public Delegate?[] OutputGetters(bool[] active, IScoringBatch? batch, Func<int> slot)
+    {
+        var getters = new Delegate?[active.Length - InputCount];
+        for (var i = 0; batch is not null && i < active.Length; i++)
+        {
+            if (active[i] && AddedIndex(i) is var added and >= 0)
+                getters[added] = batch.Getter(added, slot);
+        }
+        return getters;
+    }
+
+    /// <summary>
     /// The getter of output column <paramref name="column"/>: the input row's own getter for a
     /// pass-through column, else the prediction getter built for it.
     /// </summary>

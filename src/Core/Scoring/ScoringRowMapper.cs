@@ -64,11 +64,7 @@ internal sealed class ScoringRowMapper : IRowToRowMapper
             if (!Enumerable.Range(0, _active.Length).Any(i => _active[i] && columns.AddedIndex(i) >= 0))
                 return;
             _batch = mapper._transformer.CreateBatch(input, capacity: 1);
-            for (var i = 0; i < _active.Length; i++)
-            {
-                if (_active[i] && columns.AddedIndex(i) is var added and >= 0)
-                    _outputGetters[added] = _batch.Getter(added, Compute);
-            }
+            _outputGetters = columns.OutputGetters(_active, _batch, Compute);
         }
 
         public override DataViewSchema Schema => _mapper.OutputSchema;
