@@ -84,6 +84,9 @@ public sealed class PackageFeed : IDisposable
             var restored = Path.Combine(Repository.NuGetPackageRoot, id.ToLowerInvariant(), Version);
             if (Directory.Exists(restored))
                 Directory.Delete(restored, recursive: true);
+            var idFolder = Path.GetDirectoryName(restored)!;
+            if (Directory.Exists(idFolder) && !Directory.EnumerateFileSystemEntries(idFolder).Any())
+                Directory.Delete(idFolder);
         }
     }
 }
