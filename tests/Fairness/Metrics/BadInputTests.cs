@@ -61,7 +61,7 @@ public class BadInputTests
         var data = _ml.Data.LoadFromEnumerable(new[] { new VectorScore { Sf = "a" }, new VectorScore { Sf = "b" } });
         var ex = Assert.ThrowsAny<ArgumentException>(() => _ml.DeepML().Fairness.EvaluateBinaryClassification(data, ["Sf"]));
         Assert.Contains("got Vector<Single, 3>", ex.Message);
-        Assert.Contains("FairnessTask.MulticlassClassification", ex.Message);
+        Assert.Contains("PredictionKind.MulticlassClassification", ex.Message);
     }
 
     [Theory]

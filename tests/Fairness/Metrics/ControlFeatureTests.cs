@@ -214,7 +214,7 @@ public class ControlFeatureTests
             return new RegressionRow { Label = y, Score = y + (float)Synthetic.Gaussian(rng), Sf = rng.Next(3).ToString(), Band = rng.Next(2) * 10 };
         }).ToList();
         var m = _ml.DeepML().Fairness.Evaluate(_ml.Data.LoadFromEnumerable(rows),
-            new GroupMetricsOptions { Task = FairnessTask.Regression, SensitiveColumnNames = ["Sf"], ControlColumnNames = ["Band"] });
+            new GroupMetricsOptions { Task = PredictionKind.Regression, SensitiveColumnNames = ["Sf"], ControlColumnNames = ["Band"] });
         foreach (var stratum in m.ByControl)
             foreach (var g in stratum.Groups)
             {
