@@ -10,7 +10,7 @@
 #                  Microsoft.ML.OnnxRuntime.Gpu.Linux package, and the checksums of all three libraries
 #   .gpu/cuda1..4  its libonnxruntime_providers_cuda.so (289 MB), xz-compressed and split into parts < 60 MB
 #
-# Both bundles leave the CUDA and TensorRT provider libraries out (they would not fit a carry); on the
+# Both bundles leave the CUDA and TensorRT provider libraries out (scripts/gpu-kit.targets; they would not fit a carry); on the
 # GPU machine scripts/gpu-run.sh reassembles the provider into one folder with the core and points
 # DEEPML_ONNXRUNTIME_DIR at it. It prints the device-tool calls to make, in order.
 #   scripts/gpu-kit.sh            # needs xz and a restore of Microsoft.ML.OnnxRuntime.Gpu.Linux (the bundles restore it)
@@ -29,13 +29,11 @@ rm -rf "$KIT" && mkdir -p "$KIT/ort"
 echo "gpu-kit: bundling examples/AdultIncome and benchmarks/Onnx"
 for pair in "examples/AdultIncome/AdultIncome.csproj train" "benchmarks/Onnx/DeepML.Onnx.Benchmarks.csproj bench"; do
   set -- $pair
-  bash "$BUNDLE" "$ROOT/$1" "$KIT/$2"
-  # Drop the CUDA (carried in parts) and TensorRT providers from the bundle, then repack it.
-  stage=$(mktemp -d)
-  tar -C "$stage" -xJf "$KIT/$2/bundle.tar.xz"
-  find "$stage/app" -name 'libonnxruntime_providers_cuda.so' -delete -o -name 'libonnxruntime_providers_tensorrt.so' -delete
-  tar -C "$stage" -cf - dotnet app | xz -T0 -6 > "$KIT/$2/bundle.tar.xz"
-  rm -rf "$stage"
+  # DEEPML_GPU_KIT=1: the publish leaves the CUDA and TensorRT providers out (scripts/gpu-kit.targets).
+  DEEPML_GPU_KIT=1 bash "$BUNDLE" "$ROOT/$1" "$KIT/$2"
+  if tar -tJf "$KIT/$2/bundle.tar.xz" | grep -q 'libonnxruntime_providers_cuda.so'; then
+    echo "gpu-kit: $2's bundle still holds libonnxruntime_providers_cuda.so; does $1 import scripts/gpu-kit.targets?" >&2; exit 1
+  fi
   # Each bundle's run.sh unpacks into the same /tmp folder; give each its own.
   sed -i "s|dest=/tmp/deepml-bundle\$|dest=/tmp/deepml-bundle-$2|" "$KIT/$2/run.sh"
 done
