@@ -3,38 +3,46 @@
 # sized for a machine that has no .NET, no network, and takes at most 64 MiB of carried files per
 # call (ignored folders carried earlier stay there while the machine is warm):
 #
-#   .gpu/train/   examples/AdultIncome bundled with the .NET runtime (../shared/gpu/bundle.sh):
-#                 CUDA training through PyTorch's torch/lib (DEEPML_DEVICE=cuda:0)
-#   .gpu/bench/   benchmarks/Onnx, bundled the same way: CPU vs CUDA scoring rows/s on 1M rows
-#   .gpu/ort/     the npm ONNX Runtime 1.29 core, its shared provider library and DeepML's API bridge
-#   .gpu/cuda1..N the CUDA provider library, xz-compressed and split into parts under 60 MB
+#   .gpu/train/    examples/AdultIncome bundled with the .NET runtime (../shared/gpu/bundle.sh):
+#                  CUDA training through PyTorch's torch/lib (DEEPML_DEVICE=cuda:0), CUDA scoring
+#   .gpu/bench/    benchmarks/Onnx, bundled the same way: CPU vs CUDA scoring rows/s on 1M rows
+#   .gpu/ort/      libonnxruntime.so and libonnxruntime_providers_shared.so of the official
+#                  Microsoft.ML.OnnxRuntime.Gpu.Linux package, and the checksums of all three libraries
+#   .gpu/cuda1..4  its libonnxruntime_providers_cuda.so (289 MB), xz-compressed and split into parts < 60 MB
 #
-# and prints the device-tool calls to make, in order. Run the calls back to back: the machine
-# forgets the carried parts once it goes back (idle for about 30 s).
-#   scripts/gpu-kit.sh            # needs npm and a C compiler (for scripts/fetch-onnxruntime-cuda.sh)
+# Both bundles leave the CUDA and TensorRT provider libraries out (scripts/gpu-kit.targets; they would not fit a carry); on the
+# GPU machine scripts/gpu-run.sh reassembles the provider into one folder with the core and points
+# DEEPML_ONNXRUNTIME_DIR at it. It prints the device-tool calls to make, in order.
+#   scripts/gpu-kit.sh            # needs xz and a restore of Microsoft.ML.OnnxRuntime.Gpu.Linux (the bundles restore it)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 KIT="$ROOT/.gpu"
 BUNDLE="$ROOT/../shared/gpu/bundle.sh"
-ORT="$ROOT/.native/onnxruntime-cuda"
 PART_MB=55
+VERSION=$(sed -n 's|.*"Microsoft.ML.OnnxRuntime.Gpu.Linux" Version="\([^"]*\)".*|\1|p' "$ROOT/Directory.Packages.props")
+PACKAGES="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
+ORT="$PACKAGES/microsoft.ml.onnxruntime.gpu.linux/$VERSION/runtimes/linux-x64/native"
 
-[[ -x "$BUNDLE" || -f "$BUNDLE" ]] || { echo "gpu-kit: $BUNDLE not found; it comes with the shared folder beside the repository." >&2; exit 1; }
-[[ -f "$ORT/libdeepml_ort_bridge.so" && -f "$ORT/libonnxruntime_providers_cuda.so" ]] || bash "$ROOT/scripts/fetch-onnxruntime-cuda.sh"
+[[ -f "$BUNDLE" ]] || { echo "gpu-kit: $BUNDLE not found; it comes with the shared folder beside the repository." >&2; exit 1; }
 
 rm -rf "$KIT" && mkdir -p "$KIT/ort"
 echo "gpu-kit: bundling examples/AdultIncome and benchmarks/Onnx"
-bash "$BUNDLE" "$ROOT/examples/AdultIncome/AdultIncome.csproj" "$KIT/train"
-bash "$BUNDLE" "$ROOT/benchmarks/Onnx/DeepML.Onnx.Benchmarks.csproj" "$KIT/bench"
-# Each bundle's run.sh unpacks into the same /tmp folder; give each its own.
-sed -i 's|dest=/tmp/deepml-bundle|dest=/tmp/deepml-bundle-train|' "$KIT/train/run.sh"
-sed -i 's|dest=/tmp/deepml-bundle|dest=/tmp/deepml-bundle-bench|' "$KIT/bench/run.sh"
+for pair in "examples/AdultIncome/AdultIncome.csproj train" "benchmarks/Onnx/DeepML.Onnx.Benchmarks.csproj bench"; do
+  set -- $pair
+  # DEEPML_GPU_KIT=1: the publish leaves the CUDA and TensorRT providers out (scripts/gpu-kit.targets).
+  DEEPML_GPU_KIT=1 bash "$BUNDLE" "$ROOT/$1" "$KIT/$2"
+  if tar -tJf "$KIT/$2/bundle.tar.xz" | grep -q 'libonnxruntime_providers_cuda.so'; then
+    echo "gpu-kit: $2's bundle still holds libonnxruntime_providers_cuda.so; does $1 import scripts/gpu-kit.targets?" >&2; exit 1
+  fi
+  # Each bundle's run.sh unpacks into the same /tmp folder; give each its own.
+  sed -i "s|dest=/tmp/deepml-bundle\$|dest=/tmp/deepml-bundle-$2|" "$KIT/$2/run.sh"
+done
+[[ -f "$ORT/libonnxruntime_providers_cuda.so" ]] || { echo "gpu-kit: $ORT/libonnxruntime_providers_cuda.so not found: restore examples/AdultIncome first." >&2; exit 1; }
 
-echo "gpu-kit: packing the ONNX Runtime core and the CUDA provider"
-tar -C "$ORT" -cJf "$KIT/ort/core.tar.xz" libonnxruntime.so libonnxruntime_providers_shared.so libdeepml_ort_bridge.so
-xz -T0 -9 -c "$ORT/libonnxruntime_providers_cuda.so" > "$KIT/cuda.xz"
-split -b "${PART_MB}M" -d -a 1 "$KIT/cuda.xz" "$KIT/cuda.part"
-rm "$KIT/cuda.xz"
+echo "gpu-kit: packing the official ONNX Runtime $VERSION core and its CUDA provider"
+tar -C "$ORT" -cJf "$KIT/ort/core.tar.xz" libonnxruntime.so libonnxruntime_providers_shared.so
+(cd "$ORT" && sha256sum libonnxruntime.so libonnxruntime_providers_shared.so libonnxruntime_providers_cuda.so) > "$KIT/ort/sha256"
+xz -T0 -9 -c "$ORT/libonnxruntime_providers_cuda.so" | split -b "${PART_MB}M" -d -a 1 - "$KIT/cuda.part"
 parts=()
 for part in "$KIT"/cuda.part*; do
   n=$(( ${part##*cuda.part} + 1 ))
@@ -42,7 +50,7 @@ for part in "$KIT"/cuda.part*; do
   mv "$part" "$KIT/cuda$n/part"
   parts+=("cuda$n")
 done
-(cd "$ROOT" && sha256sum .native/onnxruntime-cuda/libonnxruntime_providers_cuda.so | sed 's|.native/onnxruntime-cuda/||' > "$KIT/ort/cuda.sha256")
+(cd "$KIT" && sha256sum cuda*/part > ort/parts.sha256)
 du -sh "$KIT"/*
 
 cat <<EOF
@@ -55,8 +63,7 @@ for p in "${parts[@]}"; do
   i=$((i + 1))
 done
 cat <<'EOF'
-  then: run  carry=[".gpu/ort", ".gpu/bench"]  command:
-        bash scripts/gpu-run.sh bench
-  then: run  carry=[".gpu/train"]  command:
-        bash scripts/gpu-run.sh train
+  then: run  carry=[".gpu/ort", ".gpu/bench"]  command: ls -l .gpu/ort .gpu/bench
+  then: run  carry=[".gpu/train"]  timeout_s=540  command:
+        bash scripts/gpu-run.sh
 EOF

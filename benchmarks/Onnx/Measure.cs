@@ -42,10 +42,9 @@ internal static class Measure
         var data = ml.Data.LoadFromEnumerable(Enumerable.Range(0, rows).Select(r => new Row { Features = x.AsSpan(r * inputs, inputs).ToArray() }),
             SchemaDefinition.Create(typeof(Row)).WithVectorSize(inputs));
         // ML.NET asks for CUDA through the exported OrtSessionOptionsAppendExecutionProvider_CUDA: a core built
-        // with CUDA has it, and DeepML's API bridge provides it over the npm core. Elsewhere the call throws
+        // with CUDA (Microsoft.ML.OnnxRuntime.Gpu.Linux) has it. Elsewhere the call throws
         // EntryPointNotFoundException, which ML.NET's OnnxModel does not catch, so ask for the GPU only then.
-        var info = OnnxRuntimeNative.Initialize();
-        var gpu = info.AvailableProviders.Contains(OnnxRuntimeNative.CudaProvider) || (info.Bridge is not null && info.HasCuda) ? scoring.DeviceId : null;
+        var gpu = OnnxRuntimeNative.Initialize().HasCuda ? scoring.DeviceId : null;
         var transformer = ml.Transforms.ApplyOnnxModel([OnnxNames.Logits], [OnnxNames.Features], path,
             gpuDeviceId: gpu, fallbackToCpu: scoring.FallbackToCpu).Fit(data);
         try

@@ -6,18 +6,18 @@ namespace DeepML;
 
 /// <summary>
 /// Chooses and loads the native ONNX Runtime before the first session. By default the native
-/// library of the application's ONNX Runtime package is used (Microsoft.ML.OnnxRuntime for the CPU,
-/// Microsoft.ML.OnnxRuntime.Gpu for CUDA). When the environment variable
-/// <see cref="DirectoryVariable"/> names a folder, that folder's <c>libonnxruntime.so</c> (for
-/// example a CUDA-enabled build fetched by <c>scripts/fetch-onnxruntime-cuda.sh</c>) is loaded
-/// instead, through a <see cref="NativeLibrary.SetDllImportResolver"/> hook on the ONNX Runtime
-/// managed assembly; the CUDA provider libraries are then looked for beside it.
+/// library of the application's ONNX Runtime package is used (<see cref="CpuPackage"/> for the CPU,
+/// <see cref="CudaPackage"/> for CUDA on Linux). When the environment variable
+/// <see cref="DirectoryVariable"/> names a folder, that folder's <c>libonnxruntime.so</c> (a build of
+/// your choice) is loaded instead, through a <see cref="NativeLibrary.SetDllImportResolver"/> hook on
+/// the ONNX Runtime managed assembly; ONNX Runtime looks for its CUDA provider library beside it.
 /// </summary>
 /// <remarks>
 /// The choice is made once per process and logged (library file, version, providers). It must
 /// happen before any other code touches ONNX Runtime: DeepML's scorers call <see cref="Initialize"/>
-/// first; call it yourself at start-up when other components use ONNX Runtime too (ML.NET's
-/// <c>ApplyOnnxModel</c>, for example).
+/// first, and DeepML's trainers call it before training, so that an application without a native
+/// ONNX Runtime package learns it before a long <c>Fit</c> rather than after. Call it yourself at
+/// start-up when other components use ONNX Runtime too (ML.NET's <c>ApplyOnnxModel</c>, for example).
 /// </remarks>
 public static class OnnxRuntimeNative
 {
@@ -27,6 +27,12 @@ public static class OnnxRuntimeNative
     /// <summary>ONNX Runtime's name of the CUDA execution provider.</summary>
     public const string CudaProvider = "CUDAExecutionProvider";
 
+    /// <summary>The native package an application references to score on the CPU.</summary>
+    public const string CpuPackage = "Microsoft.ML.OnnxRuntime";
+
+    /// <summary>The native package an application references to score on CUDA (Linux x64; <c>Microsoft.ML.OnnxRuntime.Gpu</c> adds Windows).</summary>
+    public const string CudaPackage = "Microsoft.ML.OnnxRuntime.Gpu.Linux";
+
     /// <summary>The name the ONNX Runtime managed assembly passes to <c>DllImport</c> (NativeMethods.DllName).</summary>
     internal const string DllImportName = "onnxruntime";
 
@@ -34,7 +40,6 @@ public static class OnnxRuntimeNative
     private static OnnxRuntimeInfo? _info;
     private static IntPtr _configuredHandle;   // kept for the life of the process: the resolver hands it out
     private static string? _configuredPath;
-    private static string? _bridge;
 
     /// <summary>The native library's file name on this platform.</summary>
     public static string LibraryFileName =>
@@ -45,7 +50,10 @@ public static class OnnxRuntimeNative
     /// which library and providers it got; every call logs that line. Later calls return the same answer.
     /// </summary>
     /// <param name="log">Receives one line describing the library; null logs nothing.</param>
-    /// <exception cref="DllNotFoundException">The configured folder or its library is missing, or cannot drive this managed ONNX Runtime.</exception>
+    /// <exception cref="DllNotFoundException">
+    /// No native ONNX Runtime can be loaded (the application references no native package: the message names
+    /// the package to add), or the configured folder or its library is missing or older than this managed ONNX Runtime.
+    /// </exception>
     public static OnnxRuntimeInfo Initialize(Action<string>? log = null)
     {
         lock (Sync)
@@ -62,19 +70,18 @@ public static class OnnxRuntimeNative
                 var earlier = MappedLibraryPaths().FirstOrDefault(p => Path.GetDirectoryName(p) != Path.GetFullPath(folder.Trim()).TrimEnd('/'));
                 if (earlier is not null)
                     throw new DllNotFoundException($"OnnxRuntimeNative: {DirectoryVariable} is '{folder}', but ONNX Runtime was already loaded from '{earlier}' before DeepML could choose the native library. Expected DeepML to load it first. Call OnnxRuntimeNative.Initialize() at start-up, before any other ONNX Runtime use (ML.NET's ApplyOnnxModel included).");
-                var (path, handle, bridge) = LoadConfigured(folder);
+                var (path, handle) = LoadConfigured(folder);
                 RegisterResolver(handle, path);
                 _configuredHandle = handle;
                 _configuredPath = path;
-                _bridge = bridge;
                 configured = Path.GetDirectoryName(path);
             }
-            var env = OrtEnv.Instance();
+            var env = OpenEnvironment();
             var providers = env.GetAvailableProviders();
             var mapped = MappedLibraryPath() ?? (configured is null ? $"{LibraryFileName} (loader search path)" : Path.Combine(configured, LibraryFileName));
             var folderOfCore = File.Exists(mapped) ? Path.GetDirectoryName(mapped) : configured;
             var cudaLibrary = folderOfCore is null ? null : Path.Combine(folderOfCore, OrtSessionFactory.CudaProviderLibrary);
-            _info = new OnnxRuntimeInfo(env.GetVersionString(), mapped, configured, providers, _bridge, File.Exists(cudaLibrary) ? cudaLibrary : null);
+            _info = new OnnxRuntimeInfo(env.GetVersionString(), mapped, configured, providers, File.Exists(cudaLibrary) ? cudaLibrary : null);
             log?.Invoke($"DeepML: {_info}");
             return _info;
         }
@@ -82,11 +89,9 @@ public static class OnnxRuntimeNative
 
     /// <summary>
     /// Appends the CUDA execution provider for GPU <paramref name="deviceId"/> to session options of
-    /// your own, the way DeepML's scorers do: through the provider built into the loaded native
-    /// ONNX Runtime, or by registering the CUDA provider library beside it as a plugin execution
-    /// provider (the npm core of scripts/fetch-onnxruntime-cuda.sh, which exports no
-    /// <c>OrtSessionOptionsAppendExecutionProvider_CUDA</c>, so <see cref="SessionOptions.AppendExecutionProvider_CUDA(int)"/> fails there).
-    /// Calls <see cref="Initialize"/> first.
+    /// your own, the way DeepML's scorers do, with their errors: a native ONNX Runtime without CUDA names
+    /// <see cref="CudaPackage"/>, and a CUDA provider that fails to load names the first CUDA library the
+    /// loader cannot find (ONNX Runtime's own message does not). Calls <see cref="Initialize"/> first.
     /// </summary>
     /// <exception cref="ExecutionProviderUnavailableException">CUDA cannot be had; the message names what is missing and how to fix it.</exception>
     public static void AppendCuda(SessionOptions sessionOptions, int deviceId)
@@ -98,19 +103,17 @@ public static class OnnxRuntimeNative
 
     /// <summary>
     /// Validates <paramref name="folder"/> and loads its native library without registering it. The
-    /// library must exist and offer the C API version of the managed ONNX Runtime assembly, or be an
-    /// older core that DeepML's API bridge (<see cref="OrtApiBridge"/>, beside it in the folder) can
-    /// stand in for; then the bridge's handle and a description of it come back.
+    /// library must exist and offer the C API version of the managed ONNX Runtime assembly.
     /// </summary>
-    /// <returns>The core's path, the handle the DllImport resolver should hand out, and the bridge description (null without a bridge).</returns>
-    internal static (string Path, IntPtr Handle, string? Bridge) LoadConfigured(string folder)
+    /// <returns>The library's path and the handle the DllImport resolver should hand out.</returns>
+    internal static (string Path, IntPtr Handle) LoadConfigured(string folder)
     {
         var full = Path.GetFullPath(folder.Trim());
         if (!Directory.Exists(full))
-            throw new DllNotFoundException($"OnnxRuntimeNative: {DirectoryVariable} is '{folder}', but that folder does not exist. Expected a folder holding {LibraryFileName} (and, for CUDA, libonnxruntime_providers_cuda.so and libonnxruntime_providers_shared.so). Run scripts/fetch-onnxruntime-cuda.sh or unset {DirectoryVariable} to use the packaged native library.");
+            throw new DllNotFoundException($"OnnxRuntimeNative: {DirectoryVariable} is '{folder}', but that folder does not exist. Expected a folder holding {LibraryFileName} (and, for CUDA, {OrtSessionFactory.CudaProviderLibrary} and {OrtSessionFactory.SharedProviderLibrary}). Point {DirectoryVariable} at such a folder, or unset it to use the native library of the application's {CpuPackage} or {CudaPackage} package.");
         var path = Path.Combine(full, LibraryFileName);
         if (!File.Exists(path))
-            throw new DllNotFoundException($"OnnxRuntimeNative: {DirectoryVariable} is '{folder}', but '{path}' does not exist (the folder holds: {Describe(full)}). Expected {LibraryFileName} there. Run scripts/fetch-onnxruntime-cuda.sh or point {DirectoryVariable} at the folder that holds it.");
+            throw new DllNotFoundException($"OnnxRuntimeNative: {DirectoryVariable} is '{folder}', but '{path}' does not exist (the folder holds: {Describe(full)}). Expected {LibraryFileName} there. Point {DirectoryVariable} at the folder that holds it, or unset it.");
         if (!NativeLibrary.TryLoad(path, out var handle))
             throw new DllNotFoundException($"OnnxRuntimeNative: '{path}' (from {DirectoryVariable}) exists but cannot be loaded; it may be for another platform or need a newer C library. Expected a {RuntimeInformation.RuntimeIdentifier} build of ONNX Runtime; check it with 'ldd {path}'.");
         try
@@ -119,15 +122,11 @@ public static class OnnxRuntimeNative
             // Ask the core for the managed API version only when its own version says it may have it:
             // a core asked for a newer version prints an error line of its own.
             if ((System.Version.TryParse(version, out var v) ? v.Minor : int.MaxValue) >= ManagedApiVersion && Probe(handle, ManagedApiVersion).SupportsApi)
-                return (path, handle, null);
-            var bridgePath = Path.Combine(full, OrtApiBridge.FileName);
-            if (!File.Exists(bridgePath))
-                throw new DllNotFoundException(
-                    $"OnnxRuntimeNative: the native ONNX Runtime {version} at '{path}' (from {DirectoryVariable}) does not offer C API version {ManagedApiVersion}, " +
-                    $"which the managed Microsoft.ML.OnnxRuntime {ManagedVersion} assembly needs: a native core refuses a newer managed API. DeepML's API bridge ({OrtApiBridge.FileName}) can stand in for an older core, but it is not in that folder. " +
-                    $"Fix: run scripts/fetch-onnxruntime-cuda.sh, which builds the bridge beside the core; or use a native build at least as new as the managed package ({ManagedVersion.Major}.{ManagedVersion.Minor}).");
-            var (bridge, description) = OrtApiBridge.Open(bridgePath, path, version, ManagedApiVersion);
-            return (path, bridge, description);
+                return (path, handle);
+            throw new DllNotFoundException(
+                $"OnnxRuntimeNative: the native ONNX Runtime {version} at '{path}' (from {DirectoryVariable}) does not offer C API version {ManagedApiVersion}, " +
+                $"which the managed Microsoft.ML.OnnxRuntime {ManagedVersion} assembly needs: a native library refuses a newer managed API. " +
+                $"Expected a native build at least as new as the managed package ({ManagedVersion.Major}.{ManagedVersion.Minor}). Fix: point {DirectoryVariable} at such a build, or unset it to use the application's {CpuPackage} / {CudaPackage} package.");
         }
         catch
         {
@@ -155,12 +154,10 @@ public static class OnnxRuntimeNative
         Marshal.GetDelegateForFunctionPointer<GetApiBaseFn>(NativeLibrary.GetExport(handle, "OrtGetApiBase"))();
 
     /// <summary>
-    /// The ONNX Runtime C API version the managed assembly asks the native library for. Observed:
-    /// 1.31.1 asks for 31 (its minor version; a 1.29 core answers "API version [31] is not available");
-    /// the 1.29 C# sources ask for 14 (a fixed ORT_API_VERSION in NativeMethods). Versions in between
-    /// are assumed to ask for their minor version, which errs on the side of refusing.
+    /// The ONNX Runtime C API version the managed assembly asks the native library for: its minor
+    /// version (observed on 1.31.1 and 1.32.0; an older core answers "API version [N] is not available").
     /// </summary>
-    internal static uint ManagedApiVersion => ManagedVersion.Minor <= 29 ? 14u : (uint)ManagedVersion.Minor;
+    internal static uint ManagedApiVersion => (uint)ManagedVersion.Minor;
 
     internal static Version ManagedVersion
     {
@@ -171,6 +168,28 @@ public static class OnnxRuntimeNative
             return System.Version.TryParse(text, out var v) ? v : assembly.GetName().Version ?? new Version(0, 0);
         }
     }
+
+    /// <summary>ONNX Runtime's environment; a missing native library becomes an error that names the package to reference.</summary>
+    private static OrtEnv OpenEnvironment()
+    {
+        try
+        {
+            return OrtEnv.Instance();
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException
+                                  || (e is TypeInitializationException && e.InnerException is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException))
+        {
+            throw new DllNotFoundException(MissingNativeMessage((e.InnerException ?? e).Message), e);
+        }
+    }
+
+    /// <summary>The error for a process without a native ONNX Runtime: what failed, what was expected, which package to reference.</summary>
+    /// <param name="loaderMessage">The runtime's message; only its first sentence is kept (.NET appends every path it tried).</param>
+    internal static string MissingNativeMessage(string loaderMessage) =>
+        $"DeepML: the native ONNX Runtime ({LibraryFileName}) could not be loaded ({loaderMessage.Split(". ")[0].Split('\n')[0].Trim().TrimEnd('.', ':')}). " +
+        $"Expected the application to reference a native ONNX Runtime package: DeepML's libraries carry only the managed Microsoft.ML.OnnxRuntime.Managed {ManagedVersion.Major}.{ManagedVersion.Minor}.{ManagedVersion.Build}. " +
+        $"Fix: add <PackageReference Include=\"{CpuPackage}\" Version=\"{ManagedVersion.Major}.{ManagedVersion.Minor}.{ManagedVersion.Build}\" /> to the application project to score on the CPU, " +
+        $"or {CudaPackage} (Microsoft.ML.OnnxRuntime.Gpu on Windows) of the same version for CUDA; or set {DirectoryVariable} to a folder holding {LibraryFileName}.";
 
     private static void RegisterResolver(IntPtr handle, string path)
     {

@@ -37,7 +37,7 @@ internal static partial class OrtSessionFactory
         return (create(cpu), "CPUExecutionProvider");
     }
 
-    /// <summary>Where a session runs, for example "ONNX Runtime 1.31.1, CPUExecutionProvider" or "…, CUDAExecutionProvider (cuda:0)".</summary>
+    /// <summary>Where a session runs, for example "ONNX Runtime 1.32.0, CPUExecutionProvider" or "…, CUDAExecutionProvider (cuda:0)".</summary>
     internal static string Describe(string provider, ScoringOptions options) =>
         $"ONNX Runtime {OnnxRuntimeNative.Initialize().Version}, {provider}{(options.DeviceId is int id && provider == OnnxRuntimeNative.CudaProvider ? $" (cuda:{id})" : "")}";
 
@@ -77,8 +77,8 @@ internal static partial class OrtSessionFactory
     }
 
     /// <summary>
-    /// Appends the CUDA execution provider for <paramref name="deviceId"/> to <paramref name="so"/>,
-    /// the way the loaded native library supports it: built in, or as the provider library beside it.
+    /// Appends the CUDA execution provider for <paramref name="deviceId"/> to <paramref name="so"/>
+    /// (built into the native library of <see cref="OnnxRuntimeNative.CudaPackage"/>), or throws naming what is missing.
     /// </summary>
     /// <param name="so">The session options to extend.</param>
     /// <param name="info">The loaded native library (<see cref="OnnxRuntimeNative.Initialize"/>).</param>
@@ -90,102 +90,62 @@ internal static partial class OrtSessionFactory
         if (!info.HasCuda)
         {
             throw new ExecutionProviderUnavailableException(OnnxRuntimeNative.CudaProvider, [$"{OnnxRuntimeNative.CudaProvider} in the loaded native ONNX Runtime"],
-                $"DeepML: {where}, but the loaded native ONNX Runtime {info.Version} ('{info.LibraryPath}') was built without CUDA: its providers are {string.Join(", ", info.AvailableProviders)}, and no {CudaProviderLibrary} is beside it. " +
-                $"Expected a CUDA-enabled libonnxruntime. Fix: set {OnnxRuntimeNative.DirectoryVariable} to a folder holding a CUDA-enabled {OnnxRuntimeNative.LibraryFileName} with {CudaProviderLibrary} and {SharedProviderLibrary} (scripts/fetch-onnxruntime-cuda.sh fetches one), " +
-                "or reference Microsoft.ML.OnnxRuntime.Gpu instead of Microsoft.ML.OnnxRuntime; or set FallbackToCpu = true to score on the CPU.");
+                $"DeepML: {where}, but the loaded native ONNX Runtime {info.Version} ('{info.LibraryPath}') was built without CUDA: its providers are {string.Join(", ", info.AvailableProviders)}. " +
+                $"Expected a CUDA-enabled {OnnxRuntimeNative.LibraryFileName}. Fix: reference {OnnxRuntimeNative.CudaPackage} (Microsoft.ML.OnnxRuntime.Gpu on Windows) instead of {OnnxRuntimeNative.CpuPackage} in the application, " +
+                $"or set {OnnxRuntimeNative.DirectoryVariable} to a folder holding a CUDA-enabled {OnnxRuntimeNative.LibraryFileName} with {CudaProviderLibrary} and {SharedProviderLibrary}; or set FallbackToCpu = true to score on the CPU.");
         }
         var folder = OnnxRuntimeNative.LoadedLibraryFolder(info);
         if (folder is not null && OperatingSystem.IsLinux() && MissingProviderLibraries(folder) is { Length: > 0 } missing)
         {
             throw new ExecutionProviderUnavailableException(OnnxRuntimeNative.CudaProvider, missing,
                 $"DeepML: {where}, but {string.Join(" and ", missing)} {(missing.Length == 1 ? "is" : "are")} missing from '{folder}', beside the native ONNX Runtime. " +
-                $"Expected the CUDA provider libraries next to {OnnxRuntimeNative.LibraryFileName}. Fix: copy them there (scripts/fetch-onnxruntime-cuda.sh does), or set FallbackToCpu = true.");
+                $"Expected the CUDA provider libraries next to {OnnxRuntimeNative.LibraryFileName}, as {OnnxRuntimeNative.CudaPackage} ships them. Fix: copy them there from the package (a trimmed publish may have dropped them), or set FallbackToCpu = true.");
         }
         try
         {
-            if (info.AvailableProviders.Contains(OnnxRuntimeNative.CudaProvider))
-                AppendBuiltInCuda(so, deviceId);
-            else if (info.Bridge is not null)
-                so.AppendExecutionProvider_CUDA(deviceId);   // the API bridge's classic entry point registers the plugin library (deepml_ort_bridge.c)
-            else
-                AppendPluginCuda(so, info.CudaProviderLibrary!, deviceId, where);
+            using var cuda = new OrtCUDAProviderOptions();
+            cuda.UpdateOptions(new Dictionary<string, string> { ["device_id"] = deviceId.ToString(CultureInfo.InvariantCulture) });
+            so.AppendExecutionProvider_CUDA(cuda);
         }
         catch (OnnxRuntimeException e)
         {
-            throw ProviderFailed(where, deviceId, e.Message, e);
+            throw ProviderFailed(where, deviceId, e.Message, e, info.CudaProviderLibrary);
         }
     }
-
-    /// <summary>
-    /// A core built with CUDA (Microsoft.ML.OnnxRuntime.Gpu): the provider-options entry point of the
-    /// C API table, which works also where the core exports no OrtSessionOptionsAppendExecutionProvider_CUDA.
-    /// </summary>
-    private static void AppendBuiltInCuda(SessionOptions so, int deviceId)
-    {
-        using var cuda = new OrtCUDAProviderOptions();
-        cuda.UpdateOptions(new Dictionary<string, string> { ["device_id"] = deviceId.ToString(CultureInfo.InvariantCulture) });
-        so.AppendExecutionProvider_CUDA(cuda);
-    }
-
-    /// <summary>
-    /// A core (as new as the managed assembly) without built-in CUDA but with the CUDA provider library
-    /// beside it: the library is registered once per process as a plugin execution provider, and the
-    /// session gets the provider's device whose <c>cuda_device_id</c> is <paramref name="deviceId"/>.
-    /// Through the API bridge the bridge does the same in C, so that ML.NET's own CUDA request works too.
-    /// </summary>
-    private static void AppendPluginCuda(SessionOptions so, string library, int deviceId, string where)
-    {
-        var env = OrtEnv.Instance();
-        lock (PluginSync)
-        {
-            if (!_pluginRegistered)
-            {
-                env.RegisterExecutionProviderLibrary(PluginRegistrationName, library);
-                _pluginRegistered = true;
-            }
-        }
-        var devices = env.GetEpDevices().Where(d => d.EpName == OnnxRuntimeNative.CudaProvider).ToList();
-        var id = deviceId.ToString(CultureInfo.InvariantCulture);
-        var device = devices.FirstOrDefault(d => d.EpMetadata.Entries.TryGetValue("cuda_device_id", out var v) && v == id)
-            ?? (devices.All(d => !d.EpMetadata.Entries.ContainsKey("cuda_device_id")) && deviceId < devices.Count ? devices[deviceId] : null);
-        if (device is null)
-            throw new ExecutionProviderUnavailableException(OnnxRuntimeNative.CudaProvider, [$"CUDA device {deviceId}"],
-                $"DeepML: {where}, but ONNX Runtime's CUDA provider ('{library}') found {devices.Count} CUDA device{(devices.Count == 1 ? "" : "s")}" +
-                (devices.Count == 0 ? "" : $" ({string.Join(", ", devices.Select(Describe))})") +
-                $". Fix: check that GPU {deviceId} exists and the NVIDIA driver works ('nvidia-smi'), or choose another device; or set FallbackToCpu = true.");
-        so.AppendExecutionProvider(env, [device], new Dictionary<string, string>());
-    }
-
-    private static string Describe(OrtEpDevice device)
-    {
-        var metadata = device.EpMetadata.Entries;
-        return $"cuda:{(metadata.TryGetValue("cuda_device_id", out var id) ? id : "?")}{(metadata.TryGetValue("cuda_device_name", out var name) ? $" {name}" : "")}";
-    }
-
-    private const string PluginRegistrationName = "DeepML.CUDA";
-    private static readonly Lock PluginSync = new();
-    private static bool _pluginRegistered;
 
     /// <summary>The CUDA provider libraries missing from the folder of the native core.</summary>
     internal static string[] MissingProviderLibraries(string folder) =>
         new[] { CudaProviderLibrary, SharedProviderLibrary }.Where(f => !File.Exists(Path.Combine(folder, f))).ToArray();
 
     /// <summary>
-    /// The error for a CUDA provider ONNX Runtime could not create: names the shared libraries the
-    /// loader could not find (from the dlerror text ONNX Runtime passes on), or points at the device.
+    /// The error for a CUDA provider ONNX Runtime could not create. ONNX Runtime's message says only
+    /// "Failed to load shared library", so the missing library is found by loading the provider's
+    /// dependencies (<see cref="NativeDependencyProbe"/>), or read from the dlerror text where ONNX
+    /// Runtime passes it on; without either, the error points at the device.
     /// </summary>
-    internal static ExecutionProviderUnavailableException ProviderFailed(string where, int deviceId, string ortMessage, Exception inner)
+    /// <param name="where">What asked for CUDA.</param>
+    /// <param name="deviceId">The CUDA device id.</param>
+    /// <param name="ortMessage">ONNX Runtime's message.</param>
+    /// <param name="inner">ONNX Runtime's exception.</param>
+    /// <param name="providerLibrary">The CUDA provider library to probe, or null to rely on <paramref name="ortMessage"/>.</param>
+    internal static ExecutionProviderUnavailableException ProviderFailed(string where, int deviceId, string ortMessage, Exception inner, string? providerLibrary = null)
     {
-        var libraries = MissingLibraryPattern().Matches(ortMessage).Select(m => m.Groups[1].Value).Distinct().ToArray();
-        var missing = libraries.Length > 0 ? libraries : [$"a working CUDA device {deviceId}"];
-        var fix = libraries.Length > 0
-            ? "Fix: install them (the CUDA runtime, cuBLAS, cuRAND and cuDNN 9 versions the provider was built for) and add their folders to LD_LIBRARY_PATH (for example the nvidia/*/lib folders of a pip-installed PyTorch) before starting the process"
-            : $"Fix: check that GPU {deviceId} exists and the NVIDIA driver works ('nvidia-smi'), and that the CUDA and cuDNN versions match the provider build";
-        return new ExecutionProviderUnavailableException(OnnxRuntimeNative.CudaProvider, missing,
-            $"DeepML: {where}, but ONNX Runtime could not create the CUDA execution provider" +
-            (libraries.Length > 0 ? $"; missing librar{(libraries.Length == 1 ? "y" : "ies")}: {string.Join(", ", libraries)}" : "") +
-            $". ONNX Runtime said: {ortMessage.Trim()} {fix}; or set FallbackToCpu = true.", inner);
+        IReadOnlyList<string> chain = providerLibrary is null ? [] : NativeDependencyProbe.FirstUnresolvable(providerLibrary);
+        string[] libraries = chain.Count > 0 ? [chain[^1]] : MissingLibraryPattern().Matches(ortMessage).Select(m => m.Groups[1].Value).Distinct().ToArray();
+        var named = chain.Count > 0 ? $"{Path.GetFileName(providerLibrary)} needs {NativeDependencyProbe.Describe(chain)}, which the loader cannot find"
+            : libraries.Length > 0 ? $"missing librar{(libraries.Length == 1 ? "y" : "ies")}: {string.Join(", ", libraries)}" : null;
+        var fix = libraries.Contains(DriverLibrary)
+            ? $"Expected the NVIDIA driver. Fix: install it ({DriverLibrary} comes with the driver; check with 'nvidia-smi')"
+            : libraries.Length > 0
+                ? "Expected the CUDA 13 libraries the provider was built for (CUDA runtime, cuBLAS/cuBLASLt, cuRAND, cuDNN 9) on the loader path. " +
+                  "Fix: put their folders on LD_LIBRARY_PATH before starting the process, for example a PyTorch cu130 installation's site-packages/nvidia/*/lib folders"
+                : $"Expected a working CUDA device {deviceId}. Fix: check that GPU {deviceId} exists and the NVIDIA driver works ('nvidia-smi'), and that the CUDA and cuDNN versions match the provider build";
+        return new ExecutionProviderUnavailableException(OnnxRuntimeNative.CudaProvider, libraries.Length > 0 ? libraries : [$"a working CUDA device {deviceId}"],
+            $"DeepML: {where}, but ONNX Runtime could not create the CUDA execution provider{(named is null ? "" : $": {named}")}. " +
+            $"ONNX Runtime said: {ortMessage.Trim()} {fix}; or set FallbackToCpu = true.", inner);
     }
+
+    private const string DriverLibrary = "libcuda.so.1";
 
     // dlerror() text inside ONNX Runtime's message: "libcublasLt.so.13: cannot open shared object file".
     [GeneratedRegex(@"(lib[\w.+-]+?\.so(?:\.\d+)*): cannot open shared object file")]

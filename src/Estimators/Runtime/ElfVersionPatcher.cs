@@ -112,20 +112,8 @@ internal sealed class ElfVersionPatcher
         return names;
     }
 
-    /// <summary>The <c>DT_NEEDED</c> entries of the dynamic section, in order.</summary>
-    public IReadOnlyList<string> GetNeededLibraries()
-    {
-        var result = new List<string>();
-        if (FindSection(ShtDynamic) is not { } sec) return result;
-        for (long pos = sec.Offset; pos + 16 <= sec.Offset + sec.Size; pos += 16)
-        {
-            CheckRange(pos, 16);
-            long tag = BinaryPrimitives.ReadInt64LittleEndian(_data.AsSpan((int)pos, 8));
-            if (tag == 0) break;
-            if (tag == 1) result.Add(ReadString(sec.Link, (uint)U64(pos + 8)));
-        }
-        return result;
-    }
+    /// <summary>The <c>DT_NEEDED</c> entries of the dynamic section, in order (read by Core's <see cref="ElfNeededLibraries"/>).</summary>
+    public IReadOnlyList<string> GetNeededLibraries() => ElfNeededLibraries.Read(new MemoryStream(_data, writable: false), _name);
 
     /// <summary>Names of the undefined dynamic symbols bound to the needed version <paramref name="versionName"/>.</summary>
     public IReadOnlyList<string> UndefinedSymbolsBoundTo(string versionName)

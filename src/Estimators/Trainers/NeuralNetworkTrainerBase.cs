@@ -102,6 +102,8 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
             (train, valid) = Split(train, o.ValidationFraction, seed);
         train.RequireLearnable(Task, schema.ClassCount, schema.ClassNames, Component);
 
+        // The fitted model is scored by ONNX Runtime: fail now, naming the package, not after the last epoch.
+        OnnxRuntimeNative.Initialize(Log);
         var device = TorchSession.Start(o.Device, o.FallbackToCpu, o.NumberOfThreads, Log);
         var outputs = Task == PredictionKind.MulticlassClassification ? schema.ClassCount : 1;
         var spec = o.Network.Bind(schema.FeatureCount, new DenseLayer(outputs));

@@ -1,5 +1,6 @@
 // Scores a float model in a fresh process and reports what ONNX Runtime it got.
 // Usage: OrtProbe MODEL.onnx INPUTS.f32 ROWS DEVICE FALLBACK OUTPUTS.f32 [ENGINE]
+//        OrtProbe init      (only OnnxRuntimeNative.Initialize: prints "info: ..." or "error: ...")
 //   INPUTS.f32 / OUTPUTS.f32: little-endian float32, row-major. DEVICE: cpu | cuda:N. FALLBACK: true | false.
 //   ENGINE: deepml (OrtBatchPredictor, the default) | mlnet (ML.NET's ApplyOnnxModel, with gpuDeviceId for cuda:N).
 // Prints "log: ..." lines from DeepML, then "provider: NAME" (deepml) or "engine: mlnet", or "error: TYPE: MESSAGE" (exit code 2).
@@ -8,9 +9,22 @@ using DeepML;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
+if (args is ["init"])
+{
+    try
+    {
+        Console.WriteLine($"info: {OnnxRuntimeNative.Initialize()}");
+        return 0;
+    }
+    catch (Exception e)
+    {
+        Console.WriteLine($"error: {e.GetType().Name}: {e.Message}");
+        return 2;
+    }
+}
 if (args.Length is not (6 or 7))
 {
-    Console.Error.WriteLine("Usage: OrtProbe MODEL.onnx INPUTS.f32 ROWS DEVICE FALLBACK OUTPUTS.f32 [deepml|mlnet]");
+    Console.Error.WriteLine("Usage: OrtProbe MODEL.onnx INPUTS.f32 ROWS DEVICE FALLBACK OUTPUTS.f32 [deepml|mlnet] | OrtProbe init");
     return 1;
 }
 try

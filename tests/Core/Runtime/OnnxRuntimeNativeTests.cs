@@ -40,9 +40,9 @@ public sealed class OnnxRuntimeNativeTests
         Assert.Equal("CUDAExecutionProvider", e.Provider);
         Assert.Equal(["CUDAExecutionProvider in the loaded native ONNX Runtime"], e.Missing);
         Assert.StartsWith("DeepML: cuda:0 was requested (ScoringOptions.Device = \"cuda:0\"), but the loaded native ONNX Runtime ", e.Message);
-        Assert.Contains("was built without CUDA: its providers are CPUExecutionProvider, and no libonnxruntime_providers_cuda.so is beside it. Expected a CUDA-enabled libonnxruntime.", e.Message);
-        Assert.Contains("set DEEPML_ONNXRUNTIME_DIR to a folder holding a CUDA-enabled libonnxruntime.so", e.Message);
-        Assert.Contains("or reference Microsoft.ML.OnnxRuntime.Gpu", e.Message);
+        Assert.Contains("was built without CUDA: its providers are CPUExecutionProvider. Expected a CUDA-enabled libonnxruntime.so. " +
+            "Fix: reference Microsoft.ML.OnnxRuntime.Gpu.Linux (Microsoft.ML.OnnxRuntime.Gpu on Windows) instead of Microsoft.ML.OnnxRuntime in the application", e.Message);
+        Assert.Contains("or set DEEPML_ONNXRUNTIME_DIR to a folder holding a CUDA-enabled libonnxruntime.so", e.Message);
         Assert.DoesNotContain(lines, l => l.Contains("falling back"));
     }
 
@@ -71,7 +71,7 @@ public sealed class OnnxRuntimeNativeTests
     {
         var e = Assert.Throws<DllNotFoundException>(() => OnnxRuntimeNative.LoadConfigured("/nonexistent/ort"));
         Assert.StartsWith("OnnxRuntimeNative: DEEPML_ONNXRUNTIME_DIR is '/nonexistent/ort', but that folder does not exist.", e.Message);
-        Assert.Contains("Run scripts/fetch-onnxruntime-cuda.sh or unset DEEPML_ONNXRUNTIME_DIR", e.Message);
+        Assert.Contains("Point DEEPML_ONNXRUNTIME_DIR at such a folder, or unset it to use the native library of the application's Microsoft.ML.OnnxRuntime or Microsoft.ML.OnnxRuntime.Gpu.Linux package.", e.Message);
 
         var empty = Directory.CreateTempSubdirectory("deepml-ort-");
         try
@@ -87,29 +87,6 @@ public sealed class OnnxRuntimeNativeTests
     }
 }
 
-/// <summary>Runs only where scripts/fetch-onnxruntime-cuda.sh has fetched the npm CUDA core into .native/onnxruntime-cuda.</summary>
-public sealed class FetchedCudaCoreFactAttribute : FactAttribute
-{
-    public FetchedCudaCoreFactAttribute()
-    {
-        if (Folder() is null)
-            Skip = "No .native/onnxruntime-cuda/libonnxruntime.so: run scripts/fetch-onnxruntime-cuda.sh to fetch the CUDA-capable core (.ci/run does).";
-    }
-
-    public static string? Folder()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, ".native", "onnxruntime-cuda");
-            if (File.Exists(Path.Combine(candidate, "libonnxruntime.so")))
-                return candidate;
-            if (File.Exists(Path.Combine(dir.FullName, "DeepML.sln")))
-                return null;
-        }
-        return null;
-    }
-}
-
 /// <summary>The CUDA diagnosis messages, from the inputs the GPU path would see (no GPU here).</summary>
 public sealed class CudaDiagnosisTests
 {
@@ -121,8 +98,8 @@ public sealed class CudaDiagnosisTests
             "[ONNXRuntimeError] : 1 : FAIL : Failed to load library libonnxruntime_providers_cuda.so with error: libcublasLt.so.13: cannot open shared object file: No such file or directory";
         var e = OrtSessionFactory.ProviderFailed("cuda:0 was requested", 0, ort, new InvalidOperationException(ort));
         Assert.Equal(["libcublasLt.so.13"], e.Missing);
-        Assert.StartsWith("DeepML: cuda:0 was requested, but ONNX Runtime could not create the CUDA execution provider; missing library: libcublasLt.so.13. ONNX Runtime said: ", e.Message);
-        Assert.Contains("add their folders to LD_LIBRARY_PATH", e.Message);
+        Assert.StartsWith("DeepML: cuda:0 was requested, but ONNX Runtime could not create the CUDA execution provider: missing library: libcublasLt.so.13. ONNX Runtime said: ", e.Message);
+        Assert.Contains("Fix: put their folders on LD_LIBRARY_PATH", e.Message);
     }
 
     [Fact]
@@ -159,7 +136,7 @@ public sealed class AppendCudaTests
         using var so = new Microsoft.ML.OnnxRuntime.SessionOptions();
         var e = Assert.Throws<ExecutionProviderUnavailableException>(() => OnnxRuntimeNative.AppendCuda(so, 0));
         Assert.StartsWith("DeepML: cuda:0 was requested (OnnxRuntimeNative.AppendCuda), but the loaded native ONNX Runtime ", e.Message);
-        Assert.Contains("and no libonnxruntime_providers_cuda.so is beside it", e.Message);
+        Assert.Contains("was built without CUDA: its providers are CPUExecutionProvider.", e.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => OnnxRuntimeNative.AppendCuda(so, -1));
     }
 }

@@ -105,6 +105,21 @@ public class NativeProbeTests
     }
 
     [Fact]
+    public void WithoutANativeOnnxRuntimePackage_FitFailsBeforeTheFirstEpoch_NamingThePackage()
+    {
+        // The probe references no native ONNX Runtime package, like an application that forgot one.
+        var libtorch = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native");
+        var result = RunProbe(Path.Combine(Path.GetTempPath(), "deepml-native-probe-ort"), libtorch, out var rc,
+            new Dictionary<string, string> { ["DEEPML_PROBE_FIT"] = "1", ["DEEPML_ONNXRUNTIME_DIR"] = "" });
+        Assert.Equal(2, rc);
+        Assert.Equal("7,10,15,22", result["matmul"]);
+        Assert.StartsWith("DllNotFoundException: DeepML: the native ONNX Runtime (libonnxruntime.so) could not be loaded (Unable to load shared library 'onnxruntime' or one of its dependencies). ", result["error"]);
+        Assert.Contains("Fix: add <PackageReference Include=\"Microsoft.ML.OnnxRuntime\" Version=\"1.32.0\" /> to the application project to score on the CPU, or Microsoft.ML.OnnxRuntime.Gpu.Linux", result["error"]);
+        Assert.Equal("0", result["epochs"]);
+        Assert.False(result.ContainsKey("fit"));
+    }
+
+    [Fact]
     public void ChildProcessWithEmptyLibTorchFolderGetsAnActionableError()
     {
         var cache = Directory.CreateTempSubdirectory("deepml-native-cache-").FullName;
