@@ -135,7 +135,7 @@ public static class OnnxRuntimeNative
         }
     }
 
-    /// <summary>The version a native library reports (OrtGetApiBase()-&gt;GetVersionString()), for example <c>1.29.0</c>.</summary>
+    /// <summary>The version a native library reports (OrtGetApiBase()-&gt;GetVersionString()), for example <c>1.32.0</c>.</summary>
     internal static string VersionString(IntPtr handle)
     {
         var getVersion = Marshal.GetDelegateForFunctionPointer<GetVersionStringFn>(Marshal.ReadIntPtr(ApiBase(handle), IntPtr.Size));

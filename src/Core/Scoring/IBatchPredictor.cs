@@ -18,7 +18,7 @@ public interface IBatchPredictor : IDisposable
     /// <summary>Raw outputs per example.</summary>
     int OutputSize { get; }
 
-    /// <summary>Where it runs, for logs: for example "ONNX Runtime 1.29.1, CPUExecutionProvider".</summary>
+    /// <summary>Where it runs, for logs: for example "ONNX Runtime 1.32.0, CPUExecutionProvider".</summary>
     string Description { get; }
 
     /// <summary>

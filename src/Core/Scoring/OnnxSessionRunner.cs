@@ -42,7 +42,7 @@ internal sealed class OnnxSessionRunner : IDisposable
         }
     }
 
-    /// <summary>Where the model runs, for example "ONNX Runtime 1.31.1, CPUExecutionProvider".</summary>
+    /// <summary>Where the model runs, for example "ONNX Runtime 1.32.0, CPUExecutionProvider".</summary>
     public string Description { get; }
 
     /// <summary>The execution provider the session runs on: <c>CPUExecutionProvider</c> or <c>CUDAExecutionProvider</c>.</summary>

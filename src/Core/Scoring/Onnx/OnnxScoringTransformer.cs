@@ -63,7 +63,7 @@ public sealed class OnnxScoringTransformer : ITransformer, IDisposable, IBatchSc
     /// <summary>The model outputs that are read, in the order of the added columns.</summary>
     public IReadOnlyList<string> OnnxOutputNames => [.. _outputs.Select(s => s.OnnxName)];
 
-    /// <summary>Where the model runs, for example "ONNX Runtime 1.31.1, CPUExecutionProvider".</summary>
+    /// <summary>Where the model runs, for example "ONNX Runtime 1.32.0, CPUExecutionProvider".</summary>
     public string Device => _runner.Description;
 
     /// <summary>Rows per ONNX Runtime run when scoring an <see cref="IDataView"/> (1 when the model fixes its batch dimension to 1).</summary>
