@@ -41,6 +41,17 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
             throw new ArgumentException("NeuralNetworkOptions: ClassWeights apply to classification only; use an example-weight column for regression.", nameof(options));
         AdversarialDebiasingStep.CheckOptions(options, task);
         LearningRateScheduler.CheckOptions(options);
+        if (options.InputShape is { } shape)
+        {
+            try
+            {
+                _ = options.Network.Bind(shape); // a body that cannot take the declared shape fails here, not in Fit
+            }
+            catch (LayerShapeException e)
+            {
+                throw new ArgumentException($"NeuralNetworkOptions: InputShape {shape} does not fit Network {options.Network}: {e.Message}", nameof(NeuralNetworkOptions.InputShape), e);
+            }
+        }
     }
 
     /// <summary>The options this trainer was made with.</summary>

@@ -67,6 +67,10 @@ public sealed class CnnTrainingTests(Xunit.Abstractions.ITestOutputHelper output
         Assert.Equal("NeuralNetworkOptions: InputShape [1, 8, 7] holds 56 values per example, but feature column 'Features' has 64 slots. Declare a shape whose dimensions multiply to 64, or resize the column (for example ResizeImages before ExtractPixels). (Parameter 'InputShape')", e.Message);
         Assert.Null(trainer.LastTraining);
 
+        var early = Assert.Throws<ArgumentException>(() => ml.DeepML().MulticlassClassification.NeuralNetwork(new NeuralNetworkOptions { Network = Cnn(), InputShape = new TensorShape(64) }));
+        Assert.Equal("InputShape", early.ParamName); // at construction, before any data
+        Assert.StartsWith("NetworkSpec: layer 0 (Conv2d) cannot take an input of shape [64]; it expects [C, H, W].", Assert.IsType<LayerShapeException>(early.InnerException).Message);
+
         var flat = ml.DeepML().MulticlassClassification.NeuralNetwork(new NeuralNetworkOptions { Network = Cnn(), Epochs = 1 });
         var shape = Assert.Throws<LayerShapeException>(() => flat.Fit(train));
         Assert.StartsWith("NetworkSpec: layer 0 (Conv2d) cannot take an input of shape [64]; it expects [C, H, W].", shape.Message);
