@@ -59,6 +59,10 @@ public sealed class LayerParityTests
             expected = TorchBatchPredictor.Forward(network, CPU, features, rows, spec.InputSize, 3);
         }
         var onnx = OnnxExporter.Export(model);
+        Assert.Equal(onnx, OnnxExporter.Export(model)); // deterministic
+        // Weights are initializers named by path; lowering constants carry a '/' and are never weight names.
+        var initializers = DeepML.Onnx.Proto.ModelProto.Parser.ParseFrom(onnx).Graph.Initializer.Select(t => t.Name).ToList();
+        Assert.Equal(InferenceRewrite.Apply(weights).Arrays.Keys.Order(), initializers.Where(n => !n.Contains('/')).Order());
         foreach (var level in new[] { GraphOptimizationLevel.ORT_DISABLE_ALL, GraphOptimizationLevel.ORT_ENABLE_ALL })
         {
             var actual = Run(onnx, level, features, rows, spec.InputSize);
