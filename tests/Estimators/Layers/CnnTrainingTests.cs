@@ -21,7 +21,7 @@ public sealed class CnnTrainingTests(Xunit.Abstractions.ITestOutputHelper output
         new ActivationLayer(ActivationKind.Relu), new DropoutLayer(0.1), new FlattenLayer()]);
 
     [Fact]
-    public void TinyCnn_OnDigits_BeatsChanceByFar_AndSavesAndLoads()
+    public void TinyCnnOnDigitsBeatsChanceByFarAndSavesAndLoads()
     {
         var ml = new MLContext(seed: 1);
         var (train, test) = Digits(ml);
@@ -62,7 +62,7 @@ public sealed class CnnTrainingTests(Xunit.Abstractions.ITestOutputHelper output
     }
 
     [Fact]
-    public void DeclaredShape_ThatDoesNotFitTheColumn_FailsBeforeTraining()
+    public void DeclaredShapeThatDoesNotFitTheColumnFailsBeforeTraining()
     {
         var ml = new MLContext(seed: 1);
         var (train, _) = Digits(ml);

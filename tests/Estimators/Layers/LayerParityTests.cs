@@ -41,7 +41,7 @@ public sealed class LayerParityTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void OnnxMatchesTorchSharp_WithOptimizationsOnAndOff(string name)
+    public void OnnxMatchesTorchSharpWithOptimizationsOnAndOff(string name)
     {
         TorchRuntime.EnsureLoaded();
         var spec = Specs[name].Bind(Specs[name].InputShape!, new DenseLayer(3));
@@ -82,7 +82,7 @@ public sealed class LayerParityTests
     }
 
     [Fact]
-    public void BatchNormFold_IntoConv_MatchesTheClosedForm()
+    public void BatchNormFoldIntoConvMatchesTheClosedForm()
     {
         // Conv2d(1→1, 1×1, w = 2, b = 1) then BN(γ = 3, β = 0.5, mean = 1, var = 3, ε = 1): s = 3/√4 = 1.5, t = 0.5 − 1.5 = −1;
         // folded w' = 2·1.5 = 3, b' = 1·1.5 − 1 = 0.5.
