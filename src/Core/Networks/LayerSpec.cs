@@ -1,174 +1,112 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
 namespace DeepML;
 
 /// <summary>
-/// One layer of a framework-neutral network description. A <see cref="NetworkSpec"/> is an
-/// immutable list of these; TorchSharp modules are built from it for training, the ONNX graph is
-/// generated from it for inference, and compression rewrites it.
+/// One layer of a framework-neutral network description: a node of the tree a <see cref="NetworkSpec"/>
+/// holds. Each kind lives in one file (under <c>Networks/Layers</c>) with its description, shape inference,
+/// JSON form and ONNX lowering; its TorchSharp module lives in one file of DeepML.Estimators.
 /// </summary>
 /// <remarks>
-/// Weights are not part of the description: they live in a <see cref="NetworkWeights"/> keyed by
-/// <c>"{layerIndex}.{name}"</c> (for example <c>"0.weight"</c>, <c>"0.bias"</c>,
-/// <c>"2.running_mean"</c>), with PyTorch's shapes (a dense weight is <c>[out, in]</c>).
+/// <para>Weights are not part of the description: they live in a <see cref="NetworkWeights"/> keyed by path,
+/// PyTorch's state-dict names: <c>"{index}.weight"</c> at the top level (<c>"0.weight"</c>,
+/// <c>"2.running_mean"</c>), <c>"{index}.{child}.{name}"</c> below it (<c>"3.body.0.weight"</c>), with
+/// PyTorch's shapes (a dense weight is <c>[out, in]</c>).</para>
+/// <para>To add a kind, see <c>src/Core/Networks/README.md</c>: derive from this record, mark it with
+/// <see cref="LayerKindAttribute"/>, and add its TorchSharp factory in DeepML.Estimators.</para>
 /// </remarks>
 public abstract record LayerSpec
 {
-    private protected LayerSpec() { }
+    /// <summary>For derived kinds.</summary>
+    protected LayerSpec() { }
 
-    /// <summary>A short human-readable name of the layer kind ("Dense", "BatchNorm", ...).</summary>
+    /// <summary>The kind's name and JSON discriminator ("Dense", "BatchNorm", "Relu", "Conv2d", ...).</summary>
     public abstract string Kind { get; }
 
-    /// <summary>The size of one example after this layer, given the size before it.</summary>
+    /// <summary>
+    /// The shape of one example after this layer, given the shape before it.
+    /// </summary>
+    /// <param name="input">The per-example input shape.</param>
+    /// <exception cref="LayerShapeException">The layer cannot take <paramref name="input"/>.</exception>
+    public abstract TensorShape OutputShape(TensorShape input);
+
+    /// <summary>
+    /// The names (without the layer's own path) and PyTorch shapes of this layer's own weights and buffers;
+    /// a composite's children are listed by <see cref="LayerTree.WeightShapes"/>, not here.
+    /// </summary>
+    /// <param name="input">The per-example input shape.</param>
+    public virtual IEnumerable<(string Name, int[] Shape)> WeightShapes(TensorShape input) => [];
+
+    /// <summary>Child layers of a composite, by name (the middle part of their weight names); empty for a leaf.</summary>
+    public virtual IReadOnlyList<(string Name, LayerSpec Layer)> Children => [];
+
+    /// <summary>
+    /// Each child with the input shape it receives when this layer receives <paramref name="input"/>.
+    /// Composites override this (with <see cref="ChildOutputShape"/> so errors name the path); leaves have none.
+    /// </summary>
+    /// <param name="input">The per-example input shape of this layer.</param>
+    public virtual IEnumerable<(string Name, LayerSpec Layer, TensorShape Input)> ChildInputs(TensorShape input) => [];
+
+    /// <summary>A copy of a composite with its children replaced (same count and order as <see cref="Children"/>).</summary>
+    /// <param name="children">The new children.</param>
+    public virtual LayerSpec WithChildren(IReadOnlyList<LayerSpec> children) =>
+        children.Count == 0 ? this : throw new InvalidOperationException($"{Kind}: this layer has no children to replace.");
+
+    /// <summary>Whether the layer is the identity at inference (dropout): the inference rewrite removes it.</summary>
+    public virtual bool IsIdentityAtInference => false;
+
+    /// <summary>Writes the kind's own fields (not <c>"kind"</c>, which <see cref="LayerJson"/> writes) into <paramref name="json"/>.</summary>
+    /// <param name="json">The layer's JSON object.</param>
+    public virtual void WriteJson(JsonObject json) { }
+
+    /// <summary>
+    /// Emits this layer's ONNX nodes reading tensor <paramref name="input"/> and returns the name of its output tensor.
+    /// Weights come from <paramref name="ctx"/> by full name (<c>ctx.Weight(path, "weight")</c>).
+    /// </summary>
+    /// <param name="ctx">The graph being built, with the network's weights.</param>
+    /// <param name="input">The input tensor name (shape <c>[N, ...inputShape]</c>).</param>
+    /// <param name="inputShape">The per-example input shape.</param>
+    /// <param name="path">This layer's path, for example <c>"2"</c> or <c>"3.body.0"</c>.</param>
+    /// <exception cref="NotSupportedException">The kind has no ONNX lowering.</exception>
+    public virtual string Lower(OnnxLowering ctx, string input, TensorShape inputShape, string path) =>
+        throw new NotSupportedException(
+            $"OnnxExporter: layer {path} of kind '{Kind}' ({GetType().Name}) cannot be exported to ONNX yet. " +
+            $"Registered kinds: {string.Join(", ", LayerRegistry.Kinds)}. Remove the layer or override LayerSpec.Lower in {GetType().Name}.");
+
+    /// <summary>Features per example after this layer, for a vector input of <paramref name="inputSize"/> features.</summary>
     /// <param name="inputSize">Features per example entering the layer.</param>
-    public abstract int OutputSize(int inputSize);
+    public int OutputSize(int inputSize) => OutputShape(TensorShape.Vector(inputSize)).ElementCount;
 
-    /// <summary>The names (without the layer prefix) and shapes of this layer's weights.</summary>
+    /// <summary>The own weights for a vector input of <paramref name="inputSize"/> features.</summary>
     /// <param name="inputSize">Features per example entering the layer.</param>
-    public virtual IEnumerable<(string Name, int[] Shape)> WeightShapes(int inputSize) => [];
-}
+    public IEnumerable<(string Name, int[] Shape)> WeightShapes(int inputSize) => WeightShapes(TensorShape.Vector(inputSize));
 
-/// <summary>A fully connected layer: <c>y = x·Wᵀ + b</c>, with <c>W</c> of shape <c>[Units, in]</c>.</summary>
-public sealed record DenseLayer : LayerSpec
-{
-    /// <summary>Creates a dense layer.</summary>
-    /// <param name="units">Output features; at least 1.</param>
-    /// <param name="useBias">Whether the layer adds a bias vector.</param>
-    public DenseLayer(int units, bool useBias = true)
+    /// <summary>A short description for summaries: <c>"Dense(128)"</c>, <c>"Relu"</c>, <c>"Dropout(0.1)"</c>.</summary>
+    public sealed override string ToString() => Describe();
+
+    /// <summary>The text of <see cref="ToString"/>; the kind unless a kind has parameters worth showing.</summary>
+    protected virtual string Describe() => Kind;
+
+    /// <summary>
+    /// A child's output shape, with any shape error re-thrown under the child's name so the final
+    /// message names the full path (<c>"layer 2.body.1 (Conv2d)"</c>).
+    /// </summary>
+    /// <param name="name">The child's name.</param>
+    /// <param name="child">The child.</param>
+    /// <param name="input">The child's input shape.</param>
+    protected static TensorShape ChildOutputShape(string name, LayerSpec child, TensorShape input)
     {
-        if (units < 1)
-            throw new ArgumentException($"DenseLayer: units must be at least 1, got {units}.", nameof(units));
-        Units = units;
-        UseBias = useBias;
+        try
+        {
+            return child.OutputShape(input);
+        }
+        catch (LayerShapeException e)
+        {
+            throw e.Under(name);
+        }
     }
 
-    /// <summary>Output features.</summary>
-    public int Units { get; }
-
-    /// <summary>Whether a bias vector is added.</summary>
-    public bool UseBias { get; }
-
-    /// <inheritdoc />
-    public override string Kind => "Dense";
-
-    /// <inheritdoc />
-    public override int OutputSize(int inputSize) => Units;
-
-    /// <inheritdoc />
-    public override IEnumerable<(string Name, int[] Shape)> WeightShapes(int inputSize)
-    {
-        yield return ("weight", [Units, inputSize]);
-        if (UseBias)
-            yield return ("bias", [Units]);
-    }
-}
-
-/// <summary>Element-wise non-linearities.</summary>
-public enum ActivationKind
-{
-    /// <summary><c>max(0, x)</c>.</summary>
-    Relu,
-    /// <summary><c>x</c> for x ≥ 0, <c>α·x</c> otherwise (α = <see cref="ActivationLayer.Alpha"/>).</summary>
-    LeakyRelu,
-    /// <summary>Exact GELU, <c>x·Φ(x)</c> (built from Erf in ONNX).</summary>
-    Gelu,
-    /// <summary>Hyperbolic tangent.</summary>
-    Tanh,
-    /// <summary>Logistic sigmoid.</summary>
-    Sigmoid,
-    /// <summary><c>x</c> for x ≥ 0, <c>α·(eˣ − 1)</c> otherwise (α = <see cref="ActivationLayer.Alpha"/>).</summary>
-    Elu,
-    /// <summary><c>x·sigmoid(x)</c> (also called swish).</summary>
-    Silu,
-}
-
-/// <summary>An element-wise activation.</summary>
-public sealed record ActivationLayer : LayerSpec
-{
-    /// <summary>Creates an activation layer.</summary>
-    /// <param name="activation">Which non-linearity.</param>
-    /// <param name="alpha">Slope (LeakyRelu) or scale (Elu) for negative inputs; ignored otherwise.</param>
-    public ActivationLayer(ActivationKind activation, double alpha = double.NaN)
-    {
-        if (!Enum.IsDefined(activation))
-            throw new ArgumentException($"ActivationLayer: unknown activation {(int)activation}.", nameof(activation));
-        Activation = activation;
-        Alpha = double.IsNaN(alpha) ? (activation == ActivationKind.Elu ? 1.0 : 0.01) : alpha;
-        if (!double.IsFinite(Alpha) || Alpha < 0)
-            throw new ArgumentException($"ActivationLayer: alpha must be a finite value ≥ 0, got {alpha}.", nameof(alpha));
-    }
-
-    /// <summary>The non-linearity.</summary>
-    public ActivationKind Activation { get; }
-
-    /// <summary>Negative-side slope (LeakyRelu) or scale (Elu).</summary>
-    public double Alpha { get; }
-
-    /// <inheritdoc />
-    public override string Kind => Activation.ToString();
-
-    /// <inheritdoc />
-    public override int OutputSize(int inputSize) => inputSize;
-}
-
-/// <summary>Dropout during training; removed for inference (and from exported ONNX graphs).</summary>
-public sealed record DropoutLayer : LayerSpec
-{
-    /// <summary>Creates a dropout layer.</summary>
-    /// <param name="rate">Probability of zeroing an element, in [0, 1).</param>
-    public DropoutLayer(double rate)
-    {
-        if (!(rate >= 0 && rate < 1))
-            throw new ArgumentException($"DropoutLayer: rate must be in [0, 1), got {rate}.", nameof(rate));
-        Rate = rate;
-    }
-
-    /// <summary>Probability of zeroing an element during training.</summary>
-    public double Rate { get; }
-
-    /// <inheritdoc />
-    public override string Kind => "Dropout";
-
-    /// <inheritdoc />
-    public override int OutputSize(int inputSize) => inputSize;
-}
-
-/// <summary>
-/// Batch normalisation over the feature axis of a <c>[batch, features]</c> input. For inference
-/// it is <c>y = (x − running_mean) / sqrt(running_var + ε) · weight + bias</c>, which the ONNX
-/// export folds into the preceding dense layer where there is one.
-/// </summary>
-public sealed record BatchNormLayer : LayerSpec
-{
-    /// <summary>Creates a batch-norm layer.</summary>
-    /// <param name="epsilon">Added to the variance for stability; &gt; 0.</param>
-    /// <param name="momentum">Running-statistics update rate, in (0, 1] (PyTorch's convention).</param>
-    public BatchNormLayer(double epsilon = 1e-5, double momentum = 0.1)
-    {
-        if (!(epsilon > 0) || !double.IsFinite(epsilon))
-            throw new ArgumentException($"BatchNormLayer: epsilon must be a finite value > 0, got {epsilon}.", nameof(epsilon));
-        if (!(momentum > 0 && momentum <= 1))
-            throw new ArgumentException($"BatchNormLayer: momentum must be in (0, 1], got {momentum}.", nameof(momentum));
-        Epsilon = epsilon;
-        Momentum = momentum;
-    }
-
-    /// <summary>Added to the variance before the square root.</summary>
-    public double Epsilon { get; }
-
-    /// <summary>Running-statistics update rate (PyTorch's convention: new = (1 − m)·old + m·batch).</summary>
-    public double Momentum { get; }
-
-    /// <inheritdoc />
-    public override string Kind => "BatchNorm";
-
-    /// <inheritdoc />
-    public override int OutputSize(int inputSize) => inputSize;
-
-    /// <inheritdoc />
-    public override IEnumerable<(string Name, int[] Shape)> WeightShapes(int inputSize)
-    {
-        yield return ("weight", [inputSize]);
-        yield return ("bias", [inputSize]);
-        yield return ("running_mean", [inputSize]);
-        yield return ("running_var", [inputSize]);
-    }
+    /// <summary>Formats a number the same way on every machine.</summary>
+    protected static string Invariant(double value) => value.ToString(CultureInfo.InvariantCulture);
 }

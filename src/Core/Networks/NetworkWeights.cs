@@ -61,7 +61,7 @@ public sealed class NetworkWeights
     /// <summary>All weights by name.</summary>
     public IReadOnlyDictionary<string, WeightArray> Arrays => _arrays;
 
-    /// <summary>The weight named <c>"{layer}.{name}"</c>.</summary>
+    /// <summary>The weight named by its path, for example <c>"0.weight"</c> or <c>"3.body.1.running_mean"</c>.</summary>
     public WeightArray this[string name] => _arrays.TryGetValue(name, out var w)
         ? w
         : throw new KeyNotFoundException($"NetworkWeights: no weight '{name}'. Available: {string.Join(", ", _arrays.Keys)}.");

@@ -6,48 +6,48 @@ namespace DeepML.Onnx;
 
 /// <summary>
 /// The JSON form of a <see cref="NetworkSpec"/> kept in the ONNX metadata (<c>deepml.spec</c>):
-/// <c>{"inputSize":108,"layers":[{"kind":"Dense","units":128,"useBias":true},{"kind":"Relu"},
-/// {"kind":"LeakyRelu","alpha":0.01},{"kind":"Dropout","rate":0.1},{"kind":"BatchNorm","epsilon":1E-05,"momentum":0.1}]}</c>.
+/// <c>{"inputShape":[108],"layers":[{"kind":"Dense","units":128,"useBias":true},{"kind":"Relu","alpha":0.01},...]}</c>;
+/// each layer's object is <see cref="LayerJson"/>'s. Version 0.1 wrote <c>"inputSize":108</c> instead of
+/// <c>"inputShape"</c> and the same layer objects, so both read.
 /// </summary>
 internal static class NetworkSpecJson
 {
     public static string Write(NetworkSpec spec)
     {
-        var layers = new JsonArray();
-        foreach (var layer in spec.Layers)
-        {
-            var o = new JsonObject { ["kind"] = layer.Kind };
-            switch (layer)
-            {
-                case DenseLayer d: o["units"] = d.Units; o["useBias"] = d.UseBias; break;
-                case DropoutLayer d: o["rate"] = d.Rate; break;
-                case BatchNormLayer b: o["epsilon"] = b.Epsilon; o["momentum"] = b.Momentum; break;
-                case ActivationLayer a: o["alpha"] = a.Alpha; break;
-                default: break; // The exporter rejects unknown kinds before metadata is written.
-            }
-            layers.Add(o);
-        }
-        return new JsonObject { ["inputSize"] = spec.InputSize, ["layers"] = layers }.ToJsonString();
+        var shape = new JsonArray(spec.InputShape!.Dims.Select(d => (JsonNode)d).ToArray());
+        return new JsonObject { ["inputShape"] = shape, ["layers"] = LayerJson.WriteAll(spec.Layers) }.ToJsonString();
     }
 
     public static NetworkSpec Read(string json)
     {
-        var root = JsonNode.Parse(json) ?? throw Bad(json, "it is empty");
-        var inputSize = root["inputSize"]?.GetValue<int>() ?? throw Bad(json, "'inputSize' is missing");
-        var layers = new List<LayerSpec>();
-        foreach (var node in root["layers"]?.AsArray() ?? throw Bad(json, "'layers' is missing"))
+        JsonNode root;
+        try
         {
-            var kind = node?["kind"]?.GetValue<string>() ?? throw Bad(json, "a layer has no 'kind'");
-            layers.Add(kind switch
-            {
-                "Dense" => new DenseLayer(node["units"]!.GetValue<int>(), node["useBias"]?.GetValue<bool>() ?? true),
-                "Dropout" => new DropoutLayer(node["rate"]!.GetValue<double>()),
-                "BatchNorm" => new BatchNormLayer(node["epsilon"]!.GetValue<double>(), node["momentum"]!.GetValue<double>()),
-                _ when Enum.TryParse<ActivationKind>(kind, out var a) => new ActivationLayer(a, node["alpha"]?.GetValue<double>() ?? double.NaN),
-                _ => throw Bad(json, $"layer kind '{kind}' is unknown to this DeepML version"),
-            });
+            root = JsonNode.Parse(json) ?? throw Bad(json, "it is empty");
         }
-        return new NetworkSpec(layers, inputSize);
+        catch (JsonException e)
+        {
+            throw Bad(json, $"it is not JSON ({e.Message})");
+        }
+        TensorShape shape;
+        if (root["inputShape"] is JsonArray dims)
+            shape = new TensorShape(dims.Select(d => d!.GetValue<int>()).ToArray());
+        else if (root["inputSize"] is { } size)
+            shape = TensorShape.Vector(size.GetValue<int>());
+        else
+            throw Bad(json, "'inputShape' is missing");
+        if (root["layers"] is not JsonArray)
+            throw Bad(json, "'layers' is missing");
+        List<LayerSpec> layers;
+        try
+        {
+            layers = LayerJson.ReadAll(root["layers"]);
+        }
+        catch (FormatException e)
+        {
+            throw Bad(json, e.Message);
+        }
+        return new NetworkSpec(layers, shape);
     }
 
     private static FormatException Bad(string json, string why) =>

@@ -10,20 +10,18 @@ namespace DeepML;
 /// keys in <see cref="OnnxMetadataKeys"/>.
 /// </summary>
 /// <remarks>
-/// <para>The graph is generated from the network description and its weights:</para>
-/// <list type="bullet">
-/// <item>Dense → <c>Gemm</c> (transB = 1, PyTorch's [out, in] weight layout).</item>
-/// <item>Dropout → removed (identity at inference).</item>
-/// <item>BatchNorm → folded into the preceding Dense layer (in double precision); with no Dense
-/// before it, <c>Mul</c> and <c>Add</c> by the precomputed per-feature scale and shift.</item>
-/// <item>Relu, Tanh, Sigmoid → the operators of that name; LeakyRelu and Elu with their alpha;
-/// Silu → <c>x·Sigmoid(x)</c>; Gelu (exact) → <c>0.5·x·(1 + Erf(x/√2))</c>, as Gelu is only an
-/// operator from opset 20.</item>
-/// <item>Task head: <c>Sigmoid</c> (binary), <c>Softmax</c> over the last axis (multiclass) or
-/// <c>Identity</c> (regression), written as a second output beside the raw one.</item>
-/// </list>
-/// <para>Export is deterministic: the same model gives the same bytes. Any other layer kind fails
-/// with a <see cref="NotSupportedException"/> that names it.</para>
+/// <para>The graph is generated from the network description and its weights: first the inference
+/// form (<see cref="InferenceRewrite"/>: dropout removed, batch norm folded into a preceding Dense or Conv),
+/// then each layer's own <see cref="LayerSpec.Lower"/>, walking the tree. Weights are initializers named
+/// by their path (<c>"0.weight"</c>, <c>"3.body.0.weight"</c>); the inference-form description goes into
+/// the metadata with <see cref="OnnxMetadataKeys.SpecFormat"/> = <see cref="SpecFormat"/>, so
+/// the model can be read back without per-kind code.</para>
+/// <para>The input is <c>[N, F]</c> with F the input shape's element count (what the scorer feeds); an
+/// input shape of higher rank is reshaped to <c>[N, ...shape]</c> first, and an output of higher rank is
+/// flattened. Task head: <c>Sigmoid</c> (binary), <c>Softmax</c> over the last axis (multiclass) or
+/// <c>Identity</c> (regression), written as a second output beside the raw one.</para>
+/// <para>Export is deterministic: the same model gives the same bytes. A layer kind without a lowering
+/// fails with a <see cref="NotSupportedException"/> that names it and its path.</para>
 /// </remarks>
 public static class OnnxExporter
 {
@@ -32,6 +30,13 @@ public static class OnnxExporter
 
     /// <summary>The default-domain operator set version written.</summary>
     public const long Opset = 17;
+
+    /// <summary>
+    /// The <see cref="OnnxMetadataKeys.SpecFormat"/> written: "2" = the spec is the inference form (after
+    /// <see cref="InferenceRewrite"/>) and every weight is an initializer named by its path. Models without
+    /// the key were written by DeepML 0.1 (training-form spec, folded batch norms, <c>{i}.scale</c>/<c>{i}.shift</c>).
+    /// </summary>
+    public const string SpecFormat = "2";
 
     /// <summary>The symbolic batch dimension of the input and outputs.</summary>
     public const string BatchDimension = "N";
@@ -44,9 +49,10 @@ public static class OnnxExporter
     {
         ArgumentNullException.ThrowIfNull(model);
         RequireFinite(model.Weights);
-        var graph = BuildGraph(model);
-        var header = new OnnxModelHeader(IrVersion, Opset, "DeepML", DeepMLVersion, Metadata(model));
-        return OnnxModelEncoder.Encode(graph, header);
+        var inference = InferenceRewrite.Apply(model.Weights);
+        var graph = BuildGraph(model, inference);
+        var header = new OnnxModelHeader(IrVersion, Opset, "DeepML", DeepMLVersion, Metadata(model, inference.Spec));
+        return graph.Encode(header);
     }
 
     /// <summary>
@@ -77,76 +83,41 @@ public static class OnnxExporter
         }
     }
 
-    private static OnnxGraph BuildGraph(NetworkModel model)
+    private static OnnxGraph BuildGraph(NetworkModel model, NetworkWeights inference)
     {
-        var steps = InferenceLayers.Plan(model.Weights);
         var graph = new OnnxGraph("deepml");
-        graph.AddInput(OnnxNames.Features, BatchDimension, (long)model.InputSize);
-        var raw = OnnxNames.RawOutput(model.Task);
+        var shape = inference.Spec.InputShape!;
+        graph.AddInput(OnnxNames.Features, BatchDimension, (long)shape.ElementCount);
         var x = OnnxNames.Features;
-        for (var s = 0; s < steps.Count; s++)
-            x = Emit(graph, steps[s], x, s == steps.Count - 1 ? raw : null);
-        if (steps.Count == 0)
-            x = graph.Node("raw", "Identity", [x], raw);
+        if (shape.Rank > 1) // the scorer feeds [N, C·H·W]; the network reads [N, C, H, W]
+            x = graph.Node("input_shape", "Reshape", [x, graph.ConstantInt64("input_shape/shape", [-1, .. shape.Dims.Select(d => (long)d)], shape.Rank + 1)]);
+        x = inference.Spec.Root.Lower(new OnnxLowering(graph, inference), x, shape, "");
+        var outputs = inference.Spec.OutputShape;
+        if (outputs.Rank > 1)
+            x = graph.Node("output_flatten", "Flatten", [x], null, new OnnxAttribute("axis", Int: 1));
+        var raw = graph.Alias(x, OnnxNames.RawOutput(model.Task));
 
         var task = OnnxNames.TaskOutput(model.Task);
         _ = model.Task switch
         {
-            PredictionKind.BinaryClassification => graph.Node("head", "Sigmoid", [x], task),
-            PredictionKind.MulticlassClassification => graph.Node("head", "Softmax", [x], task, new OnnxAttribute("axis", Int: -1)),
-            _ => graph.Node("head", "Identity", [x], task),
+            PredictionKind.BinaryClassification => graph.Node("head", "Sigmoid", [raw], task),
+            PredictionKind.MulticlassClassification => graph.Node("head", "Softmax", [raw], task, new OnnxAttribute("axis", Int: -1)),
+            _ => graph.Node("head", "Identity", [raw], task),
         };
         graph.AddOutput(raw, BatchDimension, (long)model.OutputSize);
         graph.AddOutput(task, BatchDimension, (long)model.OutputSize);
         return graph;
     }
 
-    /// <summary>Emits one step reading <paramref name="x"/>; its last node writes <paramref name="output"/> when given.</summary>
-    private static string Emit(OnnxGraph g, InferenceStep step, string x, string? output) => step switch
-    {
-        DenseStep d => g.Node($"dense{d.LayerIndex}", "Gemm",
-            d.Bias is null
-                ? [x, g.Constant($"{d.LayerIndex}.weight", d.Weight, d.Out, d.In)]
-                : [x, g.Constant($"{d.LayerIndex}.weight", d.Weight, d.Out, d.In), g.Constant($"{d.LayerIndex}.bias", d.Bias, d.Out)],
-            output, new OnnxAttribute("transB", Int: 1)),
-        AffineStep a => g.Node($"batchnorm{a.LayerIndex}", "Add",
-            [g.Node($"batchnorm{a.LayerIndex}_scaled", "Mul", [x, g.Constant($"{a.LayerIndex}.scale", a.Scale, a.Scale.Length)]),
-             g.Constant($"{a.LayerIndex}.shift", a.Shift, a.Shift.Length)], output),
-        ActivationStep s => EmitActivation(g, s, x, output),
-        _ => throw new InvalidOperationException($"OnnxExporter: no lowering for step {step.GetType().Name}."),
-    };
-
-    private static string EmitActivation(OnnxGraph g, ActivationStep step, string x, string? output)
-    {
-        var layer = step.Layer;
-        var name = $"{layer.Activation.ToString().ToLowerInvariant()}{step.LayerIndex}";
-        switch (layer.Activation)
-        {
-            case ActivationKind.Relu: return g.Node(name, "Relu", [x], output);
-            case ActivationKind.Tanh: return g.Node(name, "Tanh", [x], output);
-            case ActivationKind.Sigmoid: return g.Node(name, "Sigmoid", [x], output);
-            case ActivationKind.LeakyRelu: return g.Node(name, "LeakyRelu", [x], output, new OnnxAttribute("alpha", Float: (float)layer.Alpha));
-            case ActivationKind.Elu: return g.Node(name, "Elu", [x], output, new OnnxAttribute("alpha", Float: (float)layer.Alpha));
-            case ActivationKind.Silu:
-                return g.Node(name, "Mul", [x, g.Node(name + "_sigmoid", "Sigmoid", [x])], output);
-            case ActivationKind.Gelu:
-                // Exact GELU: 0.5 · x · (1 + erf(x / √2)).
-                var scaled = g.Node(name + "_div", "Div", [x, g.Scalar(name + ".sqrt2", (float)Math.Sqrt(2.0))]);
-                var onePlusErf = g.Node(name + "_add", "Add", [g.Node(name + "_erf", "Erf", [scaled]), g.Scalar(name + ".one", 1f)]);
-                return g.Node(name, "Mul", [g.Node(name + "_mul", "Mul", [x, onePlusErf]), g.Scalar(name + ".half", 0.5f)], output);
-            default:
-                throw new NotSupportedException($"OnnxExporter: activation '{layer.Activation}' of layer {step.LayerIndex} has no ONNX lowering. Use one of {string.Join(", ", Enum.GetNames<ActivationKind>())}.");
-        }
-    }
-
-    private static List<KeyValuePair<string, string>> Metadata(NetworkModel model) =>
+    private static List<KeyValuePair<string, string>> Metadata(NetworkModel model, NetworkSpec inference) =>
     [
         new(OnnxMetadataKeys.Version, DeepMLVersion),
         new(OnnxMetadataKeys.Task, model.Task.ToString()),
         new(OnnxMetadataKeys.FeatureColumn, model.FeatureColumnName),
         new(OnnxMetadataKeys.ClassNames, NetworkSpecJson.WriteStrings(model.ClassNames)),
         new(OnnxMetadataKeys.FeatureNames, NetworkSpecJson.WriteStrings(model.FeatureNames)),
-        new(OnnxMetadataKeys.Spec, NetworkSpecJson.Write(model.Spec)),
+        new(OnnxMetadataKeys.Spec, NetworkSpecJson.Write(inference)),
+        new(OnnxMetadataKeys.SpecFormat, SpecFormat),
         new(OnnxMetadataKeys.Input, OnnxNames.Features),
         new(OnnxMetadataKeys.RawOutput, OnnxNames.RawOutput(model.Task)),
         new(OnnxMetadataKeys.TaskOutput, OnnxNames.TaskOutput(model.Task)),

@@ -21,8 +21,14 @@ public static class OnnxMetadataKeys
     /// <summary>Feature slot names, as a JSON array of strings (empty array when unknown).</summary>
     public const string FeatureNames = "deepml.feature_names";
 
-    /// <summary>The network description as JSON: <c>{"inputSize":N,"layers":[{"kind":"Dense","units":128,...},...]}</c>.</summary>
+    /// <summary>The network description as JSON: <c>{"inputShape":[N],"layers":[{"kind":"Dense","units":128,...},...]}</c> (inference form from format 2 on).</summary>
     public const string Spec = "deepml.spec";
+
+    /// <summary>
+    /// The format of <see cref="Spec"/> and of the weight initializers: <c>"2"</c> = inference-form tree,
+    /// weights named by path (<see cref="OnnxExporter.SpecFormat"/>). Absent in models written by DeepML 0.1.
+    /// </summary>
+    public const string SpecFormat = "deepml.spec_format";
 
     /// <summary>The graph input name (<see cref="OnnxNames.Features"/>).</summary>
     public const string Input = "deepml.input";

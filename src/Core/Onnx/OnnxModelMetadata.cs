@@ -30,6 +30,7 @@ public sealed class OnnxModelMetadata
         ClassNames = NetworkSpecJson.ReadStrings(OnnxMetadataKeys.ClassNames, Get(OnnxMetadataKeys.ClassNames));
         FeatureNames = NetworkSpecJson.ReadStrings(OnnxMetadataKeys.FeatureNames, Get(OnnxMetadataKeys.FeatureNames));
         SpecJson = Get(OnnxMetadataKeys.Spec);
+        SpecFormat = map.TryGetValue(OnnxMetadataKeys.SpecFormat, out var format) ? format : null;
         Spec = NetworkSpecJson.Read(SpecJson);
         InputName = Get(OnnxMetadataKeys.Input);
         RawOutputName = Get(OnnxMetadataKeys.RawOutput);
@@ -51,8 +52,14 @@ public sealed class OnnxModelMetadata
     /// <summary>Feature slot names where known; otherwise empty.</summary>
     public IReadOnlyList<string> FeatureNames { get; }
 
-    /// <summary>The network description (layers and input size) the graph was generated from.</summary>
+    /// <summary>The network description (layers and input shape) the graph was generated from: its inference form from format 2 on.</summary>
     public NetworkSpec Spec { get; }
+
+    /// <summary>
+    /// <see cref="OnnxMetadataKeys.SpecFormat"/>: <c>"2"</c> when <see cref="Spec"/> is the inference form and
+    /// weights are named by path; null for models written by DeepML 0.1 (where <see cref="Spec"/> is the training form).
+    /// </summary>
+    public string? SpecFormat { get; }
 
     /// <summary>The network description as stored (JSON).</summary>
     public string SpecJson { get; }
@@ -106,46 +113,27 @@ public sealed class OnnxModelMetadata
     /// <summary>Every <c>metadata_props</c> entry of an ONNX model (DeepML's or not), read without ONNX Runtime.</summary>
     /// <param name="model">A serialized ONNX <c>ModelProto</c>.</param>
     /// <exception cref="FormatException">The bytes are not a protobuf message.</exception>
-    public static IReadOnlyDictionary<string, string> ReadMetadataProps(byte[] model)
+    public static IReadOnlyDictionary<string, string> ReadMetadataProps(byte[] model) => MetadataOf(Parse(model, "OnnxModelMetadata"));
+
+    /// <summary>Parses ONNX bytes with the message types generated from onnx.proto3.</summary>
+    internal static ModelProto Parse(byte[] model, string component)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var map = new Dictionary<string, string>();
         try
         {
-            var input = new CodedInputStream(model);
-            for (uint tag; (tag = input.ReadTag()) != 0;)
-            {
-                if (WireFormat.GetTagFieldNumber(tag) == ModelFields.MetadataProps && WireFormat.GetTagWireType(tag) == WireFormat.WireType.LengthDelimited)
-                {
-                    var (key, value) = ReadEntry(input.ReadBytes());
-                    map[key] = value;
-                }
-                else
-                {
-                    input.SkipLastField();
-                }
-            }
+            return ModelProto.Parser.ParseFrom(model);
         }
         catch (InvalidProtocolBufferException e)
         {
-            throw new FormatException($"OnnxModelMetadata: the {model.Length} bytes are not an ONNX model ({e.Message}). Expected a serialized ModelProto such as OnnxExporter.Export returns.", e);
+            throw new FormatException($"{component}: the {model.Length} bytes are not an ONNX model ({e.Message}). Expected a serialized ModelProto such as OnnxExporter.Export returns.", e);
         }
-        return map;
     }
 
-    private static (string Key, string Value) ReadEntry(ByteString bytes)
+    internal static Dictionary<string, string> MetadataOf(ModelProto model)
     {
-        var input = bytes.CreateCodedInput();
-        string key = "", value = "";
-        for (uint tag; (tag = input.ReadTag()) != 0;)
-        {
-            switch (WireFormat.GetTagFieldNumber(tag))
-            {
-                case StringStringEntryFields.Key: key = input.ReadString(); break;
-                case StringStringEntryFields.Value: value = input.ReadString(); break;
-                default: input.SkipLastField(); break;
-            }
-        }
-        return (key, value);
+        var map = new Dictionary<string, string>();
+        foreach (var entry in model.MetadataProps)
+            map[entry.Key] = entry.Value;
+        return map;
     }
 }

@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using DeepML.Onnx.Proto;
-using Google.Protobuf;
 
 namespace DeepML.Persistence;
 
@@ -9,12 +8,14 @@ namespace DeepML.Persistence;
 /// the description comes from the DeepML metadata, the weights from the graph's initializers.
 /// </summary>
 /// <remarks>
-/// The graph holds the network in inference form (dropout removed, batch norm folded into the dense
-/// layer before it), so the rebuilt model is that inference form: same task, feature column, class
-/// names and outputs, a description without <see cref="DropoutLayer"/>, and a batch norm with no
-/// dense layer before it kept as a <see cref="BatchNormLayer"/> whose statistics reproduce the exported
-/// scale and shift exactly (mean 0, variance 0, ε = 1). Exporting the rebuilt model gives a graph that
-/// computes bit-identical outputs.
+/// <para>Format 2 (<see cref="OnnxMetadataKeys.SpecFormat"/> = "2"): the metadata holds the inference-form
+/// tree and every weight is an initializer named by its path, so reading is generic: each name of
+/// <see cref="NetworkSpec.WeightShapes"/> is looked up, whatever the layer kinds.</para>
+/// <para>DeepML 0.1 models (no format key): the metadata holds the flat training-form spec, the graph the
+/// inference form (dropout removed, batch norm folded into the dense layer before it). The rebuilt
+/// model is that inference form: a description without <see cref="DropoutLayer"/>, and a batch norm with
+/// no dense layer before it kept as a <see cref="BatchNormLayer"/> whose statistics reproduce the exported
+/// <c>{i}.scale</c> and <c>{i}.shift</c> exactly (mean 0, variance 0, ε = 1).</para>
 /// </remarks>
 internal static class OnnxNetworkReader
 {
@@ -22,9 +23,35 @@ internal static class OnnxNetworkReader
     /// <exception cref="FormatException">The bytes are not a DeepML ONNX model or a weight is missing or malformed.</exception>
     public static NetworkModel Read(byte[] onnx)
     {
-        var metadata = OnnxModelMetadata.FromBytes(onnx);
-        var tensors = ReadInitializers(onnx);
-        var spec = metadata.Spec;
+        var proto = OnnxModelMetadata.Parse(onnx, "DeepML ONNX model");
+        var metadata = OnnxModelMetadata.FromMap(OnnxModelMetadata.MetadataOf(proto));
+        var tensors = ReadInitializers(proto);
+        var (spec, weights) = metadata.SpecFormat switch
+        {
+            OnnxExporter.SpecFormat => ReadByPath(metadata.Spec, tensors),
+            null => ReadVersion01(metadata.Spec, tensors),
+            var other => throw new FormatException($"DeepML ONNX model: '{OnnxMetadataKeys.SpecFormat}' is '{other}', this DeepML version reads '{OnnxExporter.SpecFormat}' and 0.1 models (no key). Load the model with the DeepML version that wrote it ({metadata.Version})."),
+        };
+        try
+        {
+            return new NetworkModel(new NetworkWeights(spec, weights), metadata.Task, metadata.FeatureColumnName, metadata.ClassNames, metadata.FeatureNames);
+        }
+        catch (ArgumentException e)
+        {
+            throw new FormatException($"DeepML ONNX model: the weights do not fit the stored description {metadata.Spec} ({e.Message}).", e);
+        }
+    }
+
+    private static (NetworkSpec, Dictionary<string, WeightArray>) ReadByPath(NetworkSpec spec, Dictionary<string, (long[] Dims, float[] Data)> tensors)
+    {
+        var weights = new Dictionary<string, WeightArray>();
+        foreach (var (name, shape) in spec.WeightShapes())
+            weights[name] = Tensor(tensors, name, shape);
+        return (spec, weights);
+    }
+
+    private static (NetworkSpec, Dictionary<string, WeightArray>) ReadVersion01(NetworkSpec spec, Dictionary<string, (long[] Dims, float[] Data)> tensors)
+    {
         var layers = new List<LayerSpec>();
         var weights = new Dictionary<string, WeightArray>();
         var size = spec.InputSize;
@@ -62,15 +89,7 @@ internal static class OnnxNetworkReader
             }
             size = layer.OutputSize(size);
         }
-        var inference = new NetworkSpec(layers, spec.InputSize);
-        try
-        {
-            return new NetworkModel(new NetworkWeights(inference, weights), metadata.Task, metadata.FeatureColumnName, metadata.ClassNames, metadata.FeatureNames);
-        }
-        catch (ArgumentException e)
-        {
-            throw new FormatException($"DeepML ONNX model: the weights do not fit the stored description {spec} ({e.Message}).", e);
-        }
+        return (new NetworkSpec(layers, spec.InputSize), weights);
     }
 
     private static WeightArray Tensor(Dictionary<string, (long[] Dims, float[] Data)> tensors, string name, params int[] shape)
@@ -83,77 +102,29 @@ internal static class OnnxNetworkReader
     }
 
     /// <summary>Every float initializer of the graph, by name.</summary>
-    internal static Dictionary<string, (long[] Dims, float[] Data)> ReadInitializers(byte[] onnx)
+    internal static Dictionary<string, (long[] Dims, float[] Data)> ReadInitializers(byte[] onnx) =>
+        ReadInitializers(OnnxModelMetadata.Parse(onnx, "DeepML ONNX model"));
+
+    private static Dictionary<string, (long[] Dims, float[] Data)> ReadInitializers(ModelProto model)
     {
         var result = new Dictionary<string, (long[], float[])>();
-        try
+        foreach (var tensor in model.Graph?.Initializer ?? [])
         {
-            var model = new CodedInputStream(onnx);
-            for (uint tag; (tag = model.ReadTag()) != 0;)
+            if (tensor.DataType != OnnxDataType.Float)
+                continue; // shapes and axes (int64) are lowering constants, never weights
+            float[] data;
+            if (!tensor.RawData.IsEmpty)
             {
-                if (WireFormat.GetTagFieldNumber(tag) != ModelFields.Graph || WireFormat.GetTagWireType(tag) != WireFormat.WireType.LengthDelimited)
-                {
-                    model.SkipLastField();
-                    continue;
-                }
-                var graph = model.ReadBytes().CreateCodedInput();
-                for (uint g; (g = graph.ReadTag()) != 0;)
-                {
-                    if (WireFormat.GetTagFieldNumber(g) == GraphFields.Initializer && WireFormat.GetTagWireType(g) == WireFormat.WireType.LengthDelimited)
-                    {
-                        var (name, dims, data) = ReadTensor(graph.ReadBytes());
-                        result[name] = (dims, data);
-                    }
-                    else
-                    {
-                        graph.SkipLastField();
-                    }
-                }
+                if (tensor.RawData.Length % sizeof(float) != 0)
+                    throw new FormatException($"DeepML ONNX model: initializer '{tensor.Name}' has {tensor.RawData.Length} bytes of raw data, not a whole number of floats.");
+                data = MemoryMarshal.Cast<byte, float>(tensor.RawData.Span).ToArray();
             }
-        }
-        catch (InvalidProtocolBufferException e)
-        {
-            throw new FormatException($"DeepML ONNX model: the {onnx.Length} bytes are not a readable ONNX model ({e.Message}).", e);
+            else
+            {
+                data = tensor.FloatData.ToArray();
+            }
+            result[tensor.Name] = (tensor.Dims.ToArray(), data);
         }
         return result;
-    }
-
-    private static (string Name, long[] Dims, float[] Data) ReadTensor(ByteString bytes)
-    {
-        var input = bytes.CreateCodedInput();
-        var name = "";
-        var dims = new List<long>();
-        var type = 0;
-        float[] data = [];
-        var floats = new List<float>();
-        for (uint tag; (tag = input.ReadTag()) != 0;)
-        {
-            switch (WireFormat.GetTagFieldNumber(tag))
-            {
-                case TensorFields.Dims when WireFormat.GetTagWireType(tag) == WireFormat.WireType.LengthDelimited:
-                    var packed = input.ReadBytes().CreateCodedInput();
-                    while (!packed.IsAtEnd)
-                        dims.Add(packed.ReadInt64());
-                    break;
-                case TensorFields.Dims: dims.Add(input.ReadInt64()); break;
-                case TensorFields.DataType: type = input.ReadInt32(); break;
-                case TensorFields.Name: name = input.ReadString(); break;
-                case TensorFields.RawData:
-                    var raw = input.ReadBytes().Span;
-                    if (raw.Length % sizeof(float) != 0)
-                        throw new FormatException($"DeepML ONNX model: initializer raw data of {raw.Length} bytes is not a whole number of floats.");
-                    data = MemoryMarshal.Cast<byte, float>(raw).ToArray();
-                    break;
-                case 4 when WireFormat.GetTagWireType(tag) == WireFormat.WireType.LengthDelimited: // float_data, packed
-                    var values = input.ReadBytes().CreateCodedInput();
-                    while (!values.IsAtEnd)
-                        floats.Add(values.ReadFloat());
-                    break;
-                default: input.SkipLastField(); break;
-            }
-        }
-        if (type != TensorFields.DataTypeFloat)
-            throw new FormatException($"DeepML ONNX model: initializer '{name}' has element type {type}, expected float ({TensorFields.DataTypeFloat}).");
-        return (name, dims.ToArray(), data.Length > 0 ? data : floats.ToArray());
     }
 }

@@ -114,7 +114,7 @@ internal static class SurrogateChain
         graph.AddOutput(ScoringHead.Score, (long)classes);
         var header = new OnnxModelHeader(OnnxExporter.IrVersion, OnnxExporter.Opset, "DeepML", OnnxExporter.DeepMLVersion,
             [new(OnnxMetadataKeys.Version, OnnxExporter.DeepMLVersion), new(RoleKey, ShapeRole)]);
-        return OnnxModelEncoder.Encode(graph, header);
+        return graph.Encode(header);
     }
 
     /// <summary>Metadata key marking DeepML's helper graphs (absent on network graphs).</summary>

@@ -37,6 +37,13 @@ public sealed record NeuralNetworkOptions
     /// <summary>Optional example-weight column (Single, ≥ 0). Default none.</summary>
     public string? ExampleWeightColumnName { get => _exampleWeightColumnName; init => _exampleWeightColumnName = value is null ? null : Name(value, nameof(ExampleWeightColumnName)); }
 
+    /// <summary>
+    /// The per-example shape of the feature vector, for example <c>new TensorShape(1, 28, 28)</c> for a 784-slot
+    /// column holding a 28×28 grey image (row-major, channels first); null (the default) reads it as <c>[F]</c>.
+    /// Its element count must equal the column's size; the trainer checks this before training.
+    /// </summary>
+    public TensorShape? InputShape { get; init; }
+
     /// <summary>The network body; the trainer adds the input size and the output layer. Default <c>Networks.Mlp([64, 32])</c>.</summary>
     public NetworkSpec Network { get => _network; init => _network = value ?? throw new ArgumentNullException(nameof(Network), "NeuralNetworkOptions: Network must not be null; use Networks.Mlp(...) or Networks.Linear()."); }
 

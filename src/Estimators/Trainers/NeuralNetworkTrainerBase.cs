@@ -41,6 +41,17 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
             throw new ArgumentException("NeuralNetworkOptions: ClassWeights apply to classification only; use an example-weight column for regression.", nameof(options));
         AdversarialDebiasingStep.CheckOptions(options, task);
         LearningRateScheduler.CheckOptions(options);
+        if (options.InputShape is { } shape)
+        {
+            try
+            {
+                _ = options.Network.Bind(shape); // a body that cannot take the declared shape fails here, not in Fit
+            }
+            catch (LayerShapeException e)
+            {
+                throw new ArgumentException($"NeuralNetworkOptions: InputShape {shape} does not fit Network {options.Network}: {e.Message}", nameof(NeuralNetworkOptions.InputShape), e);
+            }
+        }
     }
 
     /// <summary>The options this trainer was made with.</summary>
@@ -78,12 +89,15 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
 
         var o = Options;
         var schema = TrainingSchema.Resolve(input.Schema, o, Task, Component);
+        var inputShape = InputShapeOf(o, schema); // before any data is read: a wrong shape fails at once
         if (validation is not null)
             TrainingSchema.Resolve(validation.Schema, o, Task, Component);
         LearningRateScheduler.CheckValidation(o, hasValidation: validation is not null || o.ValidationFraction > 0);
         if (o.ClassWeights is { } cw && Task == PredictionKind.MulticlassClassification && cw.Count != schema.ClassCount)
             throw new ArgumentException($"NeuralNetworkOptions: ClassWeights holds {cw.Count} values but label '{schema.Label.Name}' has {schema.ClassCount} classes.", nameof(Options));
 
+        if (o.ResumeFromCheckpoint is not null)
+            TorchRuntime.EnsureLoaded(Log); // reading the checkpoint's tensors is this process's first torch call when it resumes at once
         var resume = o.ResumeFromCheckpoint is { } from ? CheckpointFile.Load(from) : null;
         using var resumeTensors = new CheckpointTensors(resume); // freed on every path out of Fit, failed checks included
         var seed = resume?.Seed ?? _seed;
@@ -106,7 +120,7 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
         OnnxRuntimeNative.Initialize(Log);
         var device = TorchSession.Start(o.Device, o.FallbackToCpu, o.NumberOfThreads, Log);
         var outputs = Task == PredictionKind.MulticlassClassification ? schema.ClassCount : 1;
-        var spec = o.Network.Bind(schema.FeatureCount, new DenseLayer(outputs));
+        var spec = o.Network.Bind(inputShape, new DenseLayer(outputs));
         Log($"{train.Rows} training rows, {valid?.Rows ?? 0} validation rows, network {spec}, seed {seed}, device {device}, learning rate {o.LearningRate:G4} with schedule {o.LearningRateSchedule}.");
 
         if (resume is not null && resume.Fingerprint != TrainingLoop.Fingerprint(spec, o))
@@ -141,6 +155,18 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
     }
 
     /// <summary>A seeded random split: the first part trains, the second validates.</summary>
+    /// <summary>The declared input shape, checked against the feature column's size; <c>[F]</c> when none is declared.</summary>
+    private static TensorShape InputShapeOf(NeuralNetworkOptions o, TrainingSchema schema)
+    {
+        if (o.InputShape is not { } shape)
+            return TensorShape.Vector(schema.FeatureCount);
+        if (shape.ElementCount != schema.FeatureCount)
+            throw new ArgumentException(
+                $"NeuralNetworkOptions: InputShape {shape} holds {shape.ElementCount} values per example, but feature column '{schema.Features.Name}' has {schema.FeatureCount} slots. " +
+                $"Declare a shape whose dimensions multiply to {schema.FeatureCount}, or resize the column (for example ResizeImages before ExtractPixels).", nameof(NeuralNetworkOptions.InputShape));
+        return shape;
+    }
+
     private static (TrainingData Train, TrainingData Validation) Split(TrainingData data, double fraction, int seed)
     {
         var rng = new Random(unchecked(seed * 31 + 7));

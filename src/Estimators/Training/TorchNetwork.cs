@@ -6,68 +6,67 @@ using static TorchSharp.torch.nn;
 namespace DeepML;
 
 /// <summary>
-/// Builds a TorchSharp module from a bound <see cref="NetworkSpec"/>, initialises it, and moves
-/// weights between it and DeepML's framework-neutral <see cref="NetworkWeights"/>. Sub-module
-/// names are the layer indices, so state-dict keys equal DeepML's weight names ("0.weight").
+/// Builds a TorchSharp module from a bound <see cref="NetworkSpec"/> through each layer kind's
+/// <see cref="ITorchLayer"/> factory, initialises it, and moves weights between it and DeepML's
+/// framework-neutral <see cref="NetworkWeights"/>. Sub-module names are the layers' names in the tree
+/// (<c>"0"</c>, <c>"3.body.1"</c>), so state-dict keys equal DeepML's weight names (<c>"0.weight"</c>).
 /// </summary>
+/// <remarks>
+/// The root is a <c>Sequential</c> that reads the trainer's flat <c>[N, F]</c> batches: for an input shape
+/// of higher rank its first module, <c>"input_shape"</c> (no weights), unflattens them to <c>[N, ...shape]</c>.
+/// </remarks>
 internal static class TorchNetwork
 {
+    /// <summary>The name of the root's reshaping module (inputs of rank &gt; 1 only).</summary>
+    public const string InputShapeModule = "input_shape";
+
     public static Sequential Build(NetworkSpec spec)
     {
-        var size = spec.InputSize;
-        var modules = new List<(string, Module<Tensor, Tensor>)>(spec.Layers.Count);
-        for (var i = 0; i < spec.Layers.Count; i++)
-        {
-            var layer = spec.Layers[i];
-            Module<Tensor, Tensor> module = layer switch
-            {
-                DenseLayer d => Linear(size, d.Units, hasBias: d.UseBias),
-                BatchNormLayer b => BatchNorm1d(size, eps: b.Epsilon, momentum: b.Momentum),
-                DropoutLayer d => Dropout(d.Rate),
-                ActivationLayer a => a.Activation switch
-                {
-                    ActivationKind.Relu => ReLU(),
-                    ActivationKind.LeakyRelu => LeakyReLU(a.Alpha),
-                    ActivationKind.Gelu => GELU(),
-                    ActivationKind.Tanh => Tanh(),
-                    ActivationKind.Sigmoid => Sigmoid(),
-                    ActivationKind.Elu => ELU(a.Alpha),
-                    ActivationKind.Silu => SiLU(),
-                    _ => throw new NotSupportedException($"TorchNetwork: activation {a.Activation} is not supported."),
-                },
-                _ => throw new NotSupportedException($"TorchNetwork: layer kind '{layer.Kind}' (layer {i}) cannot be trained by this DeepML version."),
-            };
-            modules.Add((i.ToString(System.Globalization.CultureInfo.InvariantCulture), module));
-            size = layer.OutputSize(size);
-        }
+        var shape = spec.InputShape ?? throw new InvalidOperationException("TorchNetwork: the network is not bound to an input shape; call NetworkSpec.Bind first.");
+        var modules = new List<(string, Module<Tensor, Tensor>)>();
+        if (shape.Rank > 1)
+            modules.Add((InputShapeModule, Unflatten(1, shape.Dims.Select(d => (long)d).ToArray())));
+        var context = new TorchBuildContext("");
+        foreach (var (name, layer, input) in spec.Root.ChildInputs(shape))
+            modules.Add((name, context.BuildChild(name, layer, input)));
         return Sequential(modules);
     }
 
-    /// <summary>Initialises dense weights (biases to zero) with the chosen scheme; the global torch generator must be seeded first.</summary>
+    /// <summary>Builds one layer (and, through its factory, its children).</summary>
+    internal static Module<Tensor, Tensor> BuildLayer(LayerSpec layer, TensorShape input, string path) =>
+        TorchLayerRegistry.For(layer, path).Build(layer, input, new TorchBuildContext(path));
+
+    /// <summary>
+    /// Initialises every layer through its factory, parents before children, in tree order (the global torch
+    /// generator must be seeded first). A layer's "following activation" is the first activation after it in its
+    /// sequence, or else the one after the enclosing layer.
+    /// </summary>
     public static void Initialize(Sequential network, NetworkSpec spec, WeightInitializer initializer)
     {
+        var modules = network.named_modules().ToDictionary(m => m.name, m => m.module);
         using var noGrad = no_grad();
-        var modules = network.named_children().ToDictionary(m => m.name, m => m.module);
-        for (var i = 0; i < spec.Layers.Count; i++)
+        foreach (var (path, layer, input, following) in WithFollowing(spec.Root, spec.InputShape!, "", null))
         {
-            if (spec.Layers[i] is not DenseLayer || modules[i.ToString(System.Globalization.CultureInfo.InvariantCulture)] is not Linear linear)
-                continue;
-            var next = spec.Layers.Skip(i + 1).OfType<ActivationLayer>().FirstOrDefault();
-            var reluFamily = next is { Activation: ActivationKind.Relu or ActivationKind.LeakyRelu or ActivationKind.Elu or ActivationKind.Gelu or ActivationKind.Silu };
-            var scheme = initializer == WeightInitializer.Default
-                ? (reluFamily ? WeightInitializer.HeUniform : WeightInitializer.XavierUniform)
-                : initializer;
-            var nonlinearity = next?.Activation == ActivationKind.LeakyRelu ? init.NonlinearityType.LeakyReLU : init.NonlinearityType.ReLU;
-            var a = next?.Activation == ActivationKind.LeakyRelu ? next.Alpha : 0;
-            switch (scheme)
-            {
-                case WeightInitializer.XavierUniform: init.xavier_uniform_(linear.weight!); break;
-                case WeightInitializer.XavierNormal: init.xavier_normal_(linear.weight!); break;
-                case WeightInitializer.HeUniform: init.kaiming_uniform_(linear.weight!, a, init.FanInOut.FanIn, nonlinearity); break;
-                case WeightInitializer.HeNormal: init.kaiming_normal_(linear.weight!, a, init.FanInOut.FanIn, nonlinearity); break;
-            }
-            if (linear.bias is { } bias)
-                init.zeros_(bias);
+            if (path.Length == 0)
+                continue; // the root Sequential has no weights of its own
+            if (!modules.TryGetValue(path, out var module) || module is not Module<Tensor, Tensor> typed)
+                throw new InvalidOperationException($"TorchNetwork: the module has no sub-module '{path}' for layer {layer.Kind}. Modules: {string.Join(", ", modules.Keys)}.");
+            TorchLayerRegistry.For(layer, path).Initialize(typed, layer, input, new TorchInitContext(path, initializer, following));
+        }
+    }
+
+    private static IEnumerable<(string Path, LayerSpec Layer, TensorShape Input, ActivationLayer? Following)> WithFollowing(
+        LayerSpec layer, TensorShape input, string path, ActivationLayer? following)
+    {
+        yield return (path, layer, input, following);
+        var children = layer.ChildInputs(input).ToList();
+        for (var i = 0; i < children.Count; i++)
+        {
+            var next = layer is SequentialLayer
+                ? children.Skip(i + 1).Select(c => c.Layer).OfType<ActivationLayer>().FirstOrDefault() ?? following
+                : following;
+            foreach (var item in WithFollowing(children[i].Layer, children[i].Input, LayerTree.Join(path, children[i].Name), next))
+                yield return item;
         }
     }
 
@@ -86,6 +85,20 @@ internal static class TorchNetwork
             arrays[name] = new WeightArray(cpu.data<float>().ToArray(), shape);
         }
         return new NetworkWeights(spec, arrays);
+    }
+
+    /// <summary>Copies <paramref name="weights"/> into the module (same names; for tests and warm starts).</summary>
+    public static void Load(Sequential network, NetworkWeights weights)
+    {
+        using var noGrad = no_grad();
+        var state = network.state_dict();
+        foreach (var (name, array) in weights.Arrays)
+        {
+            if (!state.TryGetValue(name, out var target))
+                throw new InvalidOperationException($"TorchNetwork: the module has no tensor '{name}'. Module keys: {string.Join(", ", state.Keys)}.");
+            using var source = tensor(array.Data, array.Shape.Select(d => (long)d).ToArray());
+            target.copy_(source);
+        }
     }
 
     /// <summary>Snapshot of every tensor of the state dict (for restoring the best epoch's weights).</summary>

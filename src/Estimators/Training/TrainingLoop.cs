@@ -182,7 +182,7 @@ internal sealed partial class TrainingLoop
     {
         if (_options.L1Regularization == 0)
             return [];
-        var dense = Enumerable.Range(0, _spec.Layers.Count).Where(i => _spec.Layers[i] is DenseLayer).Select(i => $"{i}.weight").ToHashSet();
+        var dense = LayerTree.Walk(_spec.Root, _spec.InputShape!).Where(l => l.Layer is DenseLayer).Select(l => LayerTree.Join(l.Path, "weight")).ToHashSet();
         return _network.named_parameters().Where(p => dense.Contains(p.name)).Select(p => (Tensor)p.parameter.alias().DetachFromDisposeScope()).ToList();
     }
 

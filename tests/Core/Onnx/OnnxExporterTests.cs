@@ -59,8 +59,10 @@ public sealed class OnnxExporterTests
             Assert.Equal(["cat", "dog", "say \"hi\""], metadata.ClassNames);
             Assert.Equal(["width", "height"], metadata.FeatureNames);
             Assert.Equal(("features", "logits", "probabilities"), (metadata.InputName, metadata.RawOutputName, metadata.TaskOutputName));
-            Assert.Equal(spec.ToString(), metadata.Spec.ToString());
-            Assert.Equal(spec.Layers, metadata.Spec.Layers);   // records: equal kinds, sizes, rates, alphas, epsilons
+            // The stored spec is the inference form: dropout gone, the batch norm folded into Dense(4) (which gains nothing: it had a bias).
+            Assert.Equal("2 → Dense(4) → LeakyRelu → Dense(3)", metadata.Spec.ToString());
+            Assert.Equal([new DenseLayer(4), new ActivationLayer(ActivationKind.LeakyRelu, 0.3), new DenseLayer(3, useBias: false)], metadata.Spec.Layers);
+            Assert.Equal("2", metadata.SpecFormat);
         }
         Assert.True(OnnxModelMetadata.IsDeepMLModel(map));
     }
@@ -124,6 +126,6 @@ public sealed class OnnxExporterTests
     {
         public override string Kind => "Conv2dForTest";
 
-        public override int OutputSize(int inputSize) => inputSize;
+        public override TensorShape OutputShape(TensorShape input) => input;
     }
 }

@@ -70,26 +70,26 @@ public static class MultiIoModel
     {
         batch ??= "N";
         var graph = new OnnxGraph("multi_io");
-        graph.AddTypedInput("a", TensorFields.DataTypeFloat, batch, 3L);
-        graph.AddTypedInput("b", TensorFields.DataTypeFloat, batch, 3L);
-        graph.AddTypedInput("x", TensorFields.DataTypeDouble, batch, 2L);
-        graph.AddTypedInput("k", TensorFields.DataTypeInt32, batch, 1L);
-        graph.AddTypedInput("flag", TensorFields.DataTypeBool, batch, 1L);
+        graph.AddTypedInput("a", OnnxDataType.Float, batch, 3L);
+        graph.AddTypedInput("b", OnnxDataType.Float, batch, 3L);
+        graph.AddTypedInput("x", OnnxDataType.Double, batch, 2L);
+        graph.AddTypedInput("k", OnnxDataType.Int32, batch, 1L);
+        graph.AddTypedInput("flag", OnnxDataType.Bool, batch, 1L);
         graph.Node("sum", "Add", ["a", "b"], "sum");
-        var cast = graph.Node("cast", "Cast", ["x"], null, new OnnxAttribute("to", Int: TensorFields.DataTypeInt64));
+        var cast = graph.Node("cast", "Cast", ["x"], null, new OnnxAttribute("to", Int: OnnxDataType.Int64));
         graph.Node("twice", "Add", [cast, cast], "twice");
         var total = graph.Node("total", "MatMul", ["a", graph.Constant("ones", [1f, 1f, 1f], 3, 1)]);
         graph.Node("positive", "Greater", [total, graph.Scalar("zero", 0f)], "positive");
         graph.Node("dx", "Add", ["x", "x"], "dx");
         graph.Node("kk", "Add", ["k", "k"], "kk");
         graph.Node("notflag", "Not", ["flag"], "notflag");
-        graph.AddTypedOutput("sum", TensorFields.DataTypeFloat, batch, 3L);
-        graph.AddTypedOutput("twice", TensorFields.DataTypeInt64, batch, 2L);
-        graph.AddTypedOutput("positive", TensorFields.DataTypeBool, batch, 1L);
-        graph.AddTypedOutput("dx", TensorFields.DataTypeDouble, batch, 2L);
-        graph.AddTypedOutput("kk", TensorFields.DataTypeInt32, batch, 1L);
-        graph.AddTypedOutput("notflag", TensorFields.DataTypeBool, batch, 1L);
-        return OnnxModelEncoder.Encode(graph, new OnnxModelHeader(8, 17, "test", "0", []));
+        graph.AddTypedOutput("sum", OnnxDataType.Float, batch, 3L);
+        graph.AddTypedOutput("twice", OnnxDataType.Int64, batch, 2L);
+        graph.AddTypedOutput("positive", OnnxDataType.Bool, batch, 1L);
+        graph.AddTypedOutput("dx", OnnxDataType.Double, batch, 2L);
+        graph.AddTypedOutput("kk", OnnxDataType.Int32, batch, 1L);
+        graph.AddTypedOutput("notflag", OnnxDataType.Bool, batch, 1L);
+        return graph.Encode(new OnnxModelHeader(8, 17, "test", "0", []));
     }
 
     /// <summary>Rows with negative, zero, positive and fractional values.</summary>

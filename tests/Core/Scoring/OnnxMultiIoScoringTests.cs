@@ -140,12 +140,12 @@ public sealed class OnnxMultiIoScoringTests
     public void ANonTensorOutputIsRejectedWhenTheEstimatorIsMade()
     {
         var graph = new OnnxGraph("sequence");
-        graph.AddTypedInput("a", TensorFields.DataTypeFloat, "N", 3L);
+        graph.AddTypedInput("a", OnnxDataType.Float, "N", 3L);
         graph.Node("seq", "SequenceConstruct", ["a"], "seq");
         graph.Node("y", "Identity", ["a"], "y");
-        graph.AddSequenceOutput("seq", TensorFields.DataTypeFloat, "N", 3L);
-        graph.AddTypedOutput("y", TensorFields.DataTypeFloat, "N", 3L);
-        var model = OnnxModelEncoder.Encode(graph, new OnnxModelHeader(8, 17, "test", "0", []));
+        graph.AddSequenceOutput("seq", OnnxDataType.Float, "N", 3L);
+        graph.AddTypedOutput("y", OnnxDataType.Float, "N", 3L);
+        var model = graph.Encode(new OnnxModelHeader(8, 17, "test", "0", []));
         var ml = new MLContext(seed: 1);
         var e = Assert.Throws<InvalidOperationException>(() => ml.DeepML().Onnx.ScoreOnnxModel(new OnnxScoringOptions { InputColumnNames = ["a"], OutputColumnNames = ["y", "seq"], ModelBytes = model }));
         Assert.Contains("OnnxScoringEstimator: model output 'seq' (column 'seq') is a ONNX_TYPE_SEQUENCE; expected a tensor. Sequences, maps and optional values are not supported", e.Message);
@@ -192,10 +192,10 @@ public sealed class OnnxMultiIoScoringTests
     public void ARankOneInputIsScoredFromAScalarColumnButCannotBeSavedForApplyOnnxModel()
     {
         var graph = new OnnxGraph("rank_one");
-        graph.AddTypedInput("v", TensorFields.DataTypeInt64, "N");
+        graph.AddTypedInput("v", OnnxDataType.Int64, "N");
         graph.Node("w", "Add", ["v", "v"], "w");
-        graph.AddTypedOutput("w", TensorFields.DataTypeInt64, "N");
-        var model = OnnxModelEncoder.Encode(graph, new OnnxModelHeader(8, 17, "test", "0", []));
+        graph.AddTypedOutput("w", OnnxDataType.Int64, "N");
+        var model = graph.Encode(new OnnxModelHeader(8, 17, "test", "0", []));
         var ml = new MLContext(seed: 1);
         var data = ml.Data.LoadFromEnumerable(new[] { -3L, 0L, 5L, long.MaxValue / 4 }.Select(v => new LongRow { Value = v }));
         using var scorer = ml.DeepML().Onnx.ScoreOnnxModel(new OnnxScoringOptions { InputColumnName = "Value", OutputColumnName = "Twice", ModelBytes = model }).Fit(data);
@@ -211,11 +211,11 @@ public sealed class OnnxMultiIoScoringTests
     {
         // d = a − b is not symmetric: column "a" feeds ONNX input "b" and column "b" feeds "a", so d = col b − col a.
         var graph = new OnnxGraph("swap");
-        graph.AddTypedInput("a", TensorFields.DataTypeFloat, "N", 2L);
-        graph.AddTypedInput("b", TensorFields.DataTypeFloat, "N", 2L);
+        graph.AddTypedInput("a", OnnxDataType.Float, "N", 2L);
+        graph.AddTypedInput("b", OnnxDataType.Float, "N", 2L);
         graph.Node("d", "Sub", ["a", "b"], "d");
-        graph.AddTypedOutput("d", TensorFields.DataTypeFloat, "N", 2L);
-        var model = OnnxModelEncoder.Encode(graph, new OnnxModelHeader(8, 17, "test", "0", []));
+        graph.AddTypedOutput("d", OnnxDataType.Float, "N", 2L);
+        var model = graph.Encode(new OnnxModelHeader(8, 17, "test", "0", []));
         var ml = new MLContext(seed: 1);
         var rows = new[] { new PairRow { A = [1, 2], B = [10, 20] }, new PairRow { A = [-3, 0.5f], B = [4, 4] } };
         var data = ml.Data.LoadFromEnumerable(rows);

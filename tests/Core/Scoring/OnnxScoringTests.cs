@@ -29,7 +29,7 @@ public sealed class OnnxScoringTests
         graph.AddOutput("y", "N", 2L, 2L, 3L);
         graph.Node("relu", "Relu", ["x"], "r");
         graph.Node("double", "Add", ["r", "r"], "y");
-        return OnnxModelEncoder.Encode(graph, new OnnxModelHeader(8, 17, "test", "0", []));
+        return graph.Encode(new OnnxModelHeader(8, 17, "test", "0", []));
     }
 
     private static List<ImageRow> Rows(int count) =>

@@ -127,6 +127,6 @@ public sealed class OrtBatchPredictorTests
     {
         var graph = new OnnxGraph("test");
         build(graph);
-        return OnnxModelEncoder.Encode(graph, new OnnxModelHeader(8, 17, "test", "0", []));
+        return graph.Encode(new OnnxModelHeader(8, 17, "test", "0", []));
     }
 }

@@ -111,6 +111,7 @@ public abstract class NeuralNetworkTrainerContract<TTrainer, TOutput> : Estimato
             new(nameof(o.Scoring), () => _ = o with { Scoring = null! }),
             // The trainer checks what depends on the task when it is made.
             new(nameof(o.Loss), () => Create(new MLContext(1), FastOptions with { Loss = WrongLoss })),
+            new(nameof(o.InputShape), () => Create(new MLContext(1), FastOptions with { Network = new NetworkSpec([new Conv2dLayer(2, 3)]), InputShape = new TensorShape(4) })),
             new(nameof(o.LearningRateSchedule), () => _ = o with { LearningRateSchedule = null! }),
             new(nameof(o.LearningRateSchedule), () => Create(new MLContext(1), FastOptions with { LearningRateSchedule = LearningRateSchedule.Cosine(minimum: 1) })),
             new(nameof(o.LearningRateSchedule), () => Create(new MLContext(1), FastOptions with { LearningRateSchedule = LearningRateSchedule.Constant().WithWarmUp(FastOptions.Epochs) })),
