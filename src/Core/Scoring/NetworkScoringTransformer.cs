@@ -15,6 +15,12 @@ namespace DeepML;
 /// <para><see cref="Transform"/> is lazy. Its cursors read rows ahead in batches
 /// (<see cref="BatchSize"/>) and run the network once per batch; a <c>PredictionEngine</c> runs it
 /// once per row. Deterministic: the same model gives the same outputs for the same inputs.</para>
+/// <para>Missing values: NaN in, NaN out. A row whose features hold a NaN (or ±∞) is scored like any
+/// other row, with no error: its <c>Score</c> (and <c>Probability</c>) come out NaN, binary
+/// <c>PredictedLabel</c> is false (NaN is not above the threshold) and multiclass <c>PredictedLabel</c>
+/// is the missing key 0; the other rows of the same batch are unaffected. Training, in contrast, refuses
+/// non-finite features naming the row and slot. Replace missing values before scoring
+/// (<c>ml.Transforms.ReplaceMissingValues</c>) when NaN scores are not wanted.</para>
 /// <para>Thread-safe: one fitted transformer may serve many prediction engines at once (one engine
 /// per thread, as ML.NET documents). It owns the native resources of its predictor: dispose it
 /// when done; using it afterwards throws <see cref="ObjectDisposedException"/>.</para>

@@ -14,7 +14,7 @@ public sealed record NeuralNetworkOptions
     private readonly string? _exampleWeightColumnName;
     private readonly NetworkSpec _network = Networks.Mlp([64, 32]);
     private readonly int _epochs = 20;
-    private readonly int _batchSize = 256;
+    private readonly int? _batchSize;
     private readonly double _learningRate = 1e-3;
     private readonly double _momentum = 0.9;
     private readonly double _weightDecay;
@@ -50,8 +50,36 @@ public sealed record NeuralNetworkOptions
     /// <summary>Passes over the training data; at least 1. Default 20.</summary>
     public int Epochs { get => _epochs; init => _epochs = Check(value, value >= 1, nameof(Epochs), "at least 1"); }
 
-    /// <summary>Examples per gradient step; at least 1. Default 256.</summary>
-    public int BatchSize { get => _batchSize; init => _batchSize = Check(value, value >= 1, nameof(BatchSize), "at least 1"); }
+    /// <summary>
+    /// Examples per gradient step; at least 1. Default null: chosen from the number of training rows
+    /// <c>n</c> (after the validation split) as the largest power of two ≤ <c>n / 16</c>, clamped to
+    /// [32, 256] (<see cref="DefaultBatchSize"/>): 32 up to 1,023 rows, 64 from 1,024, 128 from
+    /// 2,048, 256 from 4,096, so that an epoch takes at least about 16 steps. Small tables need the extra
+    /// steps (benchmarks/SmallTables: iris 0.75 → 0.91, digits 0.85 → 0.93 accuracy against batch 256).
+    /// A resumed run with BatchSize unset keeps its checkpoint's batch size.
+    /// </summary>
+    public int? BatchSize { get => _batchSize; init => _batchSize = value is null ? null : Check(value.Value, value >= 1, nameof(BatchSize), "at least 1"); }
+
+    /// <summary>The batch size a run on <paramref name="trainingRows"/> rows uses when <see cref="BatchSize"/> is null (see there).</summary>
+    /// <param name="trainingRows">Rows that train (after the validation split).</param>
+    public static int DefaultBatchSize(int trainingRows)
+    {
+        var target = Math.Max(1, trainingRows / 16);
+        var power = 1 << (31 - int.LeadingZeroCount(target)); // the largest power of two ≤ n / 16
+        return Math.Clamp(power, 32, 256);
+    }
+
+    /// <summary>
+    /// Regression only: train on the label standardised with the training rows' (weighted) mean μ and
+    /// standard deviation σ, <c>(y − μ) / σ</c>, and fold the inverse into the output layer after
+    /// training (<c>W' = σ·W</c>, <c>b' = σ·b + μ</c>), so the exported ONNX graph and <c>Score</c> are in
+    /// label units. Default true: without it a label far from 0 or with a large spread (a price, a
+    /// count, alcohol in %) makes the default learning rate and initialisation fit badly. With it the
+    /// training and validation losses (and <see cref="HuberDelta"/>, <see cref="EarlyStoppingMinDelta"/>)
+    /// are in standardised units; the validation RMSE is reported in label units. A checkpoint keeps μ
+    /// and σ, and a resumed run uses them. Ignored by classification.
+    /// </summary>
+    public bool StandardizeLabel { get; init; } = true;
 
     /// <summary>The optimizer. Default <see cref="OptimizerKind.Adam"/>.</summary>
     public OptimizerKind Optimizer { get; init => field = Check(value, Enum.IsDefined(value), nameof(Optimizer), "a defined OptimizerKind"); } = OptimizerKind.Adam;
@@ -169,8 +197,9 @@ public sealed record NeuralNetworkOptions
     /// <summary>
     /// Continue from a checkpoint written by <see cref="CheckpointPath"/>: training resumes after the
     /// checkpoint's epoch with its seed and state (on the CPU, the result equals an uninterrupted
-    /// run's). The network, step, <see cref="LearningRateSchedule"/> and <see cref="AdversarialDebiasing"/> options must match the
-    /// checkpoint's; the data may differ (continued training on new rows), except that with debiasing
+    /// run's). The task (trainer), feature and class counts, the network, loss, label and step options
+    /// (a refusal names each that differs, with both values), <see cref="LearningRateSchedule"/> and
+    /// <see cref="AdversarialDebiasing"/> options must match the checkpoint's; the data may differ (continued training on new rows), except that with debiasing
     /// it may hold no sensitive group the checkpoint does not know.
     /// </summary>
     public string? ResumeFromCheckpoint { get; init => field = value is null || !string.IsNullOrWhiteSpace(value) ? value : throw new ArgumentException("NeuralNetworkOptions: ResumeFromCheckpoint must be a file path or null.", nameof(ResumeFromCheckpoint)); }
@@ -194,7 +223,7 @@ public sealed record NeuralNetworkOptions
 
     /// <summary>The options behind the catalogs' simple overloads (ML.NET's usual parameter names).</summary>
     internal static NeuralNetworkOptions Simple(string labelColumnName, string featureColumnName, string? exampleWeightColumnName,
-        int[]? hiddenUnits, int epochs, int batchSize, double learningRate) => new()
+        int[]? hiddenUnits, int epochs, int? batchSize, double learningRate) => new()
         {
             LabelColumnName = labelColumnName,
             FeatureColumnName = featureColumnName,

@@ -88,6 +88,9 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
         void Log(string message) => channel.Info(MessageSensitivity.None, $"{Component}: {message}");
 
         var o = Options;
+        // Before anything can touch TorchSharp (the checkpoint reader makes tensors): on hosts whose libstdc++ is
+        // too old TorchSharp's own loader fails for good, in a type initializer, unless DeepML's loader ran first.
+        TorchRuntime.EnsureLoaded(Log);
         var schema = TrainingSchema.Resolve(input.Schema, o, Task, Component);
         var inputShape = InputShapeOf(o, schema); // before any data is read: a wrong shape fails at once
         if (validation is not null)
@@ -96,8 +99,6 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
         if (o.ClassWeights is { } cw && Task == PredictionKind.MulticlassClassification && cw.Count != schema.ClassCount)
             throw new ArgumentException($"NeuralNetworkOptions: ClassWeights holds {cw.Count} values but label '{schema.Label.Name}' has {schema.ClassCount} classes.", nameof(Options));
 
-        if (o.ResumeFromCheckpoint is not null)
-            TorchRuntime.EnsureLoaded(Log); // reading the checkpoint's tensors is this process's first torch call when it resumes at once
         var resume = o.ResumeFromCheckpoint is { } from ? CheckpointFile.Load(from) : null;
         using var resumeTensors = new CheckpointTensors(resume); // freed on every path out of Fit, failed checks included
         var seed = resume?.Seed ?? _seed;
@@ -112,19 +113,31 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
         var train = TrainingData.Read(input, schema, Task, o.ClassWeights, Component, "training", o.CancellationToken, o.AdversarialDebiasing, resume?.Adversary?.Groups);
         TrainingData? valid = validation is null ? null
             : TrainingData.Read(validation, schema, Task, o.ClassWeights, Component, "validation", o.CancellationToken);
+        var beforeSplit = train;
         if (valid is null && o.ValidationFraction > 0)
             (train, valid) = Split(train, o.ValidationFraction, seed);
-        train.RequireLearnable(Task, schema.ClassCount, schema.ClassNames, Component);
+        train.RequireLearnable(Task, schema.ClassCount, schema.ClassNames, Component,
+            ReferenceEquals(train, beforeSplit) ? null : (o.ValidationFraction, beforeSplit.Rows, beforeSplit.ClassCounts(Task, schema.ClassCount).Count(c => c > 0)));
 
+        // Unset, the batch size follows the training rows (a resumed run keeps its checkpoint's).
+        var batchSize = o.BatchSize ?? SavedBatchSize(resume) ?? NeuralNetworkOptions.DefaultBatchSize(train.Rows);
+        var run = o.BatchSize == batchSize ? o : o with { BatchSize = batchSize };
         // The fitted model is scored by ONNX Runtime: fail now, naming the package, not after the last epoch.
         OnnxRuntimeNative.Initialize(Log);
         var device = TorchSession.Start(o.Device, o.FallbackToCpu, o.NumberOfThreads, Log);
         var outputs = Task == PredictionKind.MulticlassClassification ? schema.ClassCount : 1;
         var spec = o.Network.Bind(inputShape, new DenseLayer(outputs));
-        Log($"{train.Rows} training rows, {valid?.Rows ?? 0} validation rows, network {spec}, seed {seed}, device {device}, learning rate {o.LearningRate:G4} with schedule {o.LearningRateSchedule}.");
-
-        if (resume is not null && resume.Fingerprint != TrainingLoop.Fingerprint(spec, o))
-            throw new ArgumentException($"NeuralNetworkOptions: checkpoint '{o.ResumeFromCheckpoint}' was written for a different network or step options ({resume.Fingerprint}); this run has {TrainingLoop.Fingerprint(spec, o)}. Use the same Network, BatchSize, Optimizer, LearningRate, LearningRateSchedule and regularisation to resume.", nameof(Options));
+        var settings = CheckpointCompatibility.Describe(Task, schema.FeatureCount, schema.ClassCount, run);
+        if (resume is not null)
+            CheckResume(resume, settings, spec, run);
+        var scale = Task == PredictionKind.Regression && o.StandardizeLabel ? resume?.LabelScale ?? LabelScale.Of(train) : null;
+        if (scale is not null)
+        {
+            train = scale.Standardize(train);
+            valid = valid is null ? null : scale.Standardize(valid);
+        }
+        Log($"{train.Rows} training rows, {valid?.Rows ?? 0} validation rows, network {spec}, seed {seed}, device {device}, batch size {batchSize}, learning rate {o.LearningRate:G4} with schedule {o.LearningRateSchedule}" +
+            (scale is null ? "." : $", label standardised with mean {scale.Mean:G6} and standard deviation {scale.StandardDeviation:G6}."));
 
         torch.manual_seed(seed);
         NetworkModel model;
@@ -132,17 +145,41 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
         {
             TorchNetwork.Initialize(network, spec, o.Initializer);
             network.to(device);
-            var loss = new TaskLoss(Task, o.Loss, o.HuberDelta, schema.ClassCount);
-            var result = new TrainingLoop(network, spec, device, o, loss, Log).Run(train, valid, seed, resume);
+            var loss = new TaskLoss(Task, o.Loss, o.HuberDelta, schema.ClassCount) { LabelScale = scale?.StandardDeviation ?? 1 };
+            var loop = new TrainingLoop(network, spec, device, run, loss, Log) { Settings = settings, LabelScale = scale };
+            var result = loop.Run(train, valid, seed, resume);
             LastTraining = new TrainingSummary(result.EpochsRun, result.BestEpoch, result.FinalTrainingLoss, result.BestValidationLoss, seed, result.History,
                 result.History[^1].LearningRate);
-            model = new NetworkModel(TorchNetwork.Export(network, spec), Task, schema.Features.Name, schema.ClassNames, schema.FeatureNames);
+            var weights = TorchNetwork.Export(network, spec);
+            model = new NetworkModel(scale?.Fold(weights) ?? weights, Task, schema.Features.Name, schema.ClassNames, schema.FeatureNames);
         }
         // The trained weights leave TorchSharp here: scoring runs the exported ONNX graph in ONNX Runtime,
         // so no tensor outlives Fit and the fitted model is exactly what gets saved and served.
         var predictor = new OrtBatchPredictor(OnnxExporter.Export(model), o.Scoring, log: Log);
         return new NetworkScoringTransformer(_env, model, predictor, o.Scoring.BatchSize);
     }
+
+    /// <summary>
+    /// Refuses a checkpoint that does not belong to this run: version 4 files by each setting that differs
+    /// (<see cref="CheckpointCompatibility"/>), older ones by their fingerprint; an older regression checkpoint
+    /// trained on the raw label cannot continue with a standardised one.
+    /// </summary>
+    private void CheckResume(CheckpointState resume, IReadOnlyDictionary<string, string> settings, NetworkSpec spec, NeuralNetworkOptions run)
+    {
+        var path = run.ResumeFromCheckpoint!;
+        if (resume.Settings is { } saved)
+        {
+            CheckpointCompatibility.Check(saved, settings, path);
+            return;
+        }
+        if (resume.Fingerprint != TrainingLoop.Fingerprint(spec, run))
+            throw new ArgumentException($"NeuralNetworkOptions: checkpoint '{path}' was written for a different network or step options ({resume.Fingerprint}); this run has {TrainingLoop.Fingerprint(spec, run)}. Use the same Network, BatchSize, Optimizer, LearningRate, LearningRateSchedule and regularisation to resume.", nameof(Options));
+        if (Task == PredictionKind.Regression && run.StandardizeLabel)
+            throw new ArgumentException($"NeuralNetworkOptions: checkpoint '{path}' was written by a DeepML version that trained regression on the raw label, but this run has StandardizeLabel = true. Resume with StandardizeLabel = false, or train from the start (without ResumeFromCheckpoint).", nameof(NeuralNetworkOptions.StandardizeLabel));
+    }
+
+    private static int? SavedBatchSize(CheckpointState? resume) =>
+        resume?.Settings is { } s && s.TryGetValue("BatchSize", out var text) && int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var b) ? b : null;
 
     /// <summary>Disposes a loaded checkpoint's tensors when training is done with them.</summary>
     private readonly struct CheckpointTensors(CheckpointState? state) : IDisposable

@@ -37,10 +37,10 @@ public static class RegressionNeuralNetworkCatalog
     /// <param name="exampleWeightColumnName">An optional example-weight column.</param>
     /// <param name="hiddenUnits">Units of each hidden layer (default 64, 32).</param>
     /// <param name="epochs">Passes over the data.</param>
-    /// <param name="batchSize">Examples per step.</param>
+    /// <param name="batchSize">Examples per step; null chooses from the row count (see <see cref="NeuralNetworkOptions.BatchSize"/>).</param>
     /// <param name="learningRate">Adam's step size.</param>
     public static RegressionNeuralNetworkTrainer NeuralNetwork(this DeepMLCatalog.RegressionCatalog catalog,
         string labelColumnName = "Label", string featureColumnName = "Features", string? exampleWeightColumnName = null,
-        int[]? hiddenUnits = null, int epochs = 20, int batchSize = 256, double learningRate = 1e-3) =>
+        int[]? hiddenUnits = null, int epochs = 20, int? batchSize = null, double learningRate = 1e-3) =>
         catalog.NeuralNetwork(NeuralNetworkOptions.Simple(labelColumnName, featureColumnName, exampleWeightColumnName, hiddenUnits, epochs, batchSize, learningRate));
 }

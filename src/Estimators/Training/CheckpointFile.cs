@@ -27,6 +27,15 @@ internal sealed class CheckpointState
     public AdversaryCheckpoint? Adversary { get; init; }
     /// <summary>The learning-rate schedule and its state; null for a constant rate (and in every version-1 or version-2 file).</summary>
     public ScheduleCheckpoint? Schedule { get; init; }
+    /// <summary>
+    /// The task and every option that shapes the network or the loss, by name (<see cref="CheckpointCompatibility"/>);
+    /// null in files before version 4, which only have <see cref="Fingerprint"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Settings { get; init; }
+    /// <summary>Regression's label standardisation (μ, σ) the run trains with; null without one (and before version 4).</summary>
+    public LabelScale? LabelScale { get; init; }
+    /// <summary>Training time up to this checkpoint, summed over every process that trained the run; null before version 4.</summary>
+    public TimeSpan? Elapsed { get; init; }
     /// <summary>Named CPU tensors: "model/…", "first/i", "second/i", "best/…", "rng"; with debiasing also "adversary/model/…", "adversary/first/i", "adversary/second/i".</summary>
     public required IReadOnlyDictionary<string, Tensor> Tensors { get; init; }
 }
@@ -40,19 +49,21 @@ internal sealed class CheckpointState
 /// <remarks>
 /// Format versions: 1 had no adversarial debiasing; 2 adds the header's optional <c>Adversary</c>
 /// object and the "adversary/…" tensors; 3 adds the header's optional <c>Schedule</c> object (the
-/// learning-rate schedule and its state). Each is otherwise laid out like the one before, so older
+/// learning-rate schedule and its state); 4 adds <c>Settings</c> (the task and the options that shape the
+/// network or the loss, by name), <c>LabelScale</c> (regression's μ and σ) and <c>Elapsed</c>. Each is otherwise laid out like the one before, so older
 /// files still load (version 1 as a plain run, versions 1 and 2 as constant-rate runs). Files are
 /// always written as the current version.
 /// </remarks>
 internal static class CheckpointFile
 {
     private static readonly byte[] Magic = "DEEPMLCK"u8.ToArray();
-    internal const int FormatVersion = 3;
+    internal const int FormatVersion = 4;
     private const int OldestReadableVersion = 1;
     private static readonly JsonSerializerOptions Json = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     public static void Save(string path, CheckpointState state)
     {
+        TorchRuntime.EnsureLoaded();
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         AtomicFile.Write(path, file =>
         {
@@ -73,6 +84,7 @@ internal static class CheckpointFile
         var body = bytes.AsSpan(0, bytes.Length - 32);
         if (!SHA256.HashData(body).AsSpan().SequenceEqual(bytes.AsSpan(bytes.Length - 32)))
             throw Corrupt(path, "its checksum does not match (the file is truncated or was altered)");
+        TorchRuntime.EnsureLoaded(); // the reader makes tensors: the native runtime must be ready first (see TorchRuntime)
         try
         {
             using var reader = new BinaryReader(new MemoryStream(bytes, 0, body.Length), Encoding.UTF8);
@@ -89,7 +101,8 @@ internal static class CheckpointFile
         writer.Write(Magic);
         writer.Write(FormatVersion);
         var header = new Header(state.Epoch, state.Seed, state.Fingerprint, state.OptimizerSteps, state.BestLoss, state.BestEpoch,
-            state.EpochsWithoutImprovement, state.Stopped, state.History.ToArray(), state.Adversary, state.Schedule);
+            state.EpochsWithoutImprovement, state.Stopped, state.History.ToArray(), state.Adversary, state.Schedule,
+            state.Settings?.ToDictionary(kv => kv.Key, kv => kv.Value), state.LabelScale, state.Elapsed);
         writer.Write(JsonSerializer.Serialize(header, Json));
         writer.Write(state.Tensors.Count);
         foreach (var (name, tensor) in state.Tensors)
@@ -145,15 +158,22 @@ internal static class CheckpointFile
             Stopped = header.Stopped, History = header.History, Tensors = tensors,
             Adversary = version >= 2 ? header.Adversary : null,
             Schedule = version >= 3 ? header.Schedule : null,
+            Settings = version >= 4 ? header.Settings : null,
+            LabelScale = version >= 4 ? header.LabelScale : null,
+            Elapsed = version >= 4 ? header.Elapsed : null,
         };
     }
 
     private static InvalidDataException Corrupt(string path, string why) =>
         new($"DeepML checkpoint '{path}' cannot be read: {why}. Resume from an intact checkpoint or train from the start.");
 
-    /// <summary>The JSON header; <paramref name="Adversary"/> is absent from version-1 files and <paramref name="Schedule"/> from versions 1 and 2 (read as null).</summary>
+    /// <summary>
+    /// The JSON header; <paramref name="Adversary"/> is absent from version-1 files, <paramref name="Schedule"/> from versions 1 and 2,
+    /// <paramref name="Settings"/>, <paramref name="LabelScale"/> and <paramref name="Elapsed"/> from versions 1 to 3 (read as null).
+    /// </summary>
     private sealed record Header(int Epoch, int Seed, string Fingerprint, long OptimizerSteps, double BestLoss, int BestEpoch,
-        int EpochsWithoutImprovement, bool Stopped, TrainingProgress[] History, AdversaryCheckpoint? Adversary, ScheduleCheckpoint? Schedule);
+        int EpochsWithoutImprovement, bool Stopped, TrainingProgress[] History, AdversaryCheckpoint? Adversary, ScheduleCheckpoint? Schedule,
+        Dictionary<string, string>? Settings, LabelScale? LabelScale, TimeSpan? Elapsed);
 
     /// <summary>Feeds every byte written through it into a hash.</summary>
     private sealed class HashingStream(Stream inner, IncrementalHash hash) : Stream

@@ -22,6 +22,9 @@ internal sealed class TaskLoss
     public double HuberDelta { get; }
     public int Classes { get; }
 
+    /// <summary>Regression with a standardised label: σ, so that the validation RMSE is reported in label units; otherwise 1.</summary>
+    public double LabelScale { get; init; } = 1;
+
     public string MetricName => Task switch
     {
         PredictionKind.BinaryClassification => "AUC",
@@ -81,7 +84,7 @@ internal sealed class TaskLoss
     {
         PredictionKind.BinaryClassification => ValidationMetrics.Auc(outputs.AsSpan(0, data.Rows), data.Targets),
         PredictionKind.MulticlassClassification => ValidationMetrics.Accuracy(outputs, Classes, data.Classes),
-        _ => ValidationMetrics.Rmse(outputs.AsSpan(0, data.Rows), data.Targets),
+        _ => LabelScale * ValidationMetrics.Rmse(outputs.AsSpan(0, data.Rows), data.Targets),
     };
 
     private double Example(float[] outputs, int r, TrainingData data)

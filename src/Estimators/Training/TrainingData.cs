@@ -149,13 +149,44 @@ internal sealed class TrainingData
             Sensitive.Length == 0 ? [] : indices.Select(i => Sensitive[i]).ToArray(), SensitiveGroupNames);
     }
 
+    /// <summary>The same rows with other targets (regression's standardised label, see <see cref="LabelScale"/>).</summary>
+    public TrainingData WithTargets(float[] targets) =>
+        new(Rows, FeatureCount, Features, targets, Classes, Weights, Sensitive, SensitiveGroupNames);
+
     /// <summary>Fails when the rows hold fewer than two classes (classification) or no positive weight.</summary>
-    public void RequireLearnable(PredictionKind task, int classCount, IReadOnlyList<string> classNames, string component)
+    /// <param name="task">The prediction task.</param>
+    /// <param name="classCount">Classes the label can take.</param>
+    /// <param name="classNames">Their names, in class order.</param>
+    /// <param name="component">The trainer, for messages.</param>
+    /// <param name="split">When the rows are what a validation split left (<see cref="NeuralNetworkOptions.ValidationFraction"/>):
+    /// the fraction and the rows before the split, so a single class left by the split is blamed on it.</param>
+    public void RequireLearnable(PredictionKind task, int classCount, IReadOnlyList<string> classNames, string component, (double Fraction, int RowsBefore, int ClassesBefore)? split = null)
     {
         if (Weights.All(w => w == 0))
             throw new InvalidOperationException($"{component}: every training example has weight 0; nothing can be learned. Check the example-weight column and ClassWeights.");
         if (task == PredictionKind.Regression)
             return;
+        var counts = ClassCounts(task, classCount);
+        if (counts.Count(c => c > 0) < 2)
+        {
+            var present = Enumerable.Range(0, classCount).Where(i => counts[i] > 0)
+                .Select(i => task == PredictionKind.BinaryClassification ? (i == 1 ? "true" : "false") : classNames[i]);
+            if (split is { ClassesBefore: >= 2 } s)
+                throw new InvalidOperationException(
+                    $"{component}: after the validation split (ValidationFraction = {s.Fraction}) the training rows hold a single class ({string.Join(", ", present)}, {Rows} of {s.RowsBefore} rows); " +
+                    "the data held more than one before the split, and a classifier needs at least two. The split caused this: " +
+                    "use a smaller ValidationFraction, pass ValidationData split by class (stratified, e.g. ml.Data.TrainTestSplit with samplingKeyColumnName), or use more rows.");
+            throw new InvalidOperationException(
+                $"{component}: the training data holds a single class ({string.Join(", ", present)}, {Rows} rows); a classifier needs at least two. " +
+                "Check the label column and any filters, or use more data.");
+        }
+    }
+
+    /// <summary>Rows per class (binary: [false, true]); empty for regression.</summary>
+    public long[] ClassCounts(PredictionKind task, int classCount)
+    {
+        if (task == PredictionKind.Regression)
+            return [];
         var counts = new long[classCount];
         if (task == PredictionKind.BinaryClassification)
         {
@@ -167,14 +198,7 @@ internal sealed class TrainingData
             foreach (var c in Classes)
                 counts[c]++;
         }
-        if (counts.Count(c => c > 0) < 2)
-        {
-            var present = Enumerable.Range(0, classCount).Where(i => counts[i] > 0)
-                .Select(i => task == PredictionKind.BinaryClassification ? (i == 1 ? "true" : "false") : classNames[i]);
-            throw new InvalidOperationException(
-                $"{component}: the training data holds a single class ({string.Join(", ", present)}, {Rows} rows); a classifier needs at least two. " +
-                "Check the label column and any filters, or use more data.");
-        }
+        return counts;
     }
 
     private delegate (float Target, long Class) LabelGetter(long row);

@@ -22,7 +22,7 @@ internal sealed partial class TrainingLoop
             $"huber={o.HuberDelta:R}", $"init={o.Initializer}", .. scheduleParts]);
     }
 
-    private void SaveCheckpoint(string path, int seed, ParameterOptimizer optimizer, AdversarialDebiasingStep? adversary, LearningRateScheduler schedule)
+    private void SaveCheckpoint(string path, int seed, ParameterOptimizer optimizer, AdversarialDebiasingStep? adversary, LearningRateScheduler schedule, TimeSpan elapsed)
     {
         using var rng = get_rng_state();
         var tensors = new Dictionary<string, Tensor>();
@@ -45,6 +45,7 @@ internal sealed partial class TrainingLoop
             Epoch = _epoch, Seed = seed, Fingerprint = Fingerprint(_spec, _options), OptimizerSteps = optimizer.Steps,
             BestLoss = _bestLoss, BestEpoch = _bestEpoch, EpochsWithoutImprovement = _epochsWithoutImprovement,
             Stopped = _stopped, History = _history.ToArray(), Tensors = tensors,
+            Settings = Settings, LabelScale = LabelScale, Elapsed = elapsed,
         });
     }
 

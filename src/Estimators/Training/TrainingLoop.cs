@@ -34,6 +34,12 @@ internal sealed partial class TrainingLoop
     private Dictionary<string, Tensor>? _best;
     private readonly List<TrainingProgress> _history = [];
 
+    /// <summary>The run's task and network/loss/step settings, written into every checkpoint (<see cref="CheckpointCompatibility"/>).</summary>
+    public IReadOnlyDictionary<string, string>? Settings { get; init; }
+
+    /// <summary>Regression's label standardisation, written into every checkpoint so that a resumed run trains on the same targets.</summary>
+    public LabelScale? LabelScale { get; init; }
+
     public TrainingLoop(Sequential network, NetworkSpec spec, Device device, NeuralNetworkOptions options, TaskLoss loss, Action<string> log)
     {
         _network = network;
@@ -47,11 +53,12 @@ internal sealed partial class TrainingLoop
     public TrainingResult Run(TrainingData train, TrainingData? validation, int seed, CheckpointState? resume)
     {
         var o = _options;
-        using var batch = new BatchBuffer(o.BatchSize, train.FeatureCount, _loss.Task);
+        var batchSize = o.BatchSize ?? throw new InvalidOperationException("TrainingLoop: the trainer resolves BatchSize before the loop starts.");
+        using var batch = new BatchBuffer(batchSize, train.FeatureCount, _loss.Task);
         var l1Weights = DenseWeights();
         using var optimizer = new ParameterOptimizer(_network.parameters(), o.Optimizer, o.LearningRate, o.WeightDecay, o.Momentum);
         var schedule = new LearningRateScheduler(o.LearningRateSchedule, o.LearningRate, o.Epochs);
-        var batches = (train.Rows + o.BatchSize - 1) / o.BatchSize; // per epoch: the schedule's clock ticks once per batch
+        var batches = (train.Rows + batchSize - 1) / batchSize; // per epoch: the schedule's clock ticks once per batch
         using var l1 = o.L1Regularization.ToScalar();
         using var adversary = o.AdversarialDebiasing is { } debiasing
             ? new AdversarialDebiasingStep(debiasing, train.SensitiveGroupNames, _network.parameters(), _device)
@@ -59,6 +66,8 @@ internal sealed partial class TrainingLoop
         if (resume is not null)
             Restore(resume, optimizer, adversary, schedule);
         var clock = Stopwatch.StartNew();
+        // Elapsed continues across a resume: the time the earlier processes trained, then this one's.
+        var before = resume is null ? TimeSpan.Zero : resume.Elapsed ?? (resume.History.Count > 0 ? resume.History[^1].Elapsed : TimeSpan.Zero);
         var epochsBefore = _epoch;
         try
         {
@@ -68,12 +77,12 @@ internal sealed partial class TrainingLoop
                 _network.train();
                 var order = ShuffledOrder(train.Rows, seed, _epoch);
                 double lossSum = 0, weightSum = 0, rate = double.NaN;
-                for (var start = 0; start < train.Rows; start += o.BatchSize)
+                for (var start = 0; start < train.Rows; start += batchSize)
                 {
                     o.CancellationToken.ThrowIfCancellationRequested();
-                    rate = schedule.RateAt(_epoch, start / o.BatchSize, batches); // a pure function of the position (and plateau state)
+                    rate = schedule.RateAt(_epoch, start / batchSize, batches); // a pure function of the position (and plateau state)
                     optimizer.LearningRate = rate;
-                    var count = Math.Min(o.BatchSize, train.Rows - start);
+                    var count = Math.Min(batchSize, train.Rows - start);
                     var batchWeight = batch.Gather(train, order, start, count);
                     if (batchWeight == 0)
                         continue; // nothing to learn from a batch whose examples all weigh 0
@@ -104,13 +113,13 @@ internal sealed partial class TrainingLoop
                 _stopped = o.EarlyStoppingPatience > 0 && _epochsWithoutImprovement >= o.EarlyStoppingPatience && _epoch < o.Epochs;
                 var done = _epoch - epochsBefore;
                 var report = new TrainingProgress(_epoch, o.Epochs, _lastTrainingLoss, validationLoss, _loss.MetricName, metric, _bestEpoch,
-                    clock.Elapsed, _stopped ? TimeSpan.Zero : clock.Elapsed / done * (o.Epochs - _epoch), _stopped, rate);
+                    before + clock.Elapsed, _stopped ? TimeSpan.Zero : clock.Elapsed / done * (o.Epochs - _epoch), _stopped, rate);
                 _history.Add(report);
                 _log(report.ToString());
                 if (reduced is { } newRate)
                     _log($"epoch {_epoch}: learning rate reduced to {newRate:G4} (validation loss on a plateau, {o.LearningRateSchedule}).");
                 if (o.CheckpointPath is { } path)
-                    SaveCheckpoint(path, seed, optimizer, adversary, schedule); // after every epoch, atomically
+                    SaveCheckpoint(path, seed, optimizer, adversary, schedule, before + clock.Elapsed); // after every epoch, atomically
                 o.Progress?.Report(report);
             }
             if (_best is not null)

@@ -1,13 +1,18 @@
 using DeepML;
+using DeepML.NativeProbe;
 using Microsoft.ML;
 using TorchSharp;
 
 // Prints one "key=value" line per fact so the parent test can parse it; exit code 2 on a loader error.
 // With DEEPML_PROBE_FIT=1 it then fits a small network: this project references no native ONNX Runtime
 // package, so Fit must fail before its first epoch (epochs=N counts the epochs that ran).
+// With arguments "checkpoint <full|interrupt|resume> <path> [epoch]" it trains instead (CheckpointRun): there
+// the first torch use of the process is the trainer's Fit, as in a user's app resuming after a crash.
 var epochs = 0;
 try
 {
+    if (args is ["checkpoint", var mode, var path, ..])
+        return CheckpointRun.Run(mode, path, args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 0);
     var info = TorchRuntime.EnsureLoaded(message => Console.WriteLine($"log={message}"));
     Console.WriteLine($"status={info.PatchStatus}");
     Console.WriteLine($"path={info.LibTorchSharpPath}");
