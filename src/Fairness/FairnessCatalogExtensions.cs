@@ -50,7 +50,7 @@ public static partial class FairnessCatalogExtensions
         string? scoreColumnName = "Score", string? exampleWeightColumnName = null, int bootstrapResamples = 0) =>
         catalog.Evaluate(data, new GroupMetricsOptions
         {
-            Task = FairnessTask.BinaryClassification, SensitiveColumnNames = sensitiveColumnNames, LabelColumnName = labelColumnName,
+            Task = PredictionKind.BinaryClassification, SensitiveColumnNames = sensitiveColumnNames, LabelColumnName = labelColumnName,
             PredictedLabelColumnName = predictedLabelColumnName, ScoreColumnName = scoreColumnName,
             ExampleWeightColumnName = exampleWeightColumnName, BootstrapResamples = bootstrapResamples,
         });
@@ -68,7 +68,7 @@ public static partial class FairnessCatalogExtensions
         string? exampleWeightColumnName = null, int bootstrapResamples = 0) =>
         catalog.Evaluate(data, new GroupMetricsOptions
         {
-            Task = FairnessTask.Regression, SensitiveColumnNames = sensitiveColumnNames, LabelColumnName = labelColumnName,
+            Task = PredictionKind.Regression, SensitiveColumnNames = sensitiveColumnNames, LabelColumnName = labelColumnName,
             ScoreColumnName = scoreColumnName, ExampleWeightColumnName = exampleWeightColumnName, BootstrapResamples = bootstrapResamples,
         });
 
@@ -85,7 +85,7 @@ public static partial class FairnessCatalogExtensions
         string? exampleWeightColumnName = null, int bootstrapResamples = 0) =>
         catalog.Evaluate(data, new GroupMetricsOptions
         {
-            Task = FairnessTask.MulticlassClassification, SensitiveColumnNames = sensitiveColumnNames, LabelColumnName = labelColumnName,
+            Task = PredictionKind.MulticlassClassification, SensitiveColumnNames = sensitiveColumnNames, LabelColumnName = labelColumnName,
             PredictedLabelColumnName = predictedLabelColumnName, ScoreColumnName = null,
             ExampleWeightColumnName = exampleWeightColumnName, BootstrapResamples = bootstrapResamples,
         });

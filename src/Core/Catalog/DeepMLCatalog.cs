@@ -11,6 +11,8 @@ namespace DeepML;
 /// <see cref="MLContext"/> (as <c>ml.Auto()</c> and <c>ml.Fairlearn()</c> do). Each task has a
 /// sub-catalog; the DeepML assemblies add their components to those sub-catalogs as extension
 /// methods, so that a project sees only what it references (fairness users never load TorchSharp).
+/// A sub-catalog appears when it has members: augmentation, explainability, compression and tuning
+/// come with the components that fill them.
 /// </remarks>
 public sealed class DeepMLCatalog
 {
@@ -23,10 +25,6 @@ public sealed class DeepMLCatalog
         Fairness = new FairnessCatalog(context);
         Onnx = new OnnxCatalog(context);
         Model = new ModelCatalog(context);
-        Augmentation = new AugmentationCatalog(context);
-        Explainability = new ExplainabilityCatalog(context);
-        Compression = new CompressionCatalog(context);
-        Tuning = new TuningCatalog(context);
     }
 
     /// <summary>The context this catalog was made from (seed, log, GPU settings).</summary>
@@ -47,20 +45,8 @@ public sealed class DeepMLCatalog
     /// <summary>ONNX export and batched ONNX Runtime scoring.</summary>
     public OnnxCatalog Onnx { get; }
 
-    /// <summary>Loading saved models onto a device, checkpoints.</summary>
+    /// <summary>Loading saved ML.NET zips with DeepML's batched scorer, on the device asked for.</summary>
     public ModelCatalog Model { get; }
-
-    /// <summary>Image and tabular data augmentation applied during training.</summary>
-    public AugmentationCatalog Augmentation { get; }
-
-    /// <summary>Per-prediction explanations (SHAP, LIME, gradients).</summary>
-    public ExplainabilityCatalog Explainability { get; }
-
-    /// <summary>Pruning, quantization and distillation.</summary>
-    public CompressionCatalog Compression { get; }
-
-    /// <summary>Hyper-parameter search over DeepML options.</summary>
-    public TuningCatalog Tuning { get; }
 
     /// <summary>Base of every DeepML sub-catalog: it carries the context.</summary>
     public abstract class SubCatalog
@@ -104,33 +90,9 @@ public sealed class DeepMLCatalog
         internal OnnxCatalog(MLContext context) : base(context) { }
     }
 
-    /// <summary>Model loading and checkpoint components.</summary>
+    /// <summary>Model loading components.</summary>
     public sealed class ModelCatalog : SubCatalog
     {
         internal ModelCatalog(MLContext context) : base(context) { }
-    }
-
-    /// <summary>Data augmentation components; added by DeepML.Transforms.</summary>
-    public sealed class AugmentationCatalog : SubCatalog
-    {
-        internal AugmentationCatalog(MLContext context) : base(context) { }
-    }
-
-    /// <summary>Explanation components; added by DeepML.Transforms and DeepML.Estimators.</summary>
-    public sealed class ExplainabilityCatalog : SubCatalog
-    {
-        internal ExplainabilityCatalog(MLContext context) : base(context) { }
-    }
-
-    /// <summary>Compression components; added by DeepML.Transforms and DeepML.Estimators.</summary>
-    public sealed class CompressionCatalog : SubCatalog
-    {
-        internal CompressionCatalog(MLContext context) : base(context) { }
-    }
-
-    /// <summary>Hyper-parameter tuning components; added by DeepML.Estimators.</summary>
-    public sealed class TuningCatalog : SubCatalog
-    {
-        internal TuningCatalog(MLContext context) : base(context) { }
     }
 }

@@ -57,7 +57,7 @@ public static class OnnxExporter
 
     /// <summary>
     /// Writes <paramref name="model"/> to <paramref name="path"/> atomically: the bytes go to
-    /// <c>path + ".tmp"</c> first, which then replaces <paramref name="path"/>, so readers never see a
+    /// a temporary file beside <paramref name="path"/> first, which then replaces it (<see cref="AtomicFile"/>), so readers never see a
     /// half-written file.
     /// </summary>
     /// <param name="model">A trained network.</param>
@@ -66,7 +66,7 @@ public static class OnnxExporter
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        Persistence.ModelFiles.WriteAtomically(path, Export(model), "OnnxExporter");
+        AtomicFile.Write(path, Export(model), "OnnxExporter");
     }
 
     internal static string DeepMLVersion { get; } =

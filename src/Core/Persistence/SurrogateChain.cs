@@ -20,7 +20,8 @@ namespace DeepML.Persistence;
 /// <item>a DeepML <c>CustomMapping</c> head (<see cref="BinaryHeadFactory"/>,
 /// <see cref="RegressionHeadFactory"/>, <see cref="MulticlassHeadFactory"/>) that runs the same C#
 /// code as the in-process scorer, so the values are bit-identical;</item>
-/// <item>multiclass only: an ONNX <c>Identity</c> graph that gives the softmax its known size
+/// <item>multiclass only: a one-node ONNX graph (<c>Gather</c> of row 0, see <see cref="ShapeGraph"/>)
+/// run by ML.NET's <c>OnnxTransformer</c>, which gives the softmax its known size
 /// (<c>CustomMapping</c> outputs lose vector sizes when loaded), then <c>MapValue</c> (key → class
 /// name) and <c>MapValueToKey</c> with the class names as key data (a key type whose
 /// <c>KeyValues</c> are the class names in training order);</item>

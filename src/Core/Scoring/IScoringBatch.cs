@@ -46,7 +46,7 @@ internal sealed class PredictorBatch : IScoringBatch
     public void Read(int slot)
     {
         _features(ref _row);
-        RawOutputGetters.CopyDense(_row, _inputs.AsSpan(slot * _predictor.InputSize, _predictor.InputSize));
+        _row.CopyTo(_inputs.AsSpan(slot * _predictor.InputSize, _predictor.InputSize)); // dense or sparse, written densely
     }
 
     public void Run(int rows) => _predictor.Predict(_inputs, rows, _outputs);

@@ -26,7 +26,16 @@ public sealed class NetworkScoringTransformer : ITransformer, IDisposable, IBatc
     private readonly byte[]? _onnx;
     private int _disposed;
 
-    internal NetworkScoringTransformer(IHostEnvironment env, NetworkModel model, IBatchPredictor predictor, int batchSize = 1024)
+    /// <summary>
+    /// A scoring transformer over <paramref name="model"/> whose raw outputs come from <paramref name="predictor"/>
+    /// (for example an <see cref="OrtBatchPredictor"/> over <c>OnnxExporter.Export(model)</c>). This is how a
+    /// trainer returns its fitted network; the transformer takes ownership of the predictor.
+    /// </summary>
+    /// <param name="env">The host (an <c>MLContext</c>), used for saving and logging.</param>
+    /// <param name="model">The trained network: its task, feature column and class names decide the output columns.</param>
+    /// <param name="predictor">Runs the network; its input and output sizes must equal the model's. Disposed with the transformer.</param>
+    /// <param name="batchSize">Rows per network run when scoring an <see cref="IDataView"/>; at least 1.</param>
+    public NetworkScoringTransformer(IHostEnvironment env, NetworkModel model, IBatchPredictor predictor, int batchSize = 1024)
     {
         ArgumentNullException.ThrowIfNull(env);
         ArgumentNullException.ThrowIfNull(model);
@@ -77,7 +86,7 @@ public sealed class NetworkScoringTransformer : ITransformer, IDisposable, IBatc
         if (_onnx is null)
             OnnxExporter.ExportToFile(Model, path);
         else
-            Persistence.ModelFiles.WriteAtomically(path, _onnx, Component);
+            AtomicFile.Write(path, _onnx, Component);
     }
 
     internal IHostEnvironment Environment { get; }

@@ -17,14 +17,13 @@ namespace DeepML;
 /// (see <see cref="OnnxRuntimeNative"/> for how a CUDA-enabled native library is found).</para>
 /// <para><b>Threads</b>: <see cref="Predict"/> may be called from many threads at once (ONNX Runtime
 /// sessions support concurrent runs). <see cref="Dispose()"/> must not race with <see cref="Predict"/>.</para>
-/// <para><b>Ownership</b>: the predictor owns its session and run options and releases them on
+/// <para><b>Ownership</b>: the predictor owns its session (an <see cref="OnnxSessionRunner"/>) and releases it on
 /// <see cref="Dispose()"/>; it never keeps the caller's arrays beyond a call. It holds no native
 /// handle itself (ONNX Runtime's own types do and have their own finalizers), so it has no finalizer.</para>
 /// </remarks>
 public sealed class OrtBatchPredictor : IBatchPredictor
 {
-    private readonly InferenceSession _session;
-    private readonly RunOptions _runOptions;
+    private readonly OnnxSessionRunner _runner;
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
     private readonly long[] _inputShape;   // [1, d1, ..., dk]; element 0 is replaced by the batch size per run
@@ -56,17 +55,16 @@ public sealed class OrtBatchPredictor : IBatchPredictor
     {
         Options = options ?? new ScoringOptions();
         _batchSize = Options.BatchSize;
-        (_session, ExecutionProvider) = OrtSessionFactory.Create(create, Options, log);
+        _runner = new OnnxSessionRunner(create, Options, log);
         try
         {
-            (_inputNames, _inputShape, InputSize) = CheckInput(_session);
-            (_outputNames, _outputShape, OutputSize) = CheckOutput(_session, outputName);
-            _runOptions = new RunOptions();
-            Description = OrtSessionFactory.Describe(ExecutionProvider, Options);
+            (_inputNames, _inputShape, InputSize) = CheckInput(_runner);
+            (_outputNames, _outputShape, OutputSize) = CheckOutput(_runner, outputName);
+            _runner.Bind(_inputNames, _outputNames);
         }
         catch
         {
-            _session.Dispose();
+            _runner.Dispose();
             throw;
         }
     }
@@ -78,13 +76,13 @@ public sealed class OrtBatchPredictor : IBatchPredictor
     public int OutputSize { get; }
 
     /// <inheritdoc />
-    public string Description { get; }
+    public string Description => _runner.Description;
 
     /// <summary>The options this predictor was created with.</summary>
     public ScoringOptions Options { get; }
 
     /// <summary>The execution provider the session runs on: <c>CPUExecutionProvider</c> or <c>CUDAExecutionProvider</c>.</summary>
-    public string ExecutionProvider { get; }
+    public string ExecutionProvider => _runner.ExecutionProvider;
 
     /// <summary>The graph input fed.</summary>
     public string InputName => _inputNames[0];
@@ -114,7 +112,7 @@ public sealed class OrtBatchPredictor : IBatchPredictor
                 features.AsMemory(start * InputSize, n * InputSize), WithBatch(_inputShape, n));
             using var output = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance,
                 outputs.AsMemory(start * OutputSize, n * OutputSize), WithBatch(_outputShape, n));
-            _session.Run(_runOptions, _inputNames, [input], _outputNames, [output]);
+            _runner.Run([input], [output]);
         }
     }
 
@@ -124,8 +122,7 @@ public sealed class OrtBatchPredictor : IBatchPredictor
         if (_disposed)
             return;
         _disposed = true;
-        _runOptions.Dispose();
-        _session.Dispose();
+        _runner.Dispose();
     }
 
     private static string CheckPath(string path)
@@ -136,7 +133,7 @@ public sealed class OrtBatchPredictor : IBatchPredictor
             : throw new FileNotFoundException($"OrtBatchPredictor: ONNX model '{Path.GetFullPath(path)}' does not exist. Expected a file written by OnnxExporter.ExportToFile or another ONNX exporter.", path);
     }
 
-    private static (string[] Names, long[] Shape, int Size) CheckInput(InferenceSession session)
+    private static (string[] Names, long[] Shape, int Size) CheckInput(OnnxSessionRunner session)
     {
         var inputs = session.InputMetadata;
         if (inputs.Count != 1)
@@ -146,7 +143,7 @@ public sealed class OrtBatchPredictor : IBatchPredictor
         return ([name], shape, size);
     }
 
-    private static (string[] Names, long[] Shape, int Size) CheckOutput(InferenceSession session, string? outputName)
+    private static (string[] Names, long[] Shape, int Size) CheckOutput(OnnxSessionRunner session, string? outputName)
     {
         var outputs = session.OutputMetadata;
         var name = outputName ?? session.OutputNames[0];

@@ -40,19 +40,4 @@ internal static class RawOutputGetters
     public static ValueGetter<TValue> As<TValue>(Delegate getter, DataViewSchema.Column column) =>
         getter as ValueGetter<TValue> ?? throw new InvalidOperationException(
             $"DeepML: column '{column.Name}' holds {ColumnChecks.Describe(column.Type)}, but a getter of {typeof(TValue).Name} was requested.");
-
-    /// <summary>Copies a feature vector (dense or sparse) into <paramref name="destination"/>.</summary>
-    public static void CopyDense(in VBuffer<float> source, Span<float> destination)
-    {
-        if (source.IsDense)
-        {
-            source.GetValues().CopyTo(destination);
-            return;
-        }
-        destination.Clear();
-        var values = source.GetValues();
-        var indices = source.GetIndices();
-        for (var i = 0; i < values.Length; i++)
-            destination[indices[i]] = values[i];
-    }
 }

@@ -33,8 +33,8 @@ internal sealed class CheckpointState
 
 /// <summary>
 /// DeepML's checkpoint file: a magic number, a JSON header, named raw tensors, and a SHA-256 of
-/// everything before it. Written to a temporary file in the same folder, flushed to disk, then
-/// renamed over the target, so a crash while writing leaves the previous checkpoint intact; a
+/// everything before it. Written by <see cref="AtomicFile"/> (a temporary file in the same folder,
+/// flushed to disk, then renamed over the target), so a crash while writing leaves the previous checkpoint intact; a
 /// truncated or altered file is rejected on load with a message naming the file.
 /// </summary>
 /// <remarks>
@@ -53,26 +53,14 @@ internal static class CheckpointFile
 
     public static void Save(string path, CheckpointState state)
     {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = full + $".{Environment.ProcessId}.tmp";
-        try
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        AtomicFile.Write(path, file =>
         {
-            using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-            {
-                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-                using (var writer = new BinaryWriter(new HashingStream(file, hash), Encoding.UTF8, leaveOpen: true))
-                    Write(writer, state);
-                file.Write(hash.GetHashAndReset());
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            using (var writer = new BinaryWriter(new HashingStream(file, hash), Encoding.UTF8, leaveOpen: true))
+                Write(writer, state);
+            file.Write(hash.GetHashAndReset());
+        }, "NeuralNetworkTrainer");
     }
 
     public static CheckpointState Load(string path)

@@ -77,7 +77,7 @@ internal sealed class TrainingData
                 throw new InvalidOperationException($"{component}: {role} row {index} has a feature vector of length {row.Length}, expected {n}.");
             if ((long)features.Count + n > Array.MaxLength)
                 throw TooManyValues(index + 1, n, component, role);
-            RawOutputGetters.CopyDense(row, buffer);
+            row.CopyTo(buffer); // dense or sparse, written densely
             for (var j = 0; j < n; j++)
             {
                 if (!float.IsFinite(buffer[j]))

@@ -7,7 +7,11 @@ public enum OptimizerKind
     Adam,
     /// <summary>AdamW (Loshchilov &amp; Hutter, 2019); weight decay is decoupled from the gradient.</summary>
     AdamW,
-    /// <summary>Stochastic gradient descent with (optionally Nesterov) momentum; weight decay is L2.</summary>
+    /// <summary>
+    /// Stochastic gradient descent with classical (heavy-ball) momentum, as PyTorch's <c>SGD</c> with
+    /// <c>nesterov=False</c> and <c>dampening=0</c>: <c>v ← μ·v + g</c>, <c>p ← p − lr·v</c> (plain SGD when
+    /// <c>Momentum</c> is 0); weight decay is L2 (<c>g ← g + λ·p</c>). There is no Nesterov variant.
+    /// </summary>
     Sgd,
 }
 

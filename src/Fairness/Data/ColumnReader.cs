@@ -117,7 +117,7 @@ internal sealed class ColumnReader
                 return Code(v == 0 ? "(missing)" : v - 1 < names.Length ? names[v - 1] : (v - 1).ToString(CultureInfo.InvariantCulture));
             };
         }
-        var number = NumberReader(cursor, column) ?? throw ColumnChecks.WrongType("Fairness", "sensitive", column,
+        var number = NumberReader(cursor, column) ?? throw ColumnChecks.Mismatch("Fairness", "sensitive", column,
             "a scalar Text, Boolean, key or number", "Sensitive features must be one value per row; split vectors into scalar columns first.");
         return () =>
         {

@@ -44,7 +44,7 @@ public sealed class GroupMetrics
     }
 
     /// <summary>The task the metrics were computed for.</summary>
-    public FairnessTask Task { get; }
+    public PredictionKind Task { get; }
 
     /// <summary>The sensitive columns, in the order given.</summary>
     public IReadOnlyList<string> SensitiveColumnNames { get; }
@@ -120,5 +120,5 @@ public sealed class GroupMetrics
 }
 
 /// <summary>What every frame of one evaluation shares.</summary>
-internal sealed record GroupMetricsSetup(FairnessTask Task, IReadOnlyList<string> SensitiveColumnNames, IReadOnlyList<string> ControlColumnNames,
+internal sealed record GroupMetricsSetup(PredictionKind Task, IReadOnlyList<string> SensitiveColumnNames, IReadOnlyList<string> ControlColumnNames,
     IReadOnlyList<string> MeasureNames, int Resamples, int Seed);

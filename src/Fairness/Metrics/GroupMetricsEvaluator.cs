@@ -32,14 +32,14 @@ internal static class GroupMetricsEvaluator
         if (options.ExampleWeightColumnName is { } wName)
         {
             var w = Column(schema, "example weight", wName);
-            if (!ColumnChecks.IsRealScalar(w.Type))
-                throw ColumnChecks.WrongType(Component, "example weight", w, "Single or Double", "Convert the weights with ml.Transforms.Conversion.ConvertType.");
+            if (!FairnessColumnTypes.IsRealScalar(w.Type))
+                throw ColumnChecks.Mismatch(Component, "example weight", w, "Single or Double", "Convert the weights with ml.Transforms.Conversion.ConvertType.");
             weight = reader.AddNumber(w);
         }
         KernelFactory build = options.Task switch
         {
-            FairnessTask.BinaryClassification => PrepareBinary(schema, reader, label, options),
-            FairnessTask.Regression => PrepareRegression(schema, reader, label, options),
+            PredictionKind.BinaryClassification => PrepareBinary(schema, reader, label, options),
+            PredictionKind.Regression => PrepareRegression(schema, reader, label, options),
             _ => PrepareMulticlass(schema, reader, label, options),
         };
         var rows = reader.Read(data, options.CancellationToken);
@@ -109,7 +109,7 @@ internal static class GroupMetricsEvaluator
     {
         var c = Column(schema, role, name);
         if (c.Type is not TextDataViewType && !ColumnReader.IsNumberLike(c.Type))
-            throw ColumnChecks.WrongType(Component, role, c, "a scalar Text, Boolean, key or number", role == "control"
+            throw ColumnChecks.Mismatch(Component, role, c, "a scalar Text, Boolean, key or number", role == "control"
                 ? "Control features must be one value per row (for example an income band); split vectors into scalar columns, or bin them into a few ranges first."
                 : "Sensitive features must be one value per row; split vectors into scalar columns first.");
         return c;
@@ -121,9 +121,9 @@ internal static class GroupMetricsEvaluator
             throw new ArgumentException($"{Component}: binary classification needs PredictedLabelColumnName or ScoreColumnName; both are null. Set PredictedLabelColumnName (usually \"PredictedLabel\") or a score column with ScoreThreshold.", nameof(o));
         var predicted = o.PredictedLabelColumnName is { } pName ? Column(schema, "predicted label", pName) : (DataViewSchema.Column?)null;
         foreach (var (c, role) in new[] { (label, "label"), (predicted, "predicted label") })
-            if (c is { } col && !ColumnChecks.IsBinaryLike(col.Type))
-                throw ColumnChecks.WrongType(Component, role, col, "Boolean, Single, Double, Int32 or Int64 holding two classes",
-                    "For a multiclass model use FairnessTask.MulticlassClassification; otherwise convert the column to Boolean.");
+            if (c is { } col && !FairnessColumnTypes.IsBinaryLike(col.Type))
+                throw ColumnChecks.Mismatch(Component, role, col, "Boolean, Single, Double, Int32 or Int64 holding two classes",
+                    "For a multiclass model use PredictionKind.MulticlassClassification; otherwise convert the column to Boolean.");
         var y = reader.AddNumber(label);
         var p = predicted is { } pc ? reader.AddNumber(pc) : null;
         var s = o.ScoreColumnName is { } sName ? reader.AddNumber(ScoreColumn(schema, sName, "the AUC")) : null;
@@ -141,8 +141,8 @@ internal static class GroupMetricsEvaluator
 
     private static KernelFactory PrepareRegression(DataViewSchema schema, ColumnReader reader, DataViewSchema.Column label, GroupMetricsOptions o)
     {
-        if (!ColumnChecks.IsRealScalar(label.Type))
-            throw ColumnChecks.WrongType(Component, "label", label, "Single or Double", "Regression labels are real numbers; convert the column with ml.Transforms.Conversion.ConvertType.");
+        if (!FairnessColumnTypes.IsRealScalar(label.Type))
+            throw ColumnChecks.Mismatch(Component, "label", label, "Single or Double", "Regression labels are real numbers; convert the column with ml.Transforms.Conversion.ConvertType.");
         var scoreName = o.ScoreColumnName ?? throw new ArgumentException($"{Component}: regression needs GroupMetricsOptions.ScoreColumnName (the prediction); it is null. Set it, usually to \"Score\".", nameof(o));
         var y = reader.AddNumber(label);
         var p = reader.AddNumber(ScoreColumn(schema, scoreName, "the regression prediction"));
@@ -154,8 +154,8 @@ internal static class GroupMetricsEvaluator
         var predicted = Column(schema, "predicted label", o.PredictedLabelColumnName
             ?? throw new ArgumentException($"{Component}: multiclass evaluation needs PredictedLabelColumnName; it is null. Set it, usually to \"PredictedLabel\".", nameof(o)));
         foreach (var (c, role) in new[] { (label, "label"), (predicted, "predicted label") })
-            if (c.Type is VectorDataViewType || !(c.Type is KeyDataViewType || c.Type is TextDataViewType || ColumnChecks.IsRealScalar(c.Type) || c.Type == NumberDataViewType.Int32))
-                throw ColumnChecks.WrongType(Component, role, c, "a scalar key, Text or number naming the class",
+            if (c.Type is VectorDataViewType || !(c.Type is KeyDataViewType || c.Type is TextDataViewType || FairnessColumnTypes.IsRealScalar(c.Type) || c.Type == NumberDataViewType.Int32))
+                throw ColumnChecks.Mismatch(Component, role, c, "a scalar key, Text or number naming the class",
                     "Pass the PredictedLabel column (a key), not the Score vector.");
         var y = reader.AddCategory(label);
         var p = reader.AddCategory(predicted);
@@ -180,9 +180,9 @@ internal static class GroupMetricsEvaluator
     private static DataViewSchema.Column ScoreColumn(DataViewSchema schema, string name, string purpose)
     {
         var c = Column(schema, "score", name);
-        if (!ColumnChecks.IsRealScalar(c.Type))
-            throw ColumnChecks.WrongType(Component, "score", c, $"a scalar Single or Double for {purpose}",
-                c.Type is VectorDataViewType ? "A vector score comes from a multiclass model: use FairnessTask.MulticlassClassification with the PredictedLabel column." : "Convert the column with ml.Transforms.Conversion.ConvertType.");
+        if (!FairnessColumnTypes.IsRealScalar(c.Type))
+            throw ColumnChecks.Mismatch(Component, "score", c, $"a scalar Single or Double for {purpose}",
+                c.Type is VectorDataViewType ? "A vector score comes from a multiclass model: use PredictionKind.MulticlassClassification with the PredictedLabel column." : "Convert the column with ml.Transforms.Conversion.ConvertType.");
         return c;
     }
 

@@ -1,16 +1,5 @@
 namespace DeepML.Fairness;
 
-/// <summary>The kind of model whose scored data is evaluated.</summary>
-public enum FairnessTask
-{
-    /// <summary>Binary labels and predicted labels (plus an optional score for the AUC).</summary>
-    BinaryClassification,
-    /// <summary>Real labels and a real prediction (the score column).</summary>
-    Regression,
-    /// <summary>Class labels and predicted class labels (keys or numbers).</summary>
-    MulticlassClassification,
-}
-
 /// <summary>
 /// Options of <see cref="GroupMetrics"/> evaluation. Immutable; each property is validated when it is
 /// set, and an invalid value throws an <see cref="ArgumentException"/> naming the option.
@@ -26,8 +15,13 @@ public sealed class GroupMetricsOptions
     private readonly string _label = "Label";
     private readonly double _threshold;
 
-    /// <summary>The task; decides which metrics are computed. Default binary classification.</summary>
-    public FairnessTask Task { get; init; } = FairnessTask.BinaryClassification;
+    /// <summary>
+    /// The task of the model whose scored data is evaluated; decides which metrics are computed. Default binary
+    /// classification (binary labels and predicted labels, plus an optional score for the AUC); regression: real
+    /// labels and a real prediction (the score column); multiclass: class labels and predicted class labels
+    /// (keys or numbers).
+    /// </summary>
+    public PredictionKind Task { get; init; } = PredictionKind.BinaryClassification;
 
     /// <summary>The label column (Boolean or 0/1 for binary; real for regression; key or number for multiclass).</summary>
     public string LabelColumnName { get => _label; init => _label = NotBlank(value, nameof(LabelColumnName)); }

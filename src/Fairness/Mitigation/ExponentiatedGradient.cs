@@ -126,7 +126,7 @@ public sealed class ExponentiatedGradientEstimator : IEstimator<ExponentiatedGra
         ArgumentNullException.ThrowIfNull(inputSchema);
         OracleData.CheckFeatures(inputSchema, Component, Options.FeatureColumnName);
         MitigationData.CheckShape(inputSchema, Component, Options.LabelColumnName, null, Options.SensitiveColumnNames, null);
-        return SchemaShapes.AddScoreProbabilityAndLabel(inputSchema, "Score", "Probability", "PredictedLabel");
+        return SchemaShapes.With(inputSchema, ("Score", NumberDataViewType.Single), ("Probability", NumberDataViewType.Single), ("PredictedLabel", BooleanDataViewType.Instance));
     }
 }
 

@@ -104,7 +104,7 @@ public sealed class ExponentiatedGradientRegressionEstimator : IEstimator<Expone
         OracleData.CheckFeatures(inputSchema, Component, Options.FeatureColumnName);
         MitigationData.CheckRegressionLabel(inputSchema, Component, Options.LabelColumnName);
         MitigationData.CheckShape(inputSchema, Component, null, null, Options.SensitiveColumnNames, null);
-        return SchemaShapes.AddSingle(inputSchema, "Score");
+        return SchemaShapes.With(inputSchema, ("Score", NumberDataViewType.Single));
     }
 }
 

@@ -28,26 +28,26 @@ internal sealed class MitigationData
         if (label is not null)
         {
             var y = ColumnChecks.Find(schema, component, "label", label);
-            if (y.Type != BooleanDataViewType.Instance && !ColumnChecks.IsRealScalar(y.Type))
-                throw ColumnChecks.WrongType(component, "label", y, LabelExpected, LabelFix);
+            if (y.Type != BooleanDataViewType.Instance && !FairnessColumnTypes.IsRealScalar(y.Type))
+                throw ColumnChecks.Mismatch(component, "label", y, LabelExpected, LabelFix);
         }
         if (score is not null)
         {
             var s = ColumnChecks.Find(schema, component, "score", score);
-            if (!ColumnChecks.IsRealScalar(s.Type))
-                throw ColumnChecks.WrongType(component, "score", s, ScoreExpected, ScoreFix);
+            if (!FairnessColumnTypes.IsRealScalar(s.Type))
+                throw ColumnChecks.Mismatch(component, "score", s, ScoreExpected, ScoreFix);
         }
         foreach (var name in sensitive)
         {
             var c = ColumnChecks.Find(schema, component, "sensitive", name);
             if (!ExpressionText.CanRead(c.Type))
-                throw ColumnChecks.WrongType(component, "sensitive", c, SensitiveExpected, SensitiveFix);
+                throw ColumnChecks.Mismatch(component, "sensitive", c, SensitiveExpected, SensitiveFix);
         }
         if (weight is not null)
         {
             var w = ColumnChecks.Find(schema, component, "example weight", weight);
             if (w.Type != NumberDataViewType.Single)
-                throw ColumnChecks.WrongType(component, "example weight", w, WeightExpected, WeightFix);
+                throw ColumnChecks.Mismatch(component, "example weight", w, WeightExpected, WeightFix);
         }
     }
 
@@ -55,16 +55,16 @@ internal sealed class MitigationData
     public static void CheckShape(SchemaShape shape, string component, string? label, string? score, IReadOnlyList<string> sensitive, string? weight)
     {
         if (label is not null)
-            SchemaShapes.Require(shape, component, "label", label,
-                c => SchemaShapes.IsScalarOf(c, BooleanDataViewType.Instance, NumberDataViewType.Single, NumberDataViewType.Double), LabelExpected, LabelFix);
+            ColumnChecks.Require(shape, component, "label", label,
+                c => ColumnChecks.IsScalarOf(c, BooleanDataViewType.Instance, NumberDataViewType.Single, NumberDataViewType.Double), LabelExpected, LabelFix);
         if (score is not null)
-            SchemaShapes.Require(shape, component, "score", score, c => SchemaShapes.IsScalarOf(c, NumberDataViewType.Single, NumberDataViewType.Double), ScoreExpected, ScoreFix);
+            ColumnChecks.Require(shape, component, "score", score, c => ColumnChecks.IsScalarOf(c, NumberDataViewType.Single, NumberDataViewType.Double), ScoreExpected, ScoreFix);
         foreach (var name in sensitive)
-            SchemaShapes.Require(shape, component, "sensitive", name,
-                c => SchemaShapes.IsScalarOf(c, TextDataViewType.Instance, BooleanDataViewType.Instance, NumberDataViewType.Single,
+            ColumnChecks.Require(shape, component, "sensitive", name,
+                c => ColumnChecks.IsScalarOf(c, TextDataViewType.Instance, BooleanDataViewType.Instance, NumberDataViewType.Single,
                     NumberDataViewType.Double, NumberDataViewType.Int32, NumberDataViewType.Int64), SensitiveExpected, SensitiveFix);
         if (weight is not null)
-            SchemaShapes.Require(shape, component, "example weight", weight, c => SchemaShapes.IsScalarOf(c, NumberDataViewType.Single), WeightExpected, WeightFix);
+            ColumnChecks.Require(shape, component, "example weight", weight, c => ColumnChecks.IsScalarOf(c, NumberDataViewType.Single), WeightExpected, WeightFix);
     }
 
     /// <summary>Reads and validates the rows (labels 0/1, finite scores, weights ≥ 0, two or more groups).</summary>
@@ -108,13 +108,13 @@ internal sealed class MitigationData
     {
         var y = ColumnChecks.Find(schema, component, "label", label);
         if (y.Type != NumberDataViewType.Single && y.Type != NumberDataViewType.Double)
-            throw ColumnChecks.WrongType(component, "label", y, RegressionLabelExpected, RegressionLabelFix);
+            throw ColumnChecks.Mismatch(component, "label", y, RegressionLabelExpected, RegressionLabelFix);
     }
 
     /// <inheritdoc cref="CheckRegressionLabel(DataViewSchema, string, string)"/>
     public static void CheckRegressionLabel(SchemaShape shape, string component, string label) =>
-        SchemaShapes.Require(shape, component, "label", label,
-            c => SchemaShapes.IsScalarOf(c, NumberDataViewType.Single, NumberDataViewType.Double), RegressionLabelExpected, RegressionLabelFix);
+        ColumnChecks.Require(shape, component, "label", label,
+            c => ColumnChecks.IsScalarOf(c, NumberDataViewType.Single, NumberDataViewType.Double), RegressionLabelExpected, RegressionLabelFix);
 
     /// <summary>Reads a real-valued label (finite values only) and the groups; two or more groups per sensitive column.</summary>
     public static (double[] Label, GroupIndex Index) ReadRegression(IDataView data, string component, string label, IReadOnlyList<string> sensitive, CancellationToken ct)

@@ -20,13 +20,13 @@ internal static class OracleData
     {
         var column = ColumnChecks.Find(schema, component, "feature", name);
         if (column.Type is not VectorDataViewType { IsKnownSize: true } vt || vt.ItemType != NumberDataViewType.Single)
-            throw ColumnChecks.WrongType(component, "feature", column, FeatureExpected, FeatureFix);
+            throw ColumnChecks.Mismatch(component, "feature", column, FeatureExpected, FeatureFix);
         return (column, vt);
     }
 
     /// <summary>The same check on a schema shape (GetOutputSchema).</summary>
     public static void CheckFeatures(SchemaShape shape, string component, string name) =>
-        SchemaShapes.Require(shape, component, "feature", name,
+        ColumnChecks.Require(shape, component, "feature", name,
             c => c is { Kind: SchemaShape.Column.VectorKind.Vector, IsKey: false } && c.ItemType == NumberDataViewType.Single, FeatureExpected, FeatureFix);
 
     /// <summary>Every row's features, dense, in cursor order.</summary>

@@ -79,7 +79,7 @@ public sealed class ReweighingEstimator : IEstimator<ReweighingTransformer>
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
         MitigationData.CheckShape(inputSchema, Component, Options.LabelColumnName, null, Options.SensitiveColumnNames, Options.ExampleWeightColumnName);
-        return SchemaShapes.AddSingle(inputSchema, Options.OutputColumnName);
+        return SchemaShapes.With(inputSchema, (Options.OutputColumnName, NumberDataViewType.Single));
     }
 }
 

@@ -84,7 +84,7 @@ public sealed class ThresholdOptimizerEstimator : IEstimator<ThresholdOptimizerT
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
         MitigationData.CheckShape(inputSchema, Component, Options.LabelColumnName, Options.ScoreColumnName, Options.SensitiveColumnNames, null);
-        return SchemaShapes.AddProbabilityAndLabel(inputSchema, Options.ProbabilityColumnName, Options.PredictedLabelColumnName);
+        return SchemaShapes.With(inputSchema, (Options.ProbabilityColumnName, NumberDataViewType.Single), (Options.PredictedLabelColumnName, BooleanDataViewType.Instance));
     }
 }
 

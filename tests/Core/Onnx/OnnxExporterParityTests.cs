@@ -23,7 +23,7 @@ public sealed class OnnxExporterParityTests
 
     [Theory]
     [MemberData(nameof(Activations))]
-    public void EveryActivation_MatchesReference(ActivationKind kind, double alpha)
+    public void EveryActivationMatchesReference(ActivationKind kind, double alpha)
     {
         var model = TestModels.Model(PredictionKind.Regression, 6, seed: 11,
             new DenseLayer(16), new ActivationLayer(kind, alpha), new DenseLayer(8), new ActivationLayer(kind, alpha), new DenseLayer(1));
@@ -31,7 +31,7 @@ public sealed class OnnxExporterParityTests
     }
 
     [Fact]
-    public void BatchNormAfterDense_IsFoldedAndMatchesReference()
+    public void BatchNormAfterDenseIsFoldedAndMatchesReference()
     {
         var model = TestModels.Model(PredictionKind.BinaryClassification, 5, seed: 3,
             new DenseLayer(12), new BatchNormLayer(epsilon: 1e-3), new ActivationLayer(ActivationKind.Relu),
@@ -46,7 +46,7 @@ public sealed class OnnxExporterParityTests
     }
 
     [Fact]
-    public void BatchNormWithoutPrecedingDense_IsOnnxBatchNormalizationAndMatchesReference()
+    public void BatchNormWithoutPrecedingDenseIsOnnxBatchNormalizationAndMatchesReference()
     {
         var model = TestModels.Model(PredictionKind.Regression, 4, seed: 5,
             new BatchNormLayer(), new DenseLayer(6), new ActivationLayer(ActivationKind.Sigmoid), new BatchNormLayer(), new DenseLayer(1));
@@ -56,7 +56,7 @@ public sealed class OnnxExporterParityTests
     }
 
     [Fact]
-    public void Dropout_IsRemovedAndMatchesReference()
+    public void DropoutIsRemovedAndMatchesReference()
     {
         var model = TestModels.Model(PredictionKind.Regression, 3, seed: 9,
             new DropoutLayer(0.3), new DenseLayer(4), new ActivationLayer(ActivationKind.Elu), new DropoutLayer(0.9), new DenseLayer(1, useBias: false));
@@ -65,7 +65,7 @@ public sealed class OnnxExporterParityTests
     }
 
     [Fact]
-    public void Multiclass_LogitsAndSoftmaxMatchReference()
+    public void MulticlassLogitsAndSoftmaxMatchReference()
     {
         var model = TestModels.Model(PredictionKind.MulticlassClassification, 10, seed: 21,
             new DenseLayer(32), new BatchNormLayer(), new ActivationLayer(ActivationKind.Gelu), new DenseLayer(5));
@@ -73,7 +73,7 @@ public sealed class OnnxExporterParityTests
     }
 
     [Fact]
-    public void AdultLikeMlp_MatchesReference()
+    public void AdultLikeMlpMatchesReference()
     {
         var spec = Networks.Mlp([128, 64], dropout: 0.1, batchNorm: true).Bind(108, new DenseLayer(1));
         var model = new NetworkModel(TestModels.RandomWeights(spec, 1), PredictionKind.BinaryClassification, "Features");
@@ -81,7 +81,7 @@ public sealed class OnnxExporterParityTests
     }
 
     [Fact]
-    public void LinearModelWithoutLayers_IsIdentity()
+    public void LinearModelWithoutLayersIsIdentity()
     {
         // A regression network with no layers at all (input size 1): raw output = input.
         var model = new NetworkModel(new NetworkWeights(new NetworkSpec([], 1), new Dictionary<string, WeightArray>()), PredictionKind.Regression, "Features");
@@ -91,7 +91,7 @@ public sealed class OnnxExporterParityTests
     }
 
     [Fact]
-    public void HandComputedBinaryModel_GivesClosedFormValues()
+    public void HandComputedBinaryModelGivesClosedFormValues()
     {
         // logit = 1·3 − 2·1 + 0.5 = 1.5; probability = 1 / (1 + e^−1.5) = 0.817574476…
         var spec = new NetworkSpec([new DenseLayer(1)], 2);

@@ -7,7 +7,7 @@ namespace DeepML.Core.Tests.Onnx;
 public sealed class OnnxExporterTests
 {
     [Fact]
-    public void Export_WritesIr8AndOpset17()
+    public void ExportWritesIr8AndOpset17()
     {
         var bytes = OnnxExporter.Export(TestModels.Model(PredictionKind.Regression, 3, 1, new DenseLayer(1)));
         Assert.Equal(8, OnnxGraphInspector.IrVersion(bytes));
@@ -18,7 +18,7 @@ public sealed class OnnxExporterTests
     [InlineData(PredictionKind.BinaryClassification, 1, "logits", "probability")]
     [InlineData(PredictionKind.MulticlassClassification, 4, "logits", "probabilities")]
     [InlineData(PredictionKind.Regression, 1, "output", "score")]
-    public void Export_HasDocumentedNamesAndShapes(PredictionKind task, int outputs, string raw, string shaped)
+    public void ExportHasDocumentedNamesAndShapes(PredictionKind task, int outputs, string raw, string shaped)
     {
         var model = TestModels.Model(task, 7, 2, new DenseLayer(5), new ActivationLayer(ActivationKind.Relu), new DenseLayer(outputs));
         using var session = new InferenceSession(OnnxExporter.Export(model));
@@ -37,7 +37,7 @@ public sealed class OnnxExporterTests
     }
 
     [Fact]
-    public void Metadata_RoundTripsThroughBytesAndOrtSession()
+    public void MetadataRoundTripsThroughBytesAndOrtSession()
     {
         var spec = new NetworkSpec([new DenseLayer(4), new BatchNormLayer(1e-3, 0.2), new ActivationLayer(ActivationKind.LeakyRelu, 0.3), new DropoutLayer(0.25), new DenseLayer(3, useBias: false)], 2);
         var model = new NetworkModel(TestModels.RandomWeights(spec, 4), PredictionKind.MulticlassClassification, "Pixels",
@@ -68,7 +68,7 @@ public sealed class OnnxExporterTests
     }
 
     [Fact]
-    public void Metadata_FromForeignModel_ListsWhatIsThere()
+    public void MetadataFromForeignModelListsWhatIsThere()
     {
         var e = Assert.Throws<FormatException>(() => OnnxModelMetadata.FromMap(new Dictionary<string, string> { ["author"] = "x" }));
         Assert.Equal("DeepML ONNX metadata: key 'deepml.version' is missing (present: author). Expected every key of OnnxMetadataKeys; re-export the model with OnnxExporter.", e.Message);
@@ -76,7 +76,7 @@ public sealed class OnnxExporterTests
     }
 
     [Fact]
-    public void Export_IsDeterministic()
+    public void ExportIsDeterministic()
     {
         var a = OnnxExporter.Export(TestModels.Model(PredictionKind.BinaryClassification, 8, 7, new DenseLayer(4), new ActivationLayer(ActivationKind.Gelu), new DenseLayer(1)));
         var b = OnnxExporter.Export(TestModels.Model(PredictionKind.BinaryClassification, 8, 7, new DenseLayer(4), new ActivationLayer(ActivationKind.Gelu), new DenseLayer(1)));
@@ -84,7 +84,7 @@ public sealed class OnnxExporterTests
     }
 
     [Fact]
-    public void ExportToFile_ReplacesAtomicallyAndLeavesNoTempFile()
+    public void ExportToFileReplacesAtomicallyAndLeavesNoTempFile()
     {
         var folder = Directory.CreateTempSubdirectory("deepml-onnx-");
         try
@@ -105,7 +105,7 @@ public sealed class OnnxExporterTests
     }
 
     [Fact]
-    public void UnsupportedLayerKind_FailsNamingIt()
+    public void UnsupportedLayerKindFailsNamingIt()
     {
         var spec = new NetworkSpec([new DenseLayer(2), new UnknownLayer(), new DenseLayer(1)], 3);
         var model = new NetworkModel(TestModels.RandomWeights(spec, 1), PredictionKind.Regression, "Features");
@@ -114,7 +114,7 @@ public sealed class OnnxExporterTests
     }
 
     [Fact]
-    public void NonFiniteWeight_FailsNamingWeightAndIndex()
+    public void NonFiniteWeightFailsNamingWeightAndIndex()
     {
         var model = TestModels.Model(PredictionKind.Regression, 3, 1, new DenseLayer(2), new DenseLayer(1));
         model.Weights["1.weight"].Data[1] = float.NaN;

@@ -19,7 +19,7 @@ public sealed class OnnxMlNetTests
     [InlineData(PredictionKind.BinaryClassification, 1)]
     [InlineData(PredictionKind.MulticlassClassification, 3)]
     [InlineData(PredictionKind.Regression, 1)]
-    public void ApplyOnnxModel_MatchesReference(PredictionKind task, int outputs)
+    public void ApplyOnnxModelMatchesReference(PredictionKind task, int outputs)
     {
         const int rows = 40;
         var model = TestModels.Model(task, Inputs, 13,

@@ -17,7 +17,7 @@ public sealed class CorruptModelFileTests : IDisposable
     }
 
     [Fact]
-    public void RandomBytes_AreNotAZip()
+    public void RandomBytesAreNotAZip()
     {
         var bytes = new byte[4096];
         new Random(1).NextBytes(bytes);
@@ -26,7 +26,7 @@ public sealed class CorruptModelFileTests : IDisposable
     }
 
     [Fact]
-    public void ZipCutInHalf_IsNotAReadableZip()
+    public void ZipCutInHalfIsNotAReadableZip()
     {
         var good = File.ReadAllBytes(SaveGoodModel());
         var error = LoadFails(Write(good[..(good.Length / 2)]));
@@ -34,7 +34,7 @@ public sealed class CorruptModelFileTests : IDisposable
     }
 
     [Fact]
-    public void ZipWithoutAModel_SaysSo()
+    public void ZipWithoutAModelSaysSo()
     {
         var path = NewPath();
         using (var zip = ZipFile.Open(path, ZipArchiveMode.Create))
@@ -48,7 +48,7 @@ public sealed class CorruptModelFileTests : IDisposable
     }
 
     [Fact]
-    public void OnnxEntryWithGarbage_NamesTheEntry()
+    public void OnnxEntryWithGarbageNamesTheEntry()
     {
         var garbage = new byte[600];
         new Random(2).NextBytes(garbage);
@@ -59,7 +59,7 @@ public sealed class CorruptModelFileTests : IDisposable
     }
 
     [Fact]
-    public void OnnxEntryCutShort_FailsOnItsLengthPrefix()
+    public void OnnxEntryCutShortFailsOnItsLengthPrefix()
     {
         var good = SaveGoodModel();
         byte[] stored;
@@ -74,7 +74,7 @@ public sealed class CorruptModelFileTests : IDisposable
     }
 
     [Fact]
-    public void FlippedBytesInsideTheCompressedOnnxEntry_AreDetected()
+    public void FlippedBytesInsideTheCompressedOnnxEntryAreDetected()
     {
         var good = SaveGoodModel();
         long offset;
@@ -95,7 +95,7 @@ public sealed class CorruptModelFileTests : IDisposable
     }
 
     [Fact]
-    public void MissingFile_IsFileNotFound()
+    public void MissingFileIsFileNotFound()
     {
         var path = NewPath();
         var error = Assert.Throws<FileNotFoundException>(() => new MLContext(1).DeepML().Model.Load(path, out _));

@@ -10,7 +10,7 @@ public sealed class DeepMLModelLoadTests
 {
     [Theory]
     [MemberData(nameof(SurrogateSaveTests.Tasks), MemberType = typeof(SurrogateSaveTests))]
-    public void Load_ReturnsBatchedScorer_WithBitIdenticalPredictions(PredictionKind task)
+    public void LoadReturnsBatchedScorerWithBitIdenticalPredictions(PredictionKind task)
     {
         var ml = new MLContext(seed: 1);
         var data = Data(ml, 1500, seed: 8);
@@ -54,7 +54,7 @@ public sealed class DeepMLModelLoadTests
     }
 
     [Fact]
-    public void Load_OfANetworkSavedAlone_ReturnsTheScorerItself()
+    public void LoadOfANetworkSavedAloneReturnsTheScorerItself()
     {
         var ml = new MLContext(seed: 1);
         var data = Data(ml, 50, seed: 9);
@@ -75,7 +75,7 @@ public sealed class DeepMLModelLoadTests
     }
 
     [Fact]
-    public void Load_OfAModelWithoutDeepMLSteps_ReturnsWhatMLNetLoads()
+    public void LoadOfAModelWithoutDeepMLStepsReturnsWhatMLNetLoads()
     {
         var ml = new MLContext(seed: 1);
         var data = Data(ml, 50, seed: 10);

@@ -9,7 +9,7 @@ namespace DeepML.Core.Tests.Persistence;
 public sealed class MissingValueTests
 {
     [Fact]
-    public void NaNFeatures_GiveTheMissingKeyAndNaNScores_BeforeAndAfterSaving()
+    public void NaNFeaturesGiveTheMissingKeyAndNaNScoresBeforeAndAfterSaving()
     {
         var ml = new MLContext(seed: 1);
         var rows = ml.Data.CreateEnumerable<Row>(Data(ml, 40, seed: 12), reuseRowObject: false).ToArray();

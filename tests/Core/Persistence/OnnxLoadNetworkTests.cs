@@ -10,7 +10,7 @@ public sealed class OnnxLoadNetworkTests
 {
     [Theory]
     [MemberData(nameof(SurrogateSaveTests.Tasks), MemberType = typeof(SurrogateSaveTests))]
-    public void ExportedFile_ScoresLikeTheOriginal(PredictionKind task)
+    public void ExportedFileScoresLikeTheOriginal(PredictionKind task)
     {
         var ml = new MLContext(seed: 1);
         var data = ml.Transforms.CopyColumns("Features", "Raw").Fit(Data(ml, 300, seed: 11)).Transform(Data(ml, 300, seed: 11));
@@ -32,7 +32,7 @@ public sealed class OnnxLoadNetworkTests
     }
 
     [Fact]
-    public void OnnxWithoutDeepMLMetadata_IsRejectedWithTheFix()
+    public void OnnxWithoutDeepMLMetadataIsRejectedWithTheFix()
     {
         var ml = new MLContext(seed: 1);
         var error = Assert.Throws<InvalidDataException>(() => ml.DeepML().Onnx.LoadNetwork(SurrogateChain.ShapeGraph(3)));

@@ -16,7 +16,7 @@ public sealed class OnnxNetworkReaderTests
 
     [Theory]
     [MemberData(nameof(Networks))]
-    public void RebuiltModel_ExportsToTheSameFunction(string name, LayerSpec[] layers)
+    public void RebuiltModelExportsToTheSameFunction(string name, LayerSpec[] layers)
     {
         var original = TestModels.Model(PredictionKind.MulticlassClassification, 5, 21, layers);
         var onnx = OnnxExporter.Export(original);
@@ -39,7 +39,7 @@ public sealed class OnnxNetworkReaderTests
     }
 
     [Fact]
-    public void ModelWithoutAWeight_IsAFormatErrorNamingIt()
+    public void ModelWithoutAWeightIsAFormatErrorNamingIt()
     {
         var model = TestModels.Model(PredictionKind.Regression, 4, 1, new DenseLayer(3), new ActivationLayer(ActivationKind.Relu), new DenseLayer(1));
         var onnx = OnnxExporter.Export(model);

@@ -18,7 +18,7 @@ public sealed class SurrogateSaveTests
 
     [Theory]
     [MemberData(nameof(Tasks))]
-    public void SaveThenLoadInFreshContext_SameSchemaAndBitIdenticalPredictions(PredictionKind task)
+    public void SaveThenLoadInFreshContextSameSchemaAndBitIdenticalPredictions(PredictionKind task)
     {
         var ml = new MLContext(seed: 1);
         var data = Data(ml, 2500, seed: 4); // more than two 1024-row batches of the in-process scorer
@@ -43,7 +43,7 @@ public sealed class SurrogateSaveTests
 
     [Theory]
     [MemberData(nameof(Tasks))]
-    public void PredictionEngineOnLoadedModel_MatchesOriginalBitForBit(PredictionKind task)
+    public void PredictionEngineOnLoadedModelMatchesOriginalBitForBit(PredictionKind task)
     {
         var ml = new MLContext(seed: 1);
         var data = Data(ml, 200, seed: 5);
@@ -80,7 +80,7 @@ public sealed class SurrogateSaveTests
 
     [Theory]
     [MemberData(nameof(Tasks))]
-    public void EvaluatorsOnLoadedModel_GiveTheSameMetrics(PredictionKind task)
+    public void EvaluatorsOnLoadedModelGiveTheSameMetrics(PredictionKind task)
     {
         var ml = new MLContext(seed: 1);
         var data = Data(ml, 600, seed: 6);
@@ -111,7 +111,7 @@ public sealed class SurrogateSaveTests
     }
 
     [Fact]
-    public void SavedZip_HoldsTheExportedOnnxModelAndOnlyBuiltInLoadersPlusDeepMLHeads()
+    public void SavedZipHoldsTheExportedOnnxModelAndOnlyBuiltInLoadersPlusDeepMLHeads()
     {
         var ml = new MLContext(seed: 1);
         var data = Data(ml, 10, seed: 7);

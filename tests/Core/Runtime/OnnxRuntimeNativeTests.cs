@@ -67,7 +67,7 @@ public sealed class OnnxRuntimeNativeTests
     }
 
     [Fact]
-    public void ConfiguredFolder_Missing_SaysWhatToDo()
+    public void ConfiguredFolderMissingSaysWhatToDo()
     {
         var e = Assert.Throws<DllNotFoundException>(() => OnnxRuntimeNative.LoadConfigured("/nonexistent/ort"));
         Assert.StartsWith("OnnxRuntimeNative: DEEPML_ONNXRUNTIME_DIR is '/nonexistent/ort', but that folder does not exist.", e.Message);
@@ -114,7 +114,7 @@ public sealed class FetchedCudaCoreFactAttribute : FactAttribute
 public sealed class CudaDiagnosisTests
 {
     [Fact]
-    public void ProviderLoadFailure_NamesTheMissingCudaLibraries()
+    public void ProviderLoadFailureNamesTheMissingCudaLibraries()
     {
         // The shape of ONNX Runtime's message when dlopen of the provider fails (provider_bridge_ort.cc).
         const string ort = "[ErrorCode:RuntimeException] /onnxruntime/core/session/provider_bridge_ort.cc:1862 onnxruntime::Provider& onnxruntime::ProviderLibrary::Get() " +
@@ -126,7 +126,7 @@ public sealed class CudaDiagnosisTests
     }
 
     [Fact]
-    public void DeviceFailure_PointsAtTheDevice()
+    public void DeviceFailurePointsAtTheDevice()
     {
         var e = OrtSessionFactory.ProviderFailed("cuda:3 was requested", 3, "CUDA failure 101: invalid device ordinal", new InvalidOperationException());
         Assert.Equal(["a working CUDA device 3"], e.Missing);
@@ -134,7 +134,7 @@ public sealed class CudaDiagnosisTests
     }
 
     [Fact]
-    public void MissingProviderLibraries_AreListedByName()
+    public void MissingProviderLibrariesAreListedByName()
     {
         var folder = Directory.CreateTempSubdirectory("deepml-ort-");
         try

@@ -10,7 +10,7 @@ public sealed class OrtBatchPredictorTests
         new DenseLayer(20), new BatchNormLayer(), new ActivationLayer(ActivationKind.Gelu), new DropoutLayer(0.2), new DenseLayer(4));
 
     [Fact]
-    public void Predict_MatchesReference_InOneRunAndInSmallBatches()
+    public void PredictMatchesReferenceInOneRunAndInSmallBatches()
     {
         const int rows = 100;
         var x = TestModels.Inputs(rows, 9, 1);
@@ -34,7 +34,7 @@ public sealed class OrtBatchPredictorTests
     }
 
     [Fact]
-    public void Predict_FromFile_NamedOutput_And_FewerRowsThanTheArrays()
+    public void PredictFromFileNamedOutputAndFewerRowsThanTheArrays()
     {
         var path = Path.Combine(Path.GetTempPath(), $"deepml-pred-{Guid.NewGuid():N}.onnx");
         OnnxExporter.ExportToFile(Model, path);
@@ -55,7 +55,7 @@ public sealed class OrtBatchPredictorTests
     }
 
     [Fact]
-    public void Predict_FromManyThreads_MatchesSerial()
+    public void PredictFromManyThreadsMatchesSerial()
     {
         using var predictor = new OrtBatchPredictor(OnnxExporter.Export(Model), new ScoringOptions { BatchSize = 16 });
         var inputs = Enumerable.Range(0, 8).Select(i => TestModels.Inputs(50 + i, 9, 100 + i)).ToArray();
@@ -73,7 +73,7 @@ public sealed class OrtBatchPredictorTests
     }
 
     [Fact]
-    public void Predict_ValidatesArguments()
+    public void PredictValidatesArguments()
     {
         using var predictor = new OrtBatchPredictor(OnnxExporter.Export(Model));
         Assert.Equal("OrtBatchPredictor: 2 rows need 18 feature values (9 per row), but the array holds 17. (Parameter 'features')",
@@ -84,7 +84,7 @@ public sealed class OrtBatchPredictorTests
     }
 
     [Fact]
-    public void Dispose_IsIdempotent_AndUseAfterDisposeThrows()
+    public void DisposeIsIdempotentAndUseAfterDisposeThrows()
     {
         var predictor = new OrtBatchPredictor(OnnxExporter.Export(Model));
         predictor.Dispose();
@@ -93,7 +93,7 @@ public sealed class OrtBatchPredictorTests
     }
 
     [Fact]
-    public void Construction_RejectsWrongShapes_BeforeAnyRow()
+    public void ConstructionRejectsWrongShapesBeforeAnyRow()
     {
         // A graph whose input has a fixed batch of 1 and whose output is rank 1.
         var fixedBatch = Graph(g => { g.AddInput("x", 1L, 3L); g.AddOutput("y", 1L, 3L); g.Node("y", "Relu", ["x"], "y"); });

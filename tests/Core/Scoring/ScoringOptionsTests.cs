@@ -10,10 +10,10 @@ public sealed class ScoringOptionsTests
     [InlineData("cuda", 0)]
     [InlineData("cuda:0", 0)]
     [InlineData(" Cuda:3 ", 3)]
-    public void Device_Parses(string device, int? id) => Assert.Equal(id, new ScoringOptions { Device = device }.DeviceId);
+    public void DeviceParses(string device, int? id) => Assert.Equal(id, new ScoringOptions { Device = device }.DeviceId);
 
     [Fact]
-    public void Defaults_AreCpuNoFallback1024()
+    public void DefaultsAreCpuNoFallback1024()
     {
         var o = new ScoringOptions();
         Assert.Equal(("cpu", (int?)null, false, 0, 1024), (o.Device, o.DeviceId, o.FallbackToCpu, o.IntraOpThreads, o.BatchSize));
@@ -25,7 +25,7 @@ public sealed class ScoringOptionsTests
     [InlineData("cuda:-1")]
     [InlineData("cuda:x")]
     [InlineData("")]
-    public void InvalidDevice_ThrowsNamingTheOption(string device)
+    public void InvalidDeviceThrowsNamingTheOption(string device)
     {
         var e = Assert.Throws<ArgumentException>(() => new ScoringOptions { Device = device });
         Assert.Equal("Device", e.ParamName);
@@ -33,7 +33,7 @@ public sealed class ScoringOptionsTests
     }
 
     [Fact]
-    public void InvalidNumbers_ThrowNamingTheOption()
+    public void InvalidNumbersThrowNamingTheOption()
     {
         Assert.Equal("BatchSize", Assert.Throws<ArgumentException>(() => new ScoringOptions { BatchSize = 0 }).ParamName);
         Assert.Equal("BatchSize", Assert.Throws<ArgumentException>(() => new ScoringOptions { BatchSize = ScoringOptions.MaxBatchSize + 1 }).ParamName);

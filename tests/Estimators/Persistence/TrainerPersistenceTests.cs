@@ -38,7 +38,7 @@ public sealed class TrainerPersistenceTests
 
     [Theory]
     [MemberData(nameof(Tasks))]
-    public void TrainedPipeline_SavesAndLoadsWithIdenticalPredictionsAndMetrics(PredictionKind task)
+    public void TrainedPipelineSavesAndLoadsWithIdenticalPredictionsAndMetrics(PredictionKind task)
     {
         var ml = new MLContext(seed: 7);
         var rows = Rows(400, seed: 1);

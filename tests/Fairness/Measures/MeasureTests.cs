@@ -16,7 +16,7 @@ public class MeasureTests
     private static double Rate(IEnumerable<Row> rows, Func<Row, bool> where) { var x = rows.Where(where).ToList(); return x.Count(r => r.PredictedLabel) / (double)x.Count; }
 
     [Fact]
-    public void Directional_aif360_measures_are_unprivileged_minus_privileged()
+    public void DirectionalAif360MeasuresAreUnprivilegedMinusPrivileged()
     {
         var m = Eval(["Sf"], privileged: "A");
         var priv = _rows.Where(r => r.Sf == "A").ToList();
@@ -38,7 +38,7 @@ public class MeasureTests
     [InlineData(2.0)]
     [InlineData(0.5)]
     [InlineData(3.0)]
-    public void Entropy_indices_match_the_per_row_formula(double alpha)
+    public void EntropyIndicesMatchThePerRowFormula(double alpha)
     {
         var m = Eval(["Sf"], null, alpha);
         var b = _rows.Select(r => (r.PredictedLabel ? 1.0 : 0) - (r.Label ? 1 : 0) + 1).ToArray();
@@ -50,7 +50,7 @@ public class MeasureTests
     }
 
     [Fact]
-    public void Smoothed_edf_matches_the_pairwise_definition_over_intersections()
+    public void SmoothedEdfMatchesThePairwiseDefinitionOverIntersections()
     {
         var m = Eval(["Sf", "Sf2"], null);
         double Edf(Func<Row, bool> positive)

@@ -13,14 +13,14 @@ public class BadInputTests
         _ml.DeepML().Fairness.EvaluateBinaryClassification(Fixtures.Rows(_ml, rows), ["Sf"], scoreColumnName: score, exampleWeightColumnName: weight);
 
     [Fact]
-    public void Sensitive_column_with_one_group_is_rejected_word_for_word()
+    public void SensitiveColumnWithOneGroupIsRejectedWordForWord()
     {
         var ex = Assert.Throws<ArgumentException>(() => Eval(Enumerable.Range(0, 5).Select(i => new Row { Label = i % 2 == 0, Sf = "only" })));
         Assert.StartsWith($"GroupMetrics: sensitive column 'Sf' {FairnessErrors.SingleGroup} (only value 'only' in 5 rows)", ex.Message);
     }
 
     [Fact]
-    public void Group_without_positives_reports_undefined_rates_not_zero()
+    public void GroupWithoutPositivesReportsUndefinedRatesNotZero()
     {
         var rows = new[]
         {
@@ -40,7 +40,7 @@ public class BadInputTests
     }
 
     [Fact]
-    public void Score_of_the_wrong_kind_names_column_and_types()
+    public void ScoreOfTheWrongKindNamesColumnAndTypes()
     {
         var ex = Assert.ThrowsAny<ArgumentException>(() => Eval(Synthetic.Scored(10, 1), score: "Sf2"));
         Assert.Equal("GroupMetrics: schema mismatch for score column 'Sf2': expected a scalar Single or Double for the AUC, got String. Convert the column with ml.Transforms.Conversion.ConvertType.",
@@ -56,18 +56,18 @@ public class BadInputTests
     }
 
     [Fact]
-    public void Vector_score_suggests_the_multiclass_task()
+    public void VectorScoreSuggestsTheMulticlassTask()
     {
         var data = _ml.Data.LoadFromEnumerable(new[] { new VectorScore { Sf = "a" }, new VectorScore { Sf = "b" } });
         var ex = Assert.ThrowsAny<ArgumentException>(() => _ml.DeepML().Fairness.EvaluateBinaryClassification(data, ["Sf"]));
         Assert.Contains("got Vector<Single, 3>", ex.Message);
-        Assert.Contains("FairnessTask.MulticlassClassification", ex.Message);
+        Assert.Contains("PredictionKind.MulticlassClassification", ex.Message);
     }
 
     [Theory]
     [InlineData(-1f, "value -1 at row 3")]
     [InlineData(float.NaN, "value NaN at row 3")]
-    public void Negative_or_nan_weights_are_rejected_with_row_and_value(float bad, string where)
+    public void NegativeOrNanWeightsAreRejectedWithRowAndValue(float bad, string where)
     {
         var rows = Synthetic.Scored(10, 1);
         rows[3].Weight = bad;
@@ -76,7 +76,7 @@ public class BadInputTests
     }
 
     [Fact]
-    public void Missing_column_lists_the_available_ones()
+    public void MissingColumnListsTheAvailableOnes()
     {
         var ex = Assert.ThrowsAny<ArgumentException>(() => _ml.DeepML().Fairness.EvaluateBinaryClassification(Fixtures.EighteenRows(_ml), ["Gender"]));
         Assert.Contains("sensitive column 'Gender' was not found", ex.Message);
@@ -91,7 +91,7 @@ public class BadInputTests
     }
 
     [Fact]
-    public void Label_outside_two_classes_is_rejected()
+    public void LabelOutsideTwoClassesIsRejected()
     {
         var data = _ml.Data.LoadFromEnumerable(new[] { new FloatLabel { Label = 1, Sf = "a" }, new FloatLabel { Label = 2, Sf = "b" } });
         var ex = Assert.Throws<ArgumentException>(() => _ml.DeepML().Fairness.EvaluateBinaryClassification(data, ["Sf"], scoreColumnName: null));
@@ -99,14 +99,14 @@ public class BadInputTests
     }
 
     [Fact]
-    public void No_rows_is_rejected()
+    public void NoRowsIsRejected()
     {
         var ex = Assert.Throws<ArgumentException>(() => Eval([]));
         Assert.StartsWith($"GroupMetrics: {FairnessErrors.NoRows}", ex.Message);
     }
 
     [Fact]
-    public void Invalid_options_name_themselves()
+    public void InvalidOptionsNameThemselves()
     {
         Assert.Equal("BootstrapResamples", Assert.Throws<ArgumentException>(() => new GroupMetricsOptions { BootstrapResamples = -1 }).ParamName);
         Assert.Equal("ConfidenceLevel", Assert.Throws<ArgumentException>(() => new GroupMetricsOptions { ConfidenceLevel = 1 }).ParamName);

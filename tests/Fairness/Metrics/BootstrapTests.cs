@@ -14,7 +14,7 @@ public class BootstrapTests
     }
 
     [Fact]
-    public void Same_seed_gives_identical_intervals_and_another_seed_does_not()
+    public void SameSeedGivesIdenticalIntervalsAndAnotherSeedDoesNot()
     {
         var a = Run(1);
         var b = Run(1);
@@ -27,7 +27,7 @@ public class BootstrapTests
     }
 
     [Fact]
-    public void Overall_selection_rate_interval_matches_the_binomial_closed_form()
+    public void OverallSelectionRateIntervalMatchesTheBinomialClosedForm()
     {
         // For a proportion, the bootstrap 95% interval ≈ p ± 1.96·sqrt(p(1−p)/n).
         const int n = 4000;
@@ -42,7 +42,7 @@ public class BootstrapTests
     }
 
     [Fact]
-    public void Quantile_is_numpys_linear_interpolation()
+    public void QuantileIsNumpysLinearInterpolation()
     {
         double[] sorted = [1, 2, 4, 8, 16];
         Assert.Equal(1.4, Bootstrap.Quantile(sorted, 0.1), 12);   // numpy.quantile([1,2,4,8,16], 0.1) = 1.4
@@ -51,7 +51,7 @@ public class BootstrapTests
     }
 
     [Fact]
-    public void Resample_multiplicities_sum_to_n_and_do_not_depend_on_threads()
+    public void ResampleMultiplicitiesSumToNAndDoNotDependOnThreads()
     {
         var a = new byte[1000];
         var b = new byte[1000];

@@ -9,7 +9,7 @@ public class ControlBadInputTests
     private readonly MLContext _ml = new(1);
 
     [Fact]
-    public void A_column_both_sensitive_and_control_is_rejected_naming_the_option_set_second()
+    public void AColumnBothSensitiveAndControlIsRejectedNamingTheOptionSetSecond()
     {
         var ex = Assert.Throws<ArgumentException>(() => new GroupMetricsOptions { SensitiveColumnNames = ["Sf", "Cf"], ControlColumnNames = ["Cf"] });
         Assert.Equal("ControlColumnNames", ex.ParamName);
@@ -20,7 +20,7 @@ public class ControlBadInputTests
     }
 
     [Fact]
-    public void Invalid_control_lists_name_the_option()
+    public void InvalidControlListsNameTheOption()
     {
         Assert.Equal("ControlColumnNames", Assert.Throws<ArgumentException>(() => new GroupMetricsOptions { ControlColumnNames = ["Cf", "Cf"] }).ParamName);
         Assert.Equal("ControlColumnNames", Assert.Throws<ArgumentException>(() => new GroupMetricsOptions { ControlColumnNames = ["Cf", " "] }).ParamName);
@@ -29,7 +29,7 @@ public class ControlBadInputTests
     }
 
     [Fact]
-    public void Missing_control_column_lists_the_available_ones()
+    public void MissingControlColumnListsTheAvailableOnes()
     {
         var data = ControlRows.View(_ml, ControlRows.Random(50, 1));
         var ex = Assert.ThrowsAny<ArgumentException>(() => _ml.DeepML().Fairness.Evaluate(data, new GroupMetricsOptions { SensitiveColumnNames = ["Sf"], ControlColumnNames = ["Income"] }));
@@ -46,7 +46,7 @@ public class ControlBadInputTests
     }
 
     [Fact]
-    public void Vector_control_column_names_column_expected_and_actual_type_and_the_fix()
+    public void VectorControlColumnNamesColumnExpectedAndActualTypeAndTheFix()
     {
         var data = _ml.Data.LoadFromEnumerable(new[] { new VectorControl { Sf = "a" }, new VectorControl { Sf = "b" } });
         var ex = Assert.ThrowsAny<ArgumentException>(() => _ml.DeepML().Fairness.Evaluate(data, new GroupMetricsOptions { SensitiveColumnNames = ["Sf"], ControlColumnNames = ["Income"], ScoreColumnName = null }));
@@ -56,7 +56,7 @@ public class ControlBadInputTests
     }
 
     [Fact]
-    public void For_control_explains_unknown_names_and_the_missing_option()
+    public void ForControlExplainsUnknownNamesAndTheMissingOption()
     {
         var data = ControlRows.View(_ml, ControlRows.Random(200, 1));
         var plain = _ml.DeepML().Fairness.EvaluateBinaryClassification(data, ["Sf"]);
@@ -68,7 +68,7 @@ public class ControlBadInputTests
     }
 
     [Fact]
-    public void A_single_valued_control_column_is_one_stratum_equal_to_all_rows()
+    public void ASingleValuedControlColumnIsOneStratumEqualToAllRows()
     {
         var rows = ControlRows.Random(300, 2);
         foreach (var r in rows) r.Cf = "only";

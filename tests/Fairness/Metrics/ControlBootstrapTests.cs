@@ -17,7 +17,7 @@ public class ControlBootstrapTests
     }
 
     [Fact]
-    public void Cell_intervals_are_seeded_and_match_the_binomial_closed_form()
+    public void CellIntervalsAreSeededAndMatchTheBinomialClosedForm()
     {
         var rows = ControlRows.Random(6000, 13);
         var a = Run(rows, ["Cf"], 300, 4);
@@ -53,7 +53,7 @@ public class ControlBootstrapTests
     }
 
     [Fact]
-    public void Values_and_intervals_for_all_rows_equal_an_evaluation_without_control()
+    public void ValuesAndIntervalsForAllRowsEqualAnEvaluationWithoutControl()
     {
         var rows = ControlRows.Random(3000, 17);
         var with = Run(rows, ["Cf"], 60, 9, "Weight");

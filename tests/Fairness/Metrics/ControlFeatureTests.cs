@@ -19,7 +19,7 @@ public class ControlFeatureTests
         });
 
     [Fact]
-    public void Accuracy_by_control_matches_intersecting_groups_rst()
+    public void AccuracyByControlMatchesIntersectingGroupsRst()
     {
         var m = Evaluate(ControlRows.IntersectingGroupsRst(), ["Sf"], ["Cf"], score: null);
         Assert.Equal(["H", "L"], m.ControlGroups.Select(c => c.Name));
@@ -119,7 +119,7 @@ public class ControlFeatureTests
     }
 
     [Fact]
-    public void Every_cell_and_per_control_aggregate_matches_linq_over_intersections_and_control()
+    public void EveryCellAndPerControlAggregateMatchesLinqOverIntersectionsAndControl()
     {
         var rows = ControlRows.Random(3000, 7);
         var m = Evaluate(rows, ["Sf", "Sf2"], ["Cf"], weight: "Weight");
@@ -143,7 +143,7 @@ public class ControlFeatureTests
     }
 
     [Fact]
-    public void Empty_cells_are_undefined_and_skipped_by_the_aggregates()
+    public void EmptyCellsAreUndefinedAndSkippedByTheAggregates()
     {
         var m = Evaluate(ControlRows.Random(3000, 7), ["Sf", "Sf2"], ["Cf"], weight: "Weight");
         var l = m.ForControl("L");
@@ -156,7 +156,7 @@ public class ControlFeatureTests
     }
 
     [Fact]
-    public void Two_control_columns_keep_the_empty_combination_and_mark_it()
+    public void TwoControlColumnsKeepTheEmptyCombinationAndMarkIt()
     {
         // Cf2 is true only with Cf = H, so (M, True) and (L, True) have no rows.
         var rows = ControlRows.Random(900, 3);
@@ -181,7 +181,7 @@ public class ControlFeatureTests
     }
 
     [Fact]
-    public void Each_control_value_equals_an_evaluation_of_its_rows_alone()
+    public void EachControlValueEqualsAnEvaluationOfItsRowsAlone()
     {
         var rows = ControlRows.Random(2000, 11);
         var m = Evaluate(rows, ["Sf"], ["Cf"], weight: "Weight");
@@ -205,7 +205,7 @@ public class ControlFeatureTests
     }
 
     [Fact]
-    public void Regression_with_an_integer_control_matches_linq()
+    public void RegressionWithAnIntegerControlMatchesLinq()
     {
         var rng = new Random(5);
         var rows = Enumerable.Range(0, 600).Select(_ =>
@@ -214,7 +214,7 @@ public class ControlFeatureTests
             return new RegressionRow { Label = y, Score = y + (float)Synthetic.Gaussian(rng), Sf = rng.Next(3).ToString(), Band = rng.Next(2) * 10 };
         }).ToList();
         var m = _ml.DeepML().Fairness.Evaluate(_ml.Data.LoadFromEnumerable(rows),
-            new GroupMetricsOptions { Task = FairnessTask.Regression, SensitiveColumnNames = ["Sf"], ControlColumnNames = ["Band"] });
+            new GroupMetricsOptions { Task = PredictionKind.Regression, SensitiveColumnNames = ["Sf"], ControlColumnNames = ["Band"] });
         foreach (var stratum in m.ByControl)
             foreach (var g in stratum.Groups)
             {

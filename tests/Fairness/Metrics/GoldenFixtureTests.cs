@@ -15,7 +15,7 @@ public class GoldenFixtureTests
     }
 
     [Fact]
-    public void Overall_and_by_group_match_perform_fairness_assessment_rst()
+    public void OverallAndByGroupMatchPerformFairnessAssessmentRst()
     {
         var m = Eighteen("Sf");
         Assert.Equal(["a", "b", "c"], m.Groups.Select(g => g.Name).Order());
@@ -36,7 +36,7 @@ public class GoldenFixtureTests
     }
 
     [Fact]
-    public void Group_min_max_difference_ratio_match_fixture()
+    public void GroupMinMaxDifferenceRatioMatchFixture()
     {
         var m = Eighteen("Sf");
         Assert.Equal(0.4, m[N.TruePositiveRate].GroupMin, 6);
@@ -56,7 +56,7 @@ public class GoldenFixtureTests
     }
 
     [Fact]
-    public void To_overall_difference_and_ratio_match_fixture()
+    public void ToOverallDifferenceAndRatioMatchFixture()
     {
         var m = Eighteen("Sf");
         var to = GroupComparison.ToOverall;
@@ -71,7 +71,7 @@ public class GoldenFixtureTests
     }
 
     [Fact]
-    public void Fairness_measures_match_common_fairness_metrics_rst()
+    public void FairnessMeasuresMatchCommonFairnessMetricsRst()
     {
         var m = Eighteen("Sf");
         Assert.Equal(0.25, m.Measure(F.DemographicParityDifference), 6);
@@ -84,7 +84,7 @@ public class GoldenFixtureTests
     }
 
     [Fact]
-    public void Intersections_match_intersecting_groups_rst()
+    public void IntersectionsMatchIntersectingGroupsRst()
     {
         var m = Eighteen("Sf", "Sf2");
         Assert.Equal(6, m.Groups.Count);
@@ -105,7 +105,7 @@ public class GoldenFixtureTests
     }
 
     [Fact]
-    public void MetricFrame_docstring_sex_example()
+    public void MetricFrameDocstringSexExample()
     {
         int[] y = [1, 1, 1, 1, 1, 0, 0, 1, 1, 0], p = [0, 1, 1, 1, 1, 0, 0, 0, 1, 1];
         var ml = new MLContext(1);

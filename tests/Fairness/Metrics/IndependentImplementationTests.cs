@@ -11,7 +11,7 @@ public class IndependentImplementationTests
     private readonly MLContext _ml = new(1);
 
     [Fact]
-    public void Auc_matches_pairwise_counting_with_ties()
+    public void AucMatchesPairwiseCountingWithTies()
     {
         var rows = Synthetic.Scored(600, 5);
         foreach (var r in rows) r.Score = MathF.Round(r.Score, 1); // many ties
@@ -31,7 +31,7 @@ public class IndependentImplementationTests
     }
 
     [Fact]
-    public void Integer_weights_equal_repeated_rows()
+    public void IntegerWeightsEqualRepeatedRows()
     {
         var rows = Synthetic.Scored(300, 9);
         var rng = new Random(2);
@@ -52,7 +52,7 @@ public class IndependentImplementationTests
     }
 
     [Fact]
-    public void Regression_metrics_match_direct_formulas()
+    public void RegressionMetricsMatchDirectFormulas()
     {
         var rng = new Random(4);
         var rows = Enumerable.Range(0, 500).Select(_ => { var y = (float)(rng.NextDouble() * 10); return new RegRow { Label = y, Score = y + (float)Synthetic.Gaussian(rng), Sf = rng.Next(3).ToString() }; }).ToList();
@@ -78,7 +78,7 @@ public class IndependentImplementationTests
     }
 
     [Fact]
-    public void Multiclass_accuracy_and_per_class_recall_match_direct_counts()
+    public void MulticlassAccuracyAndPerClassRecallMatchDirectCounts()
     {
         var rng = new Random(8);
         string[] classes = ["cat", "dog", "bird"];
@@ -99,7 +99,7 @@ public class IndependentImplementationTests
     }
 
     [Fact]
-    public void Empty_intersections_are_kept_and_marked()
+    public void EmptyIntersectionsAreKeptAndMarked()
     {
         var rows = new[]
         {
@@ -117,7 +117,7 @@ public class IndependentImplementationTests
 public class ScoreOnlyTests
 {
     [Fact]
-    public void Without_a_predicted_label_the_score_is_thresholded()
+    public void WithoutAPredictedLabelTheScoreIsThresholded()
     {
         var ml = new MLContext(1);
         var rows = Synthetic.Scored(500, 2);

@@ -44,7 +44,7 @@ public class BoundedGroupLossTests(ITestOutputHelper output)
     private static readonly int[] Group = [0, 0, 1, 1];
 
     [Fact]
-    public void Zero_one_loss_gamma_matches_the_reference_example()
+    public void ZeroOneLossGammaMatchesTheReferenceExample()
     {
         // Fairlearn's ZeroOneLoss is AbsoluteLoss(0, 1): y_true [0.3, 0.5, 0.1, 1.0], y_pred [0.3, 0.6, 0.6, 0.5],
         // groups [a, a, b, b] → mean absolute error overall 0.275, a 0.05, b 0.50 (reference/fairness.md §4.4).
@@ -58,7 +58,7 @@ public class BoundedGroupLossTests(ITestOutputHelper output)
     [Theory]
     [InlineData(GroupLoss.Square)]
     [InlineData(GroupLoss.Absolute)]
-    public void Gamma_equals_group_losses_computed_directly(GroupLoss loss)
+    public void GammaEqualsGroupLossesComputedDirectly(GroupLoss loss)
     {
         var rng = new Random(5);
         const int n = 613, groups = 3;
@@ -79,7 +79,7 @@ public class BoundedGroupLossTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Oracle_weights_follow_the_derivation_on_a_tiny_case()
+    public void OracleWeightsFollowTheDerivationOnATinyCase()
     {
         // n = 4: group 0 has 3 rows, group 1 has 1 row; λ = (0.3, 2).
         // Unnormalised n·w_i = 1 + λ_a·n/n_a: group 0 → 1 + 0.3·4/3 = 1.4; group 1 → 1 + 2·4/1 = 9.
@@ -108,7 +108,7 @@ public class BoundedGroupLossTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Mitigated_worst_group_loss_meets_the_bound_the_unconstrained_model_violates()
+    public void MitigatedWorstGroupLossMeetsTheBoundTheUnconstrainedModelViolates()
     {
         var ml = new MLContext(7);
         var rows = RegressionRow.TwoSlopes(1500, 11);

@@ -49,7 +49,7 @@ public class ErrorRateParityTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Mixture_meets_the_error_rate_bound_that_the_plain_model_misses_by_far()
+    public void MixtureMeetsTheErrorRateBoundThatThePlainModelMissesByFar()
     {
         const double bound = 0.02, tolerance = 0.015;
         var ml = new MLContext(1);
@@ -84,7 +84,7 @@ public class ErrorRateParityTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void The_catalog_overload_passes_the_constraint_through()
+    public void TheCatalogOverloadPassesTheConstraintThrough()
     {
         var ml = new MLContext(1);
         var estimator = ml.DeepML().Fairness.ExponentiatedGradient((l, w) => Trainer(ml, l, w), ["Sf"], ReductionConstraint.ErrorRateParity);

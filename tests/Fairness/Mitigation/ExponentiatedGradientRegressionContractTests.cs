@@ -87,7 +87,7 @@ public sealed class ExponentiatedGradientRegressionContractTests(ITestOutputHelp
 
     /// <summary>Invalid options name the option and the rejected value.</summary>
     [Fact]
-    public void Invalid_option_messages_name_the_option_and_the_value()
+    public void InvalidOptionMessagesNameTheOptionAndTheValue()
     {
         var ex = Assert.Throws<ArgumentException>(() => new ExponentiatedGradientRegressionOptions { UpperBound = -0.25 });
         Assert.StartsWith("ExponentiatedGradientRegressionOptions.UpperBound: -0.25 is not a finite number ≥ 0", ex.Message, StringComparison.Ordinal);
@@ -97,7 +97,7 @@ public sealed class ExponentiatedGradientRegressionContractTests(ITestOutputHelp
 
     /// <summary>Saved with plain ML.NET and loaded in a fresh context: Score is identical, bit for bit, and equals Σ Q(h)·h(x).</summary>
     [Fact]
-    public void Save_and_load_give_identical_scores_and_the_mixture_is_the_weighted_average()
+    public void SaveAndLoadGiveIdenticalScoresAndTheMixtureIsTheWeightedAverage()
     {
         var ml = new MLContext(4);
         // The suite's 300 rows and 8 iterations end with a single regressor; these end with a mixture of two.

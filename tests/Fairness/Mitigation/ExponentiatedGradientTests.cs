@@ -42,7 +42,7 @@ public class ExponentiatedGradientTests
         ml.BinaryClassification.Trainers.LbfgsLogisticRegression(label, "Features", weight);
 
     [Fact]
-    public void Demographic_parity_difference_drops_and_save_load_round_trips()
+    public void DemographicParityDifferenceDropsAndSaveLoadRoundTrips()
     {
         var ml = new MLContext(1);
         var data = ml.Data.LoadFromEnumerable(Rows(2000, 3));
@@ -75,7 +75,7 @@ public class ExponentiatedGradientTests
     }
 
     [Fact]
-    public void Invalid_options_name_themselves()
+    public void InvalidOptionsNameThemselves()
     {
         Assert.Equal("Eps", Assert.Throws<ArgumentException>(() => new ExponentiatedGradientOptions { Eps = 0 }).ParamName);
         Assert.Equal("MaxIterations", Assert.Throws<ArgumentException>(() => new ExponentiatedGradientOptions { MaxIterations = 0 }).ParamName);
@@ -83,7 +83,7 @@ public class ExponentiatedGradientTests
     }
 
     [Fact]
-    public void Wrong_feature_type_names_the_column()
+    public void WrongFeatureTypeNamesTheColumn()
     {
         var ml = new MLContext(1);
         var data = Synthetic.View(ml, Synthetic.Scored(100, 1));
@@ -95,7 +95,7 @@ public class ExponentiatedGradientTests
 public class ExponentiatedGradientCancellationTests
 {
     [Fact]
-    public void Cancellation_stops_fitting_and_progress_counts_iterations()
+    public void CancellationStopsFittingAndProgressCountsIterations()
     {
         var ml = new MLContext(1);
         var rows = Enumerable.Range(0, 300).Select(i => new ExponentiatedGradientTests.FeatureRow { Features = [i % 7, i % 2, i % 3], Label = i % 3 == 0, Sf = i % 2 == 0 ? "A" : "B" });

@@ -22,7 +22,7 @@ public abstract class MitigatorContract<TEstimator, TTransformer, TInput, TOutpu
     public const string OnnxOptOut =
         "a fitted mitigator is a chain of ML.NET Expression transforms; ML.NET's ExpressionTransformer implements no ONNX " +
         "exporter (no ICanSaveOnnx), so the model cannot be exported and there is no ONNX output to compare " +
-        "(Fitted_chain_holds_a_transformer_ML_NET_cannot_export_to_ONNX keeps this reason true).";
+        "(FittedChainHoldsATransformerMLNETCannotExportToONNX keeps this reason true).";
 
     protected override string? OnnxOptOutReason => OnnxOptOut;
 
@@ -48,7 +48,7 @@ public abstract class MitigatorContract<TEstimator, TTransformer, TInput, TOutpu
 
     /// <summary>The reason of check 14 holds: the saved chain contains an Expression transform, which ML.NET cannot export.</summary>
     [Fact]
-    public void Fitted_chain_holds_a_transformer_ML_NET_cannot_export_to_ONNX()
+    public void FittedChainHoldsATransformerMLNETCannotExportToONNX()
     {
         var fitted = FitWithSeed(Seed);
         var parts = Flatten(fitted.Inner).ToArray();

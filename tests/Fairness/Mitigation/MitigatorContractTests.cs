@@ -16,7 +16,7 @@ public class MitigatorContractTests
     private readonly MLContext _ml = new(1);
 
     [Fact]
-    public void Fit_on_zero_rows_throws_ArgumentException_with_the_NoRows_constant()
+    public void FitOnZeroRowsThrowsArgumentExceptionWithTheNoRowsConstant()
     {
         var empty = Synthetic.View(_ml, []);
         var emptyFeatures = _ml.Data.LoadFromEnumerable(new List<ReductionRow>());
@@ -35,7 +35,7 @@ public class MitigatorContractTests
     }
 
     [Fact]
-    public void Equalized_odds_over_an_intersection_agrees_on_schemas_and_fits_idempotently()
+    public void EqualizedOddsOverAnIntersectionAgreesOnSchemasAndFitsIdempotently()
     {
         var data = Synthetic.View(_ml, Synthetic.Scored(800, 13));
         var estimator = _ml.DeepML().Fairness.ThresholdOptimizer(["Sf", "Sf2"], ThresholdConstraint.EqualizedOdds);

@@ -11,7 +11,7 @@ public class MomentTests
         new UtilityParityMoment(c, yTrue.Select(v => (byte)v).ToArray(), Group, 2).Gamma(yPred.Select(v => (byte)v).ToArray());
 
     [Fact]
-    public void Demographic_parity_gamma_matches_reductions_rst()
+    public void DemographicParityGammaMatchesReductionsRst()
     {
         // Layout: (sign·events + event)·groups + group → [+a, +b, −a, −b].
         var g = Gamma(ReductionConstraint.DemographicParity, new int[10], [1, 1, 1, 1, 0, 0, 0, 0, 0, 0]);
@@ -19,7 +19,7 @@ public class MomentTests
     }
 
     [Fact]
-    public void True_positive_rate_parity_gamma_matches_reductions_rst()
+    public void TruePositiveRateParityGammaMatchesReductionsRst()
     {
         var g = Gamma(ReductionConstraint.TruePositiveRateParity, [1, 1, 1, 1, 1, 1, 1, 0, 0, 0], [1, 1, 1, 1, 0, 0, 0, 1, 0, 0]);
         Assert.Equal(0.75 - 0.5714285714285714, g[0], 10);
@@ -30,7 +30,7 @@ public class MomentTests
     }
 
     [Fact]
-    public void Equalized_odds_adds_the_label_zero_event()
+    public void EqualizedOddsAddsTheLabelZeroEvent()
     {
         var g = Gamma(ReductionConstraint.EqualizedOdds, [1, 1, 1, 1, 1, 1, 1, 0, 0, 0], [1, 1, 1, 1, 0, 0, 0, 1, 0, 0]);
         // [+ (y=0) a, + (y=0) b, + (y=1) a, + (y=1) b, − ...]
@@ -42,7 +42,7 @@ public class MomentTests
     }
 
     [Fact]
-    public void Error_rate_parity_gamma_matches_reductions_rst()
+    public void ErrorRateParityGammaMatchesReductionsRst()
     {
         // Accuracy a 0.8, b 0.4, overall 0.6: error a 0.2, b 0.6, overall 0.4.
         var g = Gamma(ReductionConstraint.ErrorRateParity, [1, 1, 1, 1, 1, 1, 1, 0, 0, 0], [1, 1, 1, 1, 0, 0, 0, 1, 0, 0]);
@@ -50,7 +50,7 @@ public class MomentTests
     }
 
     [Fact]
-    public void Error_rate_parity_gamma_matches_group_error_rates_computed_directly()
+    public void ErrorRateParityGammaMatchesGroupErrorRatesComputedDirectly()
     {
         var rng = new Random(12);
         const int n = 997, groups = 3;
@@ -70,7 +70,7 @@ public class MomentTests
     }
 
     [Fact]
-    public void Error_rate_parity_signed_weights_are_the_derivative_of_lambda_dot_gamma_in_both_directions()
+    public void ErrorRateParitySignedWeightsAreTheDerivativeOfLambdaDotGammaInBothDirections()
     {
         // λ·γ is linear in each h_i for the error utility too, so a flip measures the derivative exactly:
         // n·Δ(λ·γ) = −w_i·Δh_i, where w_i carries the factor 1 − 2y_i of the error utility.
@@ -94,7 +94,7 @@ public class MomentTests
     }
 
     [Fact]
-    public void Signed_weights_are_the_derivative_of_lambda_dot_gamma()
+    public void SignedWeightsAreTheDerivativeOfLambdaDotGamma()
     {
         // Independent check: n·∂(λ·γ)/∂h_i = −signed_weight_i, by finite differences on a 0/1 flip.
         int[] y = [1, 1, 1, 1, 1, 1, 1, 0, 0, 0];

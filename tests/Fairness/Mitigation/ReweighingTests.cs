@@ -22,7 +22,7 @@ public class ReweighingTests
     [InlineData(true, false)]
     [InlineData(false, true)]
     [InlineData(true, true)]
-    public void Weighted_label_rate_is_equal_across_groups_and_total_weight_is_preserved(bool withInputWeights, bool intersection)
+    public void WeightedLabelRateIsEqualAcrossGroupsAndTotalWeightIsPreserved(bool withInputWeights, bool intersection)
     {
         var ml = new MLContext(1);
         var rows = Synthetic.Scored(3000, 7);
@@ -41,7 +41,7 @@ public class ReweighingTests
     }
 
     [Fact]
-    public void Factors_match_the_kamiran_calders_closed_form()
+    public void FactorsMatchTheKamiranCaldersClosedForm()
     {
         // a: 3 positives, 1 negative; b: 1 positive, 3 negatives. N = 8, N_pos = 4.
         var ml = new MLContext(1);
@@ -56,7 +56,7 @@ public class ReweighingTests
     }
 
     [Fact]
-    public void Saved_model_loads_in_a_fresh_context_with_the_same_weights()
+    public void SavedModelLoadsInAFreshContextWithTheSameWeights()
     {
         var ml = new MLContext(1);
         var rows = Synthetic.Scored(500, 3);
@@ -73,7 +73,7 @@ public class ReweighingTests
     }
 
     [Fact]
-    public void Missing_label_column_lists_available_columns()
+    public void MissingLabelColumnListsAvailableColumns()
     {
         var ml = new MLContext(1);
         var data = Synthetic.View(ml, Synthetic.Scored(50, 1));
@@ -83,7 +83,7 @@ public class ReweighingTests
     }
 
     [Fact]
-    public void Empty_sensitive_list_names_the_option()
+    public void EmptySensitiveListNamesTheOption()
     {
         var ex = Assert.Throws<ArgumentException>(() => new ReweighingOptions { SensitiveColumnNames = [] });
         Assert.Equal("SensitiveColumnNames", ex.ParamName);
@@ -91,7 +91,7 @@ public class ReweighingTests
     }
 
     [Fact]
-    public void Negative_weight_is_reported_with_row_and_value()
+    public void NegativeWeightIsReportedWithRowAndValue()
     {
         var ml = new MLContext(1);
         var rows = Synthetic.Scored(20, 1);

@@ -5,7 +5,7 @@ namespace DeepML.Fairness.Tests.Mitigation;
 public class SimplexTests
 {
     [Fact]
-    public void Textbook_maximisation_as_minimisation()
+    public void TextbookMaximisationAsMinimisation()
     {
         // max 3x + 5y s.t. x ≤ 4, 2y ≤ 12, 3x + 2y ≤ 18 → x = 2, y = 6, value 36 (Hillier & Lieberman's Wyndor).
         var x = Simplex.Minimize([-3, -5], [[1, 0], [0, 2], [3, 2]], [4, 12, 18], [false, false, false])!;
@@ -14,7 +14,7 @@ public class SimplexTests
     }
 
     [Fact]
-    public void Equality_and_negative_right_hand_side_need_phase_one()
+    public void EqualityAndNegativeRightHandSideNeedPhaseOne()
     {
         // min x + 2y + 3z s.t. x + y + z = 1, −x + y ≤ −0.2 (x ≥ y + 0.2) → y = 0, x = 1, z = 0, value 1.
         var x = Simplex.Minimize([1, 2, 3], [[1, 1, 1], [-1, 1, 0]], [1, -0.2], [true, false])!;
@@ -25,14 +25,14 @@ public class SimplexTests
     }
 
     [Fact]
-    public void Infeasible_and_unbounded_return_null()
+    public void InfeasibleAndUnboundedReturnNull()
     {
         Assert.Null(Simplex.Minimize([1], [[1], [1]], [1, 2], [true, true]));
         Assert.Null(Simplex.Minimize([-1, 0], [[1, -1]], [1], [false]));
     }
 
     [Fact]
-    public void Matches_brute_force_over_a_random_mixture_lp()
+    public void MatchesBruteForceOverARandomMixtureLp()
     {
         // min Σ e_h Q_h + B s, Σ_h (γ_hj − ε) Q_h − s ≤ 0, Σ Q = 1 (the ExponentiatedGradient primal), vs. a fine grid over 3 predictors.
         double[] err = [0.15, 0.20, 0.30];

@@ -30,7 +30,7 @@ public class ThresholdObjectiveTests
 
     [Theory]
     [MemberData(nameof(SingleRateCases))]
-    public void Single_rate_constraint_reaches_the_brute_force_optimum_with_exact_parity(int seed, ThresholdConstraint constraint, ThresholdObjective objective)
+    public void SingleRateConstraintReachesTheBruteForceOptimumWithExactParity(int seed, ThresholdConstraint constraint, ThresholdObjective objective)
     {
         var ml = new MLContext(1);
         var rows = TiedRows(seed);
@@ -59,7 +59,7 @@ public class ThresholdObjectiveTests
     [InlineData(3, ThresholdObjective.BalancedAccuracy)]
     [InlineData(8, ThresholdObjective.Accuracy)]
     [InlineData(8, ThresholdObjective.BalancedAccuracy)]
-    public void Equalized_odds_reaches_the_brute_force_optimum_of_the_pooled_objective(int seed, ThresholdObjective objective)
+    public void EqualizedOddsReachesTheBruteForceOptimumOfThePooledObjective(int seed, ThresholdObjective objective)
     {
         const int grid = 1000;
         var ml = new MLContext(1);
@@ -104,7 +104,7 @@ public class ThresholdObjectiveTests
     }
 
     [Fact]
-    public void New_parities_are_the_old_ones_under_another_name_reporting_their_own_rate()
+    public void NewParitiesAreTheOldOnesUnderAnotherNameReportingTheirOwnRate()
     {
         var ml = new MLContext(1);
         var rows = TiedRows(3);
@@ -127,7 +127,7 @@ public class ThresholdObjectiveTests
     [InlineData(ThresholdObjective.SelectionRate)]
     [InlineData(ThresholdObjective.TruePositiveRate)]
     [InlineData(ThresholdObjective.TrueNegativeRate)]
-    public void Equalized_odds_rejects_the_rate_objectives_naming_both_options(ThresholdObjective objective)
+    public void EqualizedOddsRejectsTheRateObjectivesNamingBothOptions(ThresholdObjective objective)
     {
         var expected = $"ThresholdOptimizerOptions.Objective: {objective} {FairnessErrors.ObjectiveNotForEqualizedOdds}";
         var objectiveLast = Assert.Throws<ArgumentException>(() => new ThresholdOptimizerOptions { Constraint = ThresholdConstraint.EqualizedOdds, Objective = objective });

@@ -16,7 +16,7 @@ public class ThresholdOptimizerTests
         ml.Data.CreateEnumerable<Predicted>(model.Transform(data), reuseRowObject: false).ToList();
 
     [Fact]
-    public void Demographic_parity_equalises_expected_selection_rates_exactly()
+    public void DemographicParityEqualisesExpectedSelectionRatesExactly()
     {
         var (ml, rows, data) = Setup();
         var model = ml.DeepML().Fairness.ThresholdOptimizer(["Sf"], seed: 5).Fit(data);
@@ -33,7 +33,7 @@ public class ThresholdOptimizerTests
     }
 
     [Fact]
-    public void Realised_predictions_are_close_to_parity_and_beat_the_biased_model_on_it()
+    public void RealisedPredictionsAreCloseToParityAndBeatTheBiasedModelOnIt()
     {
         var (ml, rows, data) = Setup();
         var model = ml.DeepML().Fairness.ThresholdOptimizer(["Sf"], seed: 5).Fit(data);
@@ -45,7 +45,7 @@ public class ThresholdOptimizerTests
     }
 
     [Fact]
-    public void Equalized_odds_equalises_expected_tpr_and_fpr()
+    public void EqualizedOddsEqualisesExpectedTprAndFpr()
     {
         var (ml, rows, data) = Setup();
         var model = ml.DeepML().Fairness.ThresholdOptimizer(["Sf"], ThresholdConstraint.EqualizedOdds, seed: 5).Fit(data);
@@ -57,7 +57,7 @@ public class ThresholdOptimizerTests
     }
 
     [Fact]
-    public void Equal_opportunity_equalises_expected_tpr()
+    public void EqualOpportunityEqualisesExpectedTpr()
     {
         var (ml, rows, data) = Setup();
         var model = ml.DeepML().Fairness.ThresholdOptimizer(["Sf"], ThresholdConstraint.EqualOpportunity, seed: 5).Fit(data);
@@ -67,7 +67,7 @@ public class ThresholdOptimizerTests
     }
 
     [Fact]
-    public void Save_and_load_in_a_fresh_context_gives_identical_predictions()
+    public void SaveAndLoadInAFreshContextGivesIdenticalPredictions()
     {
         var (ml, _, data) = Setup(1500);
         var model = ml.DeepML().Fairness.ThresholdOptimizer(["Sf", "Sf2"], seed: 5).Fit(data);
@@ -88,7 +88,7 @@ public class ThresholdOptimizerTests
     }
 
     [Fact]
-    public void Tolerance_reports_each_groups_rate_and_survives_save_and_load()
+    public void ToleranceReportsEachGroupsRateAndSurvivesSaveAndLoad()
     {
         var ml = new MLContext(1);
         // Two sensitive columns with the combination B | y missing: an empty group, reported as NaN and never selected.
@@ -125,7 +125,7 @@ public class ThresholdOptimizerTests
     }
 
     [Fact]
-    public void Thresholds_lie_midway_between_training_scores_and_select_strictly_above_them()
+    public void ThresholdsLieMidwayBetweenTrainingScoresAndSelectStrictlyAboveThem()
     {
         var ml = new MLContext(1);
         // Two identical groups, negatives at 0.2 and 0.4, positives at 0.6 and 0.8: accuracy under demographic parity selects
@@ -151,7 +151,7 @@ public class ThresholdOptimizerTests
     }
 
     [Fact]
-    public void Threshold_below_every_score_selects_all_before_and_after_reload()
+    public void ThresholdBelowEveryScoreSelectsAllBeforeAndAfterReload()
     {
         var ml = new MLContext(1);
         var (_, rows, data) = Setup(600);
@@ -168,7 +168,7 @@ public class ThresholdOptimizerTests
     }
 
     [Fact]
-    public void Midpoint_of_neighbouring_singles_separates_them()
+    public void MidpointOfNeighbouringSinglesSeparatesThem()
     {
         foreach (var (lower, upper) in new[] { (0.4f, 0.6f), (1f, MathF.BitIncrement(1f)), (-MathF.BitIncrement(0f), 0f), (-3f, 1e30f), (2.5f, MathF.BitIncrement(2.5f)) })
         {
@@ -194,7 +194,7 @@ public class ThresholdOptimizerTests
     }
 
     [Fact]
-    public void Seed_decides_the_randomised_labels()
+    public void SeedDecidesTheRandomisedLabels()
     {
         var (ml, _, data) = Setup(3000);
         var a = Predict(ml, ml.DeepML().Fairness.ThresholdOptimizer(["Sf"], seed: 1).Fit(data), data);
@@ -206,7 +206,7 @@ public class ThresholdOptimizerTests
     }
 
     [Fact]
-    public void Group_with_one_label_is_a_clear_error()
+    public void GroupWithOneLabelIsAClearError()
     {
         var ml = new MLContext(1);
         var rows = Synthetic.Scored(400, 3);
@@ -217,7 +217,7 @@ public class ThresholdOptimizerTests
     }
 
     [Fact]
-    public void Output_schema_from_estimator_matches_transformed_data()
+    public void OutputSchemaFromEstimatorMatchesTransformedData()
     {
         var (ml, _, data) = Setup(300);
         var estimator = ml.DeepML().Fairness.ThresholdOptimizer(["Sf"], seed: 1);
@@ -241,7 +241,7 @@ public class ThresholdOptimizerColumnTypeTests
     }
 
     [Fact]
-    public void Boolean_numeric_and_quoted_text_groups_and_a_double_score_work_after_reload()
+    public void BooleanNumericAndQuotedTextGroupsAndADoubleScoreWorkAfterReload()
     {
         var ml = new MLContext(1);
         var rows = Synthetic.Scored(1200, 4).Select((r, i) => new TypedRow

@@ -16,7 +16,7 @@ public class ThresholdToleranceTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Relaxed_constraint_reaches_the_brute_force_optimum_within_the_tolerance(int seed, ThresholdConstraint constraint, ThresholdObjective objective)
+    public void RelaxedConstraintReachesTheBruteForceOptimumWithinTheTolerance(int seed, ThresholdConstraint constraint, ThresholdObjective objective)
     {
         var ml = new MLContext(1);
         var problem = Problem.Of(TiedRows(seed), constraint, objective);
@@ -41,7 +41,7 @@ public class ThresholdToleranceTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Tolerance_wide_enough_for_every_peak_puts_each_group_at_its_own_best(int seed, ThresholdConstraint constraint, ThresholdObjective objective)
+    public void ToleranceWideEnoughForEveryPeakPutsEachGroupAtItsOwnBest(int seed, ThresholdConstraint constraint, ThresholdObjective objective)
     {
         var ml = new MLContext(1);
         var problem = Problem.Of(TiedRows(seed), constraint, objective);
@@ -73,7 +73,7 @@ public class ThresholdToleranceTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Objective_does_not_fall_as_the_tolerance_grows(int seed, ThresholdConstraint constraint, ThresholdObjective objective)
+    public void ObjectiveDoesNotFallAsTheToleranceGrows(int seed, ThresholdConstraint constraint, ThresholdObjective objective)
     {
         var ml = new MLContext(1);
         var rows = TiedRows(seed);
@@ -89,7 +89,7 @@ public class ThresholdToleranceTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Tolerance_zero_gives_exactly_the_rules_of_exact_parity(int seed, ThresholdConstraint constraint, ThresholdObjective objective)
+    public void ToleranceZeroGivesExactlyTheRulesOfExactParity(int seed, ThresholdConstraint constraint, ThresholdObjective objective)
     {
         var ml = new MLContext(1);
         var rows = TiedRows(seed);
@@ -113,7 +113,7 @@ public class ThresholdToleranceTests
     [Theory]
     [InlineData(0.0)]
     [InlineData(0.05)]
-    public void Equalized_odds_rejects_a_tolerance_naming_both_options_in_either_order(double tolerance)
+    public void EqualizedOddsRejectsAToleranceNamingBothOptionsInEitherOrder(double tolerance)
     {
         var text = tolerance.ToString("R", CultureInfo.InvariantCulture);
         var expected = $"ThresholdOptimizerOptions.Tolerance: {text} {FairnessErrors.ToleranceNotForEqualizedOdds}";
@@ -139,7 +139,7 @@ public class ThresholdToleranceTests
     [InlineData(2.5, "2.5")]
     [InlineData(double.PositiveInfinity, "Infinity")]
     [InlineData(double.NegativeInfinity, "-Infinity")]
-    public void Invalid_tolerance_is_named_with_its_value(double tolerance, string text)
+    public void InvalidToleranceIsNamedWithItsValue(double tolerance, string text)
     {
         var ex = Assert.Throws<ArgumentException>(() => new ThresholdOptimizerOptions { Tolerance = tolerance });
         Assert.Equal("Tolerance", ex.ParamName);
@@ -148,7 +148,7 @@ public class ThresholdToleranceTests
     }
 
     [Fact]
-    public void Tolerance_defaults_to_null_and_accepts_the_ends_of_its_range()
+    public void ToleranceDefaultsToNullAndAcceptsTheEndsOfItsRange()
     {
         Assert.Null(new ThresholdOptimizerOptions().Tolerance);
         Assert.Equal(0, new ThresholdOptimizerOptions { Tolerance = 0 }.Tolerance);

@@ -27,7 +27,7 @@ public class ControlReportTests
     }
 
     [Fact]
-    public void Json_keeps_the_top_level_layout_and_adds_each_control_value()
+    public void JsonKeepsTheTopLevelLayoutAndAddsEachControlValue()
     {
         using var doc = JsonDocument.Parse(Fixture(20).ToJson());
         var root = doc.RootElement;
@@ -48,7 +48,7 @@ public class ControlReportTests
     }
 
     [Fact]
-    public void Json_without_controls_has_empty_control_entries()
+    public void JsonWithoutControlsHasEmptyControlEntries()
     {
         var ml = new MLContext(1);
         using var doc = JsonDocument.Parse(ml.DeepML().Fairness.EvaluateBinaryClassification(Fixtures.EighteenRows(ml), ["Sf"]).ToJson());
@@ -57,7 +57,7 @@ public class ControlReportTests
     }
 
     [Fact]
-    public void Json_marks_empty_cells_and_writes_their_values_as_null()
+    public void JsonMarksEmptyCellsAndWritesTheirValuesAsNull()
     {
         using var doc = JsonDocument.Parse(WithEmptyCell().ToJson());
         var l = doc.RootElement.GetProperty("byControl").GetProperty("L");
@@ -68,7 +68,7 @@ public class ControlReportTests
     }
 
     [Fact]
-    public void Table_has_a_section_per_control_value_and_a_measure_column_per_value()
+    public void TableHasASectionPerControlValueAndAMeasureColumnPerValue()
     {
         var table = Fixture().ToTable([N.Accuracy]);
         var lines = table.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
@@ -86,7 +86,7 @@ public class ControlReportTests
     }
 
     [Fact]
-    public void Bar_charts_with_controls_are_png_files()
+    public void BarChartsWithControlsArePngFiles()
     {
         var dir = Path.Combine(Path.GetTempPath(), $"fair-control-charts-{Guid.NewGuid():N}");
         ReportTests.AssertPngFiles(WithEmptyCell().SaveBarCharts(dir, [N.SelectionRate, N.Auc]), 2);

@@ -14,7 +14,7 @@ public class ReportTests
     }
 
     [Fact]
-    public void Json_holds_every_quantity_and_the_fixture_values()
+    public void JsonHoldsEveryQuantityAndTheFixtureValues()
     {
         using var doc = JsonDocument.Parse(Metrics().ToJson());
         var sel = doc.RootElement.GetProperty("metrics").GetProperty(N.SelectionRate);
@@ -26,7 +26,7 @@ public class ReportTests
     }
 
     [Fact]
-    public void Table_lists_groups_and_measures()
+    public void TableListsGroupsAndMeasures()
     {
         var table = Metrics().ToTable([N.SelectionRate]);
         var line = table.Split('\n').Single(l => l.StartsWith(N.SelectionRate));
@@ -35,7 +35,7 @@ public class ReportTests
     }
 
     [Fact]
-    public void Bar_charts_are_png_files()
+    public void BarChartsArePngFiles()
     {
         var dir = Path.Combine(Path.GetTempPath(), $"fair-charts-{Guid.NewGuid():N}");
         AssertPngFiles(Metrics().SaveBarCharts(dir, [N.SelectionRate, N.TruePositiveRate]), 2);

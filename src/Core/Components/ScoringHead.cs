@@ -12,24 +12,47 @@ namespace DeepML;
 /// <item>regression: <c>Score</c> (Single).</item>
 /// </list>
 /// </summary>
-internal sealed class ScoringHead : IOutputHead
+/// <remarks>
+/// Each column carries ML.NET's score annotations (<c>ScoreColumnKind</c>, <c>ScoreValueKind</c>, and
+/// <c>SlotNames</c> / <c>KeyValues</c> for multiclass), which ML.NET's evaluators look for. A component
+/// that produces a network's raw outputs gets ML.NET-compatible columns from one head: its estimator
+/// returns <c>SchemaShapes.With(input, head.Shapes())</c>, and its transformer adds
+/// <see cref="Columns"/> and computes their values with <see cref="Sigmoid"/>, <see cref="Softmax"/> and
+/// <see cref="ArgMaxKey"/>. Immutable and thread-safe.
+/// </remarks>
+public sealed class ScoringHead : IOutputHead
 {
+    /// <summary>ML.NET's score column name.</summary>
     public const string Score = "Score";
+
+    /// <summary>ML.NET's predicted-label column name.</summary>
     public const string PredictedLabel = "PredictedLabel";
+
+    /// <summary>ML.NET's probability column name (binary classification).</summary>
     public const string Probability = "Probability";
 
     private readonly VBuffer<ReadOnlyMemory<char>> _classNames;
 
+    /// <summary>Creates the head of a network with <paramref name="outputSize"/> raw outputs per row.</summary>
+    /// <param name="task">The prediction task.</param>
+    /// <param name="outputSize">Raw outputs per row: 1 for binary and regression, the class count for multiclass.</param>
+    /// <param name="classNames">Multiclass: the class names in key order (slot names and key values); when
+    /// their count is not <paramref name="outputSize"/>, "0".."K-1" are used.</param>
     public ScoringHead(PredictionKind task, int outputSize, IReadOnlyList<string> classNames)
     {
+        ArgumentNullException.ThrowIfNull(classNames);
+        if (outputSize < 1)
+            throw new ArgumentOutOfRangeException(nameof(outputSize), outputSize, $"ScoringHead: outputSize must be at least 1, got {outputSize}. Pass the network's raw outputs per row.");
         Task = task;
         OutputSize = outputSize;
         var names = classNames.Count == outputSize ? classNames : Enumerable.Range(0, outputSize).Select(i => i.ToString()).ToArray();
         _classNames = new VBuffer<ReadOnlyMemory<char>>(names.Count, names.Select(n => n.AsMemory()).ToArray());
     }
 
+    /// <summary>The prediction task.</summary>
     public PredictionKind Task { get; }
 
+    /// <summary>Raw outputs per row.</summary>
     public int OutputSize { get; }
 
     /// <summary>The output columns, in order, as (name, type, annotations).</summary>
@@ -53,21 +76,20 @@ internal sealed class ScoringHead : IOutputHead
         };
     }
 
-    /// <inheritdoc />
-    public Delegate Getter(int outputIndex, RawRowSource raw) => RawOutputGetters.Create(this, outputIndex, raw);
+    Delegate IOutputHead.Getter(int outputIndex, RawRowSource raw) => RawOutputGetters.Create(this, outputIndex, raw);
 
     /// <summary>The shapes of <see cref="Columns"/>, for estimators.</summary>
     public IEnumerable<SchemaShape.Column> Shapes() =>
         Columns().Select(c => SchemaShapes.Column(c.Name, c.Type, c.Annotations.Schema));
 
-    /// <summary>Binary and regression: the scalar score of one row's raw outputs.</summary>
-    public static float ScalarScore(ReadOnlySpan<float> raw) => raw[0];
-
     /// <summary>Binary: P(positive) from the logit, computed stably for large |logit|.</summary>
+    /// <param name="logit">The raw output.</param>
     public static float Sigmoid(float logit) =>
         logit >= 0 ? 1f / (1f + MathF.Exp(-logit)) : MathF.Exp(logit) / (1f + MathF.Exp(logit));
 
     /// <summary>Multiclass: softmax of one row's logits into <paramref name="probabilities"/>.</summary>
+    /// <param name="logits">One row's raw outputs.</param>
+    /// <param name="probabilities">Receives the probabilities; at least as long as <paramref name="logits"/>.</param>
     public static void Softmax(ReadOnlySpan<float> logits, Span<float> probabilities)
     {
         var max = float.NegativeInfinity;
@@ -84,6 +106,7 @@ internal sealed class ScoringHead : IOutputHead
     }
 
     /// <summary>Multiclass: the 1-based key of the largest logit (0 when a logit is NaN, ML.NET's missing key).</summary>
+    /// <param name="logits">One row's raw outputs.</param>
     public static uint ArgMaxKey(ReadOnlySpan<float> logits)
     {
         var best = 0;

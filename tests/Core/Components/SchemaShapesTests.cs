@@ -3,7 +3,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Xunit;
 
-namespace DeepML.Core.Tests.Schemas;
+namespace DeepML.Core.Tests.Components;
 
 public sealed class SchemaShapesTests
 {

@@ -3,8 +3,11 @@ using Microsoft.ML.OnnxRuntime;
 namespace DeepML;
 
 /// <summary>
-/// The ONNX Runtime session of an <see cref="OnnxScoringTransformer"/>, with the input and output
-/// names it runs in a fixed order. Runs may overlap (ONNX Runtime sessions support concurrent
+/// DeepML's one wrapper of an ONNX Runtime <see cref="InferenceSession"/>: opens it on the device the
+/// <see cref="ScoringOptions"/> ask for (through <see cref="OrtSessionFactory"/>), and runs it with the
+/// input and output names bound in a fixed order. <see cref="OrtBatchPredictor"/> (one float input,
+/// one float output) and <see cref="OnnxScoringTransformer"/> (any tensor inputs and outputs) both
+/// run their models through it. Runs may overlap (ONNX Runtime sessions support concurrent
 /// <c>Run</c> calls); each caller passes its own <see cref="OrtValue"/>s.
 /// </summary>
 /// <remarks>Owns the session and run options and releases them on <see cref="Dispose"/>, which must
@@ -17,13 +20,20 @@ internal sealed class OnnxSessionRunner : IDisposable
     private string[] _outputNames = [];
     private volatile bool _disposed;
 
+    /// <summary>Opens an ONNX model held in memory.</summary>
     public OnnxSessionRunner(byte[] model, ScoringOptions options, Action<string>? log = null)
+        : this(so => new InferenceSession(model, so), options, log)
     {
-        (_session, var provider) = OrtSessionFactory.Create(so => new InferenceSession(model, so), options, log);
+    }
+
+    /// <summary>Opens the session <paramref name="create"/> makes from the session options of <paramref name="options"/>.</summary>
+    public OnnxSessionRunner(Func<SessionOptions, InferenceSession> create, ScoringOptions options, Action<string>? log = null)
+    {
+        (_session, ExecutionProvider) = OrtSessionFactory.Create(create, options, log);
         try
         {
             _runOptions = new RunOptions();
-            Description = OrtSessionFactory.Describe(provider, options);
+            Description = OrtSessionFactory.Describe(ExecutionProvider, options);
         }
         catch
         {
@@ -34,6 +44,12 @@ internal sealed class OnnxSessionRunner : IDisposable
 
     /// <summary>Where the model runs, for example "ONNX Runtime 1.31.1, CPUExecutionProvider".</summary>
     public string Description { get; }
+
+    /// <summary>The execution provider the session runs on: <c>CPUExecutionProvider</c> or <c>CUDAExecutionProvider</c>.</summary>
+    public string ExecutionProvider { get; }
+
+    /// <summary>The model's output names, in graph order.</summary>
+    public IReadOnlyList<string> OutputNames => _session.OutputNames;
 
     /// <summary>The model's inputs.</summary>
     public IReadOnlyDictionary<string, NodeMetadata> InputMetadata => _session.InputMetadata;
