@@ -131,7 +131,7 @@ public abstract record RecurrentLayer : LayerSpec
         var x = ctx.Node(path, "Transpose", [input], ("perm", new long[] { 1, 0, 2 }));
         string y = x;
         var order = ctx.ConstantInt64(path, "gate_order", GateRows(), Gates * HiddenSize);
-        var flat = ctx.ConstantInt64(path, "seq_shape", [0, 0, -1], 3);
+        var flat = NumLayers > 1 || ReturnSequences ? ctx.ConstantInt64(path, "seq_shape", [0, 0, -1], 3) : ""; // only where a reshape reads it
         var axis0 = ctx.ConstantInt64(path, "axis_0", [0], 1);
         for (var k = 0; k < NumLayers; k++)
         {
