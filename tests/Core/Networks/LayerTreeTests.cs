@@ -130,7 +130,7 @@ public sealed class LayerTreeTests
         var e = Assert.Throws<LayerJsonException>(() => LayerJson.Read(JsonNode.Parse("{\"kind\":\"Sequential\",\"layers\":[{\"kind\":\"Conv9d\"}]}")));
         // Registry_FindsCoreKindsAndTakesOutsideOnes may have added "Scale" already: compare with the registry as it is.
         Assert.Contains($"LayerRegistry: layer kind 'Conv9d' is unknown. Registered kinds: {string.Join(", ", LayerRegistry.Kinds)}.", e.Message);
-        Assert.Equal(["BatchNorm", "Conv2d", "Dense", "Dropout", "Elu", "Flatten", "Gelu", "LeakyRelu", "Relu", "Residual", "Sequential", "Sigmoid", "Silu", "Tanh"],
+        Assert.Equal(["BatchNorm", "Conv2d", "Dense", "Dropout", "Elu", "Flatten", "Gelu", "Gru", "LeakyRelu", "Lstm", "Relu", "Residual", "Sequential", "Sigmoid", "Silu", "Tanh"],
             LayerRegistry.Kinds.Where(k => k != "Scale"));
         e = Assert.Throws<LayerJsonException>(() => LayerJson.Read(JsonNode.Parse("{\"kind\":\"Dense\"}")));
         Assert.Equal("LayerJson: the Dense layer {\"kind\":\"Dense\"} cannot be read (field 'units' is missing; expected the fields LayerSpec.WriteJson writes for kind Dense).", e.Message);
@@ -139,7 +139,7 @@ public sealed class LayerTreeTests
     [Fact]
     public void RegistryFindsCoreKindsAndTakesOutsideOnes()
     {
-        Assert.Equal(Enum.GetNames<ActivationKind>().Order(), LayerRegistry.Kinds.Where(k => LayerJson.Read(new JsonObject { ["kind"] = k, ["units"] = 1, ["rate"] = 0.1, ["epsilon"] = 1e-5, ["momentum"] = 0.1, ["outChannels"] = 1, ["kernel"] = new JsonArray(1, 1), ["stride"] = new JsonArray(1, 1), ["padding"] = new JsonArray(0, 0), ["dilation"] = new JsonArray(1, 1), ["layers"] = new JsonArray(), ["body"] = new JsonObject { ["kind"] = "Flatten" } }) is ActivationLayer).Order());
+        Assert.Equal(Enum.GetNames<ActivationKind>().Order(), LayerRegistry.Kinds.Where(k => LayerJson.Read(new JsonObject { ["kind"] = k, ["units"] = 1, ["hiddenSize"] = 1, ["rate"] = 0.1, ["epsilon"] = 1e-5, ["momentum"] = 0.1, ["outChannels"] = 1, ["kernel"] = new JsonArray(1, 1), ["stride"] = new JsonArray(1, 1), ["padding"] = new JsonArray(0, 0), ["dilation"] = new JsonArray(1, 1), ["layers"] = new JsonArray(), ["body"] = new JsonObject { ["kind"] = "Flatten" } }) is ActivationLayer).Order());
         Assert.False(LayerRegistry.IsRegistered("Scale"));
         LayerRegistry.Register(typeof(ScaleLayer));
         LayerRegistry.Register(typeof(ScaleLayer)); // again: no-op

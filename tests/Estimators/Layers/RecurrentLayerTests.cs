@@ -1,0 +1,210 @@
+using DeepML.Estimators.Tests.Trainers;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.OnnxRuntime;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace DeepML.Estimators.Tests.Layers;
+
+/// <summary>
+/// Lstm and Gru: ONNX (ONNX Runtime, graph optimizations off and on) against TorchSharp at 1e-5 on float32 for
+/// uni- and bidirectional, stacked, sequence and last-step forms; TorchSharp against a third, independent
+/// implementation of PyTorch's documented equations in double precision (so gate order and the GRU reset
+/// placement are checked against the formulas, not only between two exporters); training on a sequence
+/// task with save/load through <c>ml.Model.Save/Load</c> and PredictionEngine; the declared-shape checks.
+/// </summary>
+[Collection(TorchTrainingCollection.Name)]
+public sealed class RecurrentLayerTests(Xunit.Abstractions.ITestOutputHelper output)
+{
+    private const double Tolerance = 1e-5;
+
+    public static TheoryData<string> Cases => [.. Specs.Keys];
+
+    private static readonly Dictionary<string, NetworkSpec> Specs = new()
+    {
+        ["lstm-last"] = new([new LstmLayer(5)], new TensorShape(7, 3)),
+        ["lstm-bidirectional-last"] = new([new LstmLayer(4, bidirectional: true)], new TensorShape(6, 3)),
+        ["lstm-stacked-bidirectional-sequences"] = new([new LstmLayer(3, 2, bidirectional: true, returnSequences: true, dropout: 0.4), new FlattenLayer()], new TensorShape(5, 2)),
+        ["lstm-into-lstm"] = new([new LstmLayer(4, returnSequences: true), new DropoutLayer(0.2), new LstmLayer(3, 3)], new TensorShape(6, 4)),
+        ["gru-sequences-dense"] = new([new GruLayer(4, returnSequences: true), new DenseLayer(2), new ActivationLayer(ActivationKind.Tanh), new FlattenLayer()], new TensorShape(5, 3)),
+        ["gru-stacked-bidirectional-last"] = new([new GruLayer(5, 2, bidirectional: true, dropout: 0.3)], new TensorShape(8, 2)),
+        ["gru-bidirectional-into-lstm"] = new([new GruLayer(3, bidirectional: true, returnSequences: true), new LstmLayer(4, bidirectional: true)], new TensorShape(4, 3)),
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void OnnxMatchesTorchSharp_WithOptimizationsOnAndOff(string name)
+    {
+        TorchRuntime.EnsureLoaded();
+        var spec = Specs[name].Bind(Specs[name].InputShape!, new DenseLayer(3));
+        var weights = RandomWeights(spec, seed: name.Length);
+        var model = new NetworkModel(weights, PredictionKind.MulticlassClassification, "Features", ["a", "b", "c"]);
+        const int rows = 9;
+        var features = Features(rows * spec.InputSize, seed: 3);
+        var expected = Torch(spec, weights, features, rows, 3);
+
+        var onnx = OnnxExporter.Export(model);
+        foreach (var level in new[] { GraphOptimizationLevel.ORT_DISABLE_ALL, GraphOptimizationLevel.ORT_ENABLE_ALL })
+        {
+            var actual = Run(onnx, level, features, rows, spec.InputSize);
+            Assert.Equal(expected.Length, actual.Length);
+            var worst = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
+            Assert.True(worst <= Tolerance, $"{name}, {level}: largest |ONNX − TorchSharp| is {worst:G3} (> {Tolerance}).");
+            Assert.True(expected.Select(Math.Abs).Max() > 0.05, $"{name}: outputs are all near zero, the comparison would prove little.");
+        }
+        var ops = DeepML.Persistence.OnnxNetworkReader.Read(onnx);
+        var inference = InferenceRewrite.Apply(weights);
+        Assert.Equal(inference.Spec.ToString(), ops.Spec.ToString());
+        foreach (var (weight, array) in inference.Arrays)
+            Assert.Equal(array.Data, ops.Weights[weight].Data); // weights stored once, under their own names
+        if (Environment.GetEnvironmentVariable("DEEPML_EXPORT_DIR") is { Length: > 0 } dir)
+            File.WriteAllBytes(Path.Combine(dir, $"recurrent-{name}.onnx"), onnx); // for an outside checker (onnx.checker)
+    }
+
+    [Theory]
+    [InlineData("lstm-bidirectional-last")]
+    [InlineData("lstm-stacked-bidirectional-sequences")]
+    [InlineData("gru-stacked-bidirectional-last")]
+    [InlineData("gru-sequences-dense")]
+    public void TorchSharp_MatchesPyTorchsEquations_InDouble(string name)
+    {
+        TorchRuntime.EnsureLoaded();
+        var body = Specs[name];
+        var recurrent = (RecurrentLayer)body.Layers[0];
+        var spec = new NetworkSpec([recurrent], body.InputShape).Bind(body.InputShape!);
+        var weights = RandomWeights(spec, seed: 11);
+        const int rows = 4;
+        var features = Features(rows * spec.InputSize, seed: 5);
+        var actual = Torch(spec, weights, features, rows, spec.OutputSize);
+        var (steps, width) = (body.InputShape![0], body.InputShape[1]);
+        for (var r = 0; r < rows; r++)
+        {
+            var x = Enumerable.Range(0, steps).Select(t => features.Skip(r * spec.InputSize + t * width).Take(width).Select(v => (double)v).ToArray()).ToArray();
+            var expected = RecurrentReference.Forward(recurrent, weights, "0", x);
+            for (var i = 0; i < expected.Length; i++)
+                Assert.True(Math.Abs(expected[i] - actual[r * expected.Length + i]) <= Tolerance, $"{name}: row {r}, output {i}: equations {expected[i]:G9}, TorchSharp {actual[r * expected.Length + i]:G9}");
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Presets_LearnASequenceTask_AndSaveAndLoad(bool gru)
+    {
+        // Label: did feature 0 sum to more than feature 1 over the 8 steps? Chance is 50 %; the recurrent state must integrate.
+        var ml = new MLContext(seed: 1);
+        var train = ml.Data.LoadFromEnumerable(SumRows(500, 1), TestData.Definition<BinaryRow>(16));
+        var test = ml.Data.LoadFromEnumerable(SumRows(300, 2), TestData.Definition<BinaryRow>(16));
+        var network = gru ? Networks.Gru(12, bidirectional: true, denseUnits: [8]) : Networks.Lstm(12, numLayers: 2, denseUnits: [8], dropout: 0.1);
+        var trainer = ml.DeepML().BinaryClassification.NeuralNetwork(new NeuralNetworkOptions
+        {
+            Network = network, InputShape = new TensorShape(8, 2), Epochs = 8, BatchSize = 32, LearningRate = 0.01, Seed = 4,
+        });
+        var model = trainer.Fit(train);
+        var scored = model.Transform(test);
+        var metrics = ml.BinaryClassification.Evaluate(scored);
+        output.WriteLine($"{(gru ? "gru" : "lstm")}: test accuracy {metrics.Accuracy:P2}, AUC {metrics.AreaUnderRocCurve:F3}");
+        Assert.True(metrics.Accuracy >= 0.85, $"test accuracy {metrics.Accuracy:P1}");
+
+        var path = Path.Combine(Path.GetTempPath(), $"deepml-rnn-{Guid.NewGuid():N}.zip");
+        try
+        {
+            ml.Model.Save(model, train.Schema, path);
+            var probe = SumRows(40, 3).Select(r => new SequenceRow { Features = r.Features }).ToArray();
+            var engine = ml.Model.CreatePredictionEngine<SequenceRow, BinaryScore>(model);
+            var before = probe.Select(r => engine.Predict(r).Score).ToArray();
+            foreach (var loaded in new[] { new MLContext(3).Model.Load(path, out _), new MLContext(4).DeepML().Model.Load(path, out _) })
+            {
+                var again = loaded.Transform(test);
+                Assert.Equal(scored.GetColumn<float>("Score").Select(BitConverter.SingleToInt32Bits), again.GetColumn<float>("Score").Select(BitConverter.SingleToInt32Bits));
+                var other = new MLContext(5).Model.CreatePredictionEngine<SequenceRow, BinaryScore>(loaded);
+                Assert.Equal(before.Select(BitConverter.SingleToInt32Bits), probe.Select(r => BitConverter.SingleToInt32Bits(other.Predict(r).Score)));
+                (loaded as IDisposable)?.Dispose();
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+            model.Dispose();
+        }
+    }
+
+    [Fact]
+    public void DeclaredSequenceShape_ThatDoesNotFitTheColumn_FailsBeforeTraining()
+    {
+        var ml = new MLContext(seed: 1);
+        var train = ml.Data.LoadFromEnumerable(SumRows(20, 1), TestData.Definition<BinaryRow>(16));
+        var trainer = ml.DeepML().BinaryClassification.NeuralNetwork(new NeuralNetworkOptions { Network = Networks.Lstm(4), InputShape = new TensorShape(8, 3), Epochs = 1 });
+        var e = Assert.Throws<ArgumentException>(() => trainer.Fit(train));
+        Assert.Equal("NeuralNetworkOptions: InputShape [8, 3] holds 24 values per example, but feature column 'Features' has 16 slots. Declare a shape whose dimensions multiply to 16, or resize the column (for example ResizeImages before ExtractPixels). (Parameter 'InputShape')", e.Message);
+        Assert.Null(trainer.LastTraining);
+
+        var early = Assert.Throws<ArgumentException>(() => ml.DeepML().BinaryClassification.NeuralNetwork(new NeuralNetworkOptions { Network = Networks.Gru(4), InputShape = new TensorShape(16) }));
+        Assert.Equal("InputShape", early.ParamName); // at construction, before any data
+        Assert.StartsWith("NetworkSpec: layer 0 (Gru) cannot take an input of shape [16]; it expects [T, F] (T steps of F features).", Assert.IsType<LayerShapeException>(early.InnerException).Message);
+
+        var undeclared = ml.DeepML().BinaryClassification.NeuralNetwork(new NeuralNetworkOptions { Network = Networks.Lstm(4), Epochs = 1 });
+        Assert.StartsWith("NetworkSpec: layer 0 (Lstm) cannot take an input of shape [16]; it expects [T, F]", Assert.Throws<LayerShapeException>(() => undeclared.Fit(train)).Message);
+    }
+
+    public sealed class SequenceRow
+    {
+        [VectorType(16)]
+        public float[] Features { get; set; } = [];
+    }
+
+    public sealed class BinaryScore
+    {
+        public float Score { get; set; }
+        public bool PredictedLabel { get; set; }
+    }
+
+    private static BinaryRow[] SumRows(int count, int seed)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, count).Select(_ =>
+        {
+            var x = Enumerable.Range(0, 16).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+            var difference = Enumerable.Range(0, 8).Sum(t => x[2 * t] - x[2 * t + 1]);
+            return new BinaryRow { Features = x, Label = difference > 0 };
+        }).ToArray();
+    }
+
+    private static float[] Features(int count, int seed)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, count).Select(_ => (float)(random.NextDouble() * 4 - 2)).ToArray();
+    }
+
+    private static float[] Torch(NetworkSpec spec, NetworkWeights weights, float[] features, int rows, int outputs)
+    {
+        using var network = TorchNetwork.Build(spec);
+        TorchNetwork.Load(network, weights);
+        network.eval();
+        return TorchBatchPredictor.Forward(network, CPU, features, rows, spec.InputSize, outputs);
+    }
+
+    private static NetworkWeights RandomWeights(NetworkSpec spec, int seed)
+    {
+        var random = new Random(seed);
+        var arrays = new Dictionary<string, WeightArray>();
+        foreach (var (name, shape) in spec.WeightShapes())
+        {
+            var count = shape.Aggregate(1, (a, b) => a * b);
+            var scale = shape.Length > 1 ? 1.5 / Math.Sqrt(shape[1]) : 0.5; // large enough that gates saturate unevenly
+            arrays[name] = new WeightArray(Enumerable.Range(0, count).Select(_ => (float)((random.NextDouble() * 2 - 1) * scale)).ToArray(), shape);
+        }
+        return new NetworkWeights(spec, arrays);
+    }
+
+    private static float[] Run(byte[] onnx, GraphOptimizationLevel level, float[] features, int rows, int inputSize)
+    {
+        using var options = new SessionOptions { GraphOptimizationLevel = level };
+        using var session = new InferenceSession(onnx, options);
+        using var input = OrtValue.CreateTensorValueFromMemory(features, [rows, inputSize]);
+        using var runOptions = new RunOptions();
+        using var outputs = session.Run(runOptions, [OnnxNames.Features], [input], [OnnxNames.Logits]);
+        return outputs[0].GetTensorDataAsSpan<float>().ToArray();
+    }
+}
