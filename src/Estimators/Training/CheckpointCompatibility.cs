@@ -22,8 +22,8 @@ internal static class CheckpointCompatibility
         var settings = new Dictionary<string, string>
         {
             ["Task"] = task.ToString(),
-            // Every layer with all its parameters (a layer's own summary leaves some out, e.g. a leaky ReLU's slope).
-            ["Network"] = o.Network.Layers.Count == 0 ? "Linear (no hidden layers)" : string.Join(" → ", o.Network.Layers.Select(l => l.ToString())),
+            // Every layer with all its parameters, as its JSON form (a layer's summary leaves some out, e.g. a leaky ReLU's slope).
+            ["Network"] = o.Network.Layers.Count == 0 ? "Linear (no hidden layers)" : string.Join(" → ", o.Network.Layers.Select(l => LayerJson.Write(l).ToJsonString())),
             ["FeatureCount"] = featureCount.ToString(CultureInfo.InvariantCulture),
             ["InputShape"] = (o.InputShape ?? new TensorShape(featureCount)).ToString(),
             ["ClassCount"] = task == PredictionKind.Regression ? "none (regression)" : classCount.ToString(CultureInfo.InvariantCulture),

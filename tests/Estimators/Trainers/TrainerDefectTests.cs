@@ -38,9 +38,10 @@ public sealed class TrainerDefectTests : IDisposable
         var regression = ml.DeepML().Regression.NeuralNetwork(Small(2) with { ResumeFromCheckpoint = path });
 
         var e = Assert.Throws<ArgumentException>(() => regression.Fit(RawDiabetes(ml, Enumerable.Range(0, 200))));
-        Assert.Contains($"checkpoint '{path}' was written by a run that differs from this one in 5 setting(s): Task BinaryClassification (this run: Regression); ", e.Message);
+        Assert.Contains($"checkpoint '{path}' was written by a run that differs from this one in 6 setting(s): Task BinaryClassification (this run: Regression); ", e.Message);
         Assert.Contains("Task BinaryClassification (this run: Regression)", e.Message);
         Assert.Contains("FeatureCount 7 (this run: 10)", e.Message);
+        Assert.Contains("InputShape [7] (this run: [10])", e.Message);
         Assert.Contains("ClassCount 2 (this run: none (regression))", e.Message);
         Assert.Contains("Loss BinaryCrossEntropy (this run: MeanSquaredError)", e.Message);
         Assert.Contains("StandardizeLabel none (classification) (this run: True)", e.Message);

@@ -128,8 +128,8 @@ public sealed class CheckpointTests : IDisposable
         using var _ = ml.DeepML().BinaryClassification.NeuralNetwork(Options(1) with { CheckpointPath = path }).Fit(data);
         var other = ml.DeepML().BinaryClassification.NeuralNetwork(Options(2) with { ResumeFromCheckpoint = path, Network = Networks.Mlp([32]) });
         var e = Assert.Throws<ArgumentException>(() => other.Fit(data));
-        Assert.Contains("differs from this one in 1 setting(s): Network DenseLayer { Kind = Dense, Units = 16", e.Message);
-        Assert.Contains("(this run: DenseLayer { Kind = Dense, Units = 32", e.Message);
+        Assert.Contains("differs from this one in 1 setting(s): Network {\"kind\":\"Dense\",\"units\":16,", e.Message);
+        Assert.Contains("(this run: {\"kind\":\"Dense\",\"units\":32,", e.Message);
         Assert.Equal("Network", e.ParamName);
     }
 
