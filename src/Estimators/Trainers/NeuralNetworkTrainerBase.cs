@@ -130,6 +130,8 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
         var settings = CheckpointCompatibility.Describe(Task, schema.FeatureCount, schema.ClassCount, run);
         if (resume is not null)
             CheckResume(resume, settings, spec, run);
+        if (o.Transfer is { } transfer)
+            TransferLearning.Check(transfer, spec, Task, o.StandardizeLabel);
         var scale = Task == PredictionKind.Regression && o.StandardizeLabel ? resume?.LabelScale ?? LabelScale.Of(train) : null;
         if (scale is not null)
         {
@@ -144,6 +146,8 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
         using (var network = TorchNetwork.Build(spec))
         {
             TorchNetwork.Initialize(network, spec, o.Initializer);
+            if (o.Transfer is { } warm && resume is null)
+                TransferLearning.WarmStart(network, spec, warm); // a resumed run's weights come from its checkpoint
             network.to(device);
             var loss = new TaskLoss(Task, o.Loss, o.HuberDelta, schema.ClassCount) { LabelScale = scale?.StandardDeviation ?? 1 };
             using var extensions = new TrainingExtensions(Extensions(o, train, network, device));

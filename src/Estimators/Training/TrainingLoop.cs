@@ -60,7 +60,8 @@ internal sealed partial class TrainingLoop
         var batchSize = o.BatchSize ?? throw new InvalidOperationException("TrainingLoop: the trainer resolves BatchSize before the loop starts.");
         using var batch = new BatchBuffer(batchSize, train.FeatureCount, _loss.Task);
         var l1Weights = DenseWeights();
-        using var optimizer = new ParameterOptimizer(_network.parameters(), o.Optimizer, o.LearningRate, o.WeightDecay, o.Momentum);
+        var (trained, multipliers) = TransferLearning.Trainable(_network, o.Transfer); // frozen layers leave the optimizer
+        using var optimizer = new ParameterOptimizer(trained, o.Optimizer, o.LearningRate, o.WeightDecay, o.Momentum, multipliers);
         var schedule = new LearningRateScheduler(o.LearningRateSchedule, o.LearningRate, o.Epochs);
         var batches = (train.Rows + batchSize - 1) / batchSize; // per epoch: the schedule's clock ticks once per batch
         using var l1 = o.L1Regularization.ToScalar();
