@@ -142,5 +142,6 @@ internal sealed partial class AdversarialDebiasingStep : IDisposable
     {
         _optimizer.Dispose();
         _adversary.Dispose();
+        _sensitive?.Dispose();
     }
 }

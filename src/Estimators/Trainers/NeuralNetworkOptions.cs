@@ -212,6 +212,12 @@ public sealed record NeuralNetworkOptions
     /// </summary>
     public AdversarialDebiasingOptions? AdversarialDebiasing { get; init; }
 
+    /// <summary>
+    /// Transfer and continual learning (<see cref="TransferLearningOptions"/>): start from a fitted model's weights,
+    /// freeze layers by path, replace the output layer, per-layer learning-rate multipliers; null (default) trains from a fresh initialisation.
+    /// </summary>
+    public TransferLearningOptions? Transfer { get; init; }
+
     /// <summary>How the fitted model scores (ONNX Runtime device, batch size, threads). Default: CPU, 1024 rows per run.</summary>
     public ScoringOptions Scoring { get; init => field = value ?? throw new ArgumentNullException(nameof(Scoring), "NeuralNetworkOptions: Scoring must not be null; use new ScoringOptions()."); } = new();
 

@@ -130,6 +130,8 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
         var settings = CheckpointCompatibility.Describe(Task, schema.FeatureCount, schema.ClassCount, run);
         if (resume is not null)
             CheckResume(resume, settings, spec, run);
+        if (o.Transfer is { } transfer)
+            TransferLearning.Check(transfer, spec, Task, o.StandardizeLabel);
         var scale = Task == PredictionKind.Regression && o.StandardizeLabel ? resume?.LabelScale ?? LabelScale.Of(train) : null;
         if (scale is not null)
         {
@@ -144,9 +146,12 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
         using (var network = TorchNetwork.Build(spec))
         {
             TorchNetwork.Initialize(network, spec, o.Initializer);
+            if (o.Transfer is { } warm && resume is null)
+                TransferLearning.WarmStart(network, spec, warm); // a resumed run's weights come from its checkpoint
             network.to(device);
             var loss = new TaskLoss(Task, o.Loss, o.HuberDelta, schema.ClassCount) { LabelScale = scale?.StandardDeviation ?? 1 };
-            var loop = new TrainingLoop(network, spec, device, run, loss, Log) { Settings = settings, LabelScale = scale };
+            using var extensions = new TrainingExtensions(Extensions(o, train, network, device));
+            var loop = new TrainingLoop(network, spec, device, run, loss, Log, extensions) { Settings = settings, LabelScale = scale };
             var result = loop.Run(train, valid, seed, resume);
             LastTraining = new TrainingSummary(result.EpochsRun, result.BestEpoch, result.FinalTrainingLoss, result.BestValidationLoss, seed, result.History,
                 result.History[^1].LearningRate);
@@ -176,6 +181,13 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
             throw new ArgumentException($"NeuralNetworkOptions: checkpoint '{path}' was written for a different network or step options ({resume.Fingerprint}); this run has {TrainingLoop.Fingerprint(spec, run)}. Use the same Network, BatchSize, Optimizer, LearningRate, LearningRateSchedule and regularisation to resume.", nameof(Options));
         if (Task == PredictionKind.Regression && run.StandardizeLabel)
             throw new ArgumentException($"NeuralNetworkOptions: checkpoint '{path}' was written by a DeepML version that trained regression on the raw label, but this run has StandardizeLabel = true. Resume with StandardizeLabel = false, or train from the start (without ResumeFromCheckpoint).", nameof(NeuralNetworkOptions.StandardizeLabel));
+    }
+
+    /// <summary>The run's training add-ons (<see cref="ITrainingExtension"/>), in the order the loop calls them.</summary>
+    private static IEnumerable<ITrainingExtension> Extensions(NeuralNetworkOptions o, TrainingData train, TorchSharp.Modules.Sequential network, torch.Device device)
+    {
+        if (o.AdversarialDebiasing is { } debiasing)
+            yield return new AdversarialDebiasingStep(debiasing, train.SensitiveGroupNames, network.parameters(), device);
     }
 
     private static int? SavedBatchSize(CheckpointState? resume) =>

@@ -22,7 +22,6 @@ internal sealed class BatchBuffer : IDisposable
     private readonly Tensor _x;
     private readonly Tensor _target;
     private readonly Tensor _weight;
-    private readonly Tensor _sensitive;
 
     public BatchBuffer(int batchSize, int features, PredictionKind task)
     {
@@ -31,7 +30,6 @@ internal sealed class BatchBuffer : IDisposable
         _x = empty([batchSize, features], ScalarType.Float32).DetachFromDisposeScope();
         _target = empty([batchSize], task == PredictionKind.MulticlassClassification ? ScalarType.Int64 : ScalarType.Float32).DetachFromDisposeScope();
         _weight = empty([batchSize], ScalarType.Float32).DetachFromDisposeScope();
-        _sensitive = empty([batchSize], ScalarType.Float32).DetachFromDisposeScope();
     }
 
     /// <summary>Copies rows <c>order[start..start+count)</c> into the batch tensors; returns their total weight.</summary>
@@ -48,12 +46,6 @@ internal sealed class BatchBuffer : IDisposable
             features.Slice(row * n, n).CopyTo(x.Slice(i * n, n));
             w[i] = data.Weights[row];
             total += w[i];
-        }
-        if (data.Sensitive.Length > 0)
-        {
-            var sensitive = MemoryMarshal.Cast<byte, float>(_sensitive.bytes);
-            for (var i = 0; i < count; i++)
-                sensitive[i] = data.Sensitive[order[start + i]];
         }
         if (_task == PredictionKind.MulticlassClassification)
         {
@@ -74,12 +66,8 @@ internal sealed class BatchBuffer : IDisposable
     public (Tensor X, Tensor Target, Tensor Weight) ToTensors(int count, Device device) =>
         (_x.narrow(0, 0, count).to(device), _target.narrow(0, 0, count).to(device), _weight.narrow(0, 0, count).to(device));
 
-    /// <summary>The gathered rows' sensitive groups (0/1) as a tensor [count] (adversarial debiasing only).</summary>
-    public Tensor SensitiveTensor(int count, Device device) => _sensitive.narrow(0, 0, count).to(device);
-
     public void Dispose()
     {
-        _sensitive.Dispose();
         _x.Dispose();
         _target.Dispose();
         _weight.Dispose();

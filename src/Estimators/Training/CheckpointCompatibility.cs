@@ -40,6 +40,8 @@ internal static class CheckpointCompatibility
             ["L1Regularization"] = R(o.L1Regularization),
             ["GradientClipNorm"] = R(o.GradientClipNorm),
         };
+        foreach (var (name, value) in TransferLearning.Settings(o.Transfer)) // only when set: older checkpoints still match plain runs
+            settings[name] = value;
         return settings;
     }
 

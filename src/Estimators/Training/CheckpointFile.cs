@@ -8,8 +8,8 @@ namespace DeepML;
 /// <summary>
 /// Everything needed to continue a training run exactly where it stopped: weights (and batch-norm
 /// buffers), optimizer moments and step count, the best epoch's snapshot for early stopping,
-/// TorchSharp's random-generator state (dropout), the loop's counters and the seed; with adversarial
-/// debiasing also the adversary's weights, its optimizer and its groups (<see cref="Adversary"/>);
+/// TorchSharp's random-generator state (dropout), the loop's counters and the seed; with training
+/// add-ons their own parts (<see cref="Extensions"/>; adversarial debiasing: the adversary's weights, optimizer and groups);
 /// with a learning-rate schedule, the schedule and its state (<see cref="Schedule"/>).
 /// </summary>
 internal sealed class CheckpointState
@@ -23,8 +23,16 @@ internal sealed class CheckpointState
     public required int EpochsWithoutImprovement { get; init; }
     public required bool Stopped { get; init; }
     public required IReadOnlyList<TrainingProgress> History { get; init; }
-    /// <summary>Adversarial debiasing's options, groups and step count; null for a plain run (and in every version-1 file).</summary>
-    public AdversaryCheckpoint? Adversary { get; init; }
+    /// <summary>
+    /// The training add-ons' header parts by <see cref="ITrainingExtension.Name"/> (<see cref="TrainingExtensions"/>); empty for a plain run.
+    /// Adversarial debiasing's part is stored in the file's <c>Adversary</c> field, as since version 2; any other add-on's in <c>Extensions</c>.
+    /// </summary>
+    public IReadOnlyDictionary<string, JsonElement> Extensions { get; init; } = new Dictionary<string, JsonElement>();
+    /// <summary>Adversarial debiasing's options, groups and step count (its part of <see cref="Extensions"/>); null for a plain run (and in every version-1 file).</summary>
+    public AdversaryCheckpoint? Adversary =>
+        Extensions.TryGetValue(AdversaryPart, out var part) ? part.Deserialize<AdversaryCheckpoint>() : null;
+    /// <summary>The name adversarial debiasing's extension saves its part under (the file's <c>Adversary</c> field).</summary>
+    internal const string AdversaryPart = "Adversary";
     /// <summary>The learning-rate schedule and its state; null for a constant rate (and in every version-1 or version-2 file).</summary>
     public ScheduleCheckpoint? Schedule { get; init; }
     /// <summary>
@@ -100,9 +108,14 @@ internal static class CheckpointFile
     {
         writer.Write(Magic);
         writer.Write(FormatVersion);
+        var others = state.Extensions.Where(kv => kv.Key != CheckpointState.AdversaryPart).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
         var header = new Header(state.Epoch, state.Seed, state.Fingerprint, state.OptimizerSteps, state.BestLoss, state.BestEpoch,
-            state.EpochsWithoutImprovement, state.Stopped, state.History.ToArray(), state.Adversary, state.Schedule,
-            state.Settings?.ToDictionary(kv => kv.Key, kv => kv.Value), state.LabelScale, state.Elapsed);
+            state.EpochsWithoutImprovement, state.Stopped, state.History.ToArray(),
+            state.Extensions.TryGetValue(CheckpointState.AdversaryPart, out var adversary) ? adversary : null, state.Schedule,
+            state.Settings?.ToDictionary(kv => kv.Key, kv => kv.Value), state.LabelScale, state.Elapsed)
+        {
+            Extensions = others.Count > 0 ? others : null,
+        };
         writer.Write(JsonSerializer.Serialize(header, Json));
         writer.Write(state.Tensors.Count);
         foreach (var (name, tensor) in state.Tensors)
@@ -156,12 +169,22 @@ internal static class CheckpointFile
             Epoch = header.Epoch, Seed = header.Seed, Fingerprint = header.Fingerprint, OptimizerSteps = header.OptimizerSteps,
             BestLoss = header.BestLoss, BestEpoch = header.BestEpoch, EpochsWithoutImprovement = header.EpochsWithoutImprovement,
             Stopped = header.Stopped, History = header.History, Tensors = tensors,
-            Adversary = version >= 2 ? header.Adversary : null,
+            Extensions = ExtensionParts(header, version),
             Schedule = version >= 3 ? header.Schedule : null,
             Settings = version >= 4 ? header.Settings : null,
             LabelScale = version >= 4 ? header.LabelScale : null,
             Elapsed = version >= 4 ? header.Elapsed : null,
         };
+    }
+
+    /// <summary>The add-ons' parts: <c>Adversary</c> (versions 2 on) and the <c>Extensions</c> object (absent until an add-on beside debiasing writes one).</summary>
+    private static Dictionary<string, JsonElement> ExtensionParts(Header header, int version)
+    {
+        var parts = header.Extensions?.Where(kv => kv.Value.ValueKind != JsonValueKind.Null).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal)
+            ?? new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        if (version >= 2 && header.Adversary is { ValueKind: not JsonValueKind.Null } adversary)
+            parts[CheckpointState.AdversaryPart] = adversary;
+        return parts;
     }
 
     private static InvalidDataException Corrupt(string path, string why) =>
@@ -172,8 +195,13 @@ internal static class CheckpointFile
     /// <paramref name="Settings"/>, <paramref name="LabelScale"/> and <paramref name="Elapsed"/> from versions 1 to 3 (read as null).
     /// </summary>
     private sealed record Header(int Epoch, int Seed, string Fingerprint, long OptimizerSteps, double BestLoss, int BestEpoch,
-        int EpochsWithoutImprovement, bool Stopped, TrainingProgress[] History, AdversaryCheckpoint? Adversary, ScheduleCheckpoint? Schedule,
-        Dictionary<string, string>? Settings, LabelScale? LabelScale, TimeSpan? Elapsed);
+        int EpochsWithoutImprovement, bool Stopped, TrainingProgress[] History, JsonElement? Adversary, ScheduleCheckpoint? Schedule,
+        Dictionary<string, string>? Settings, LabelScale? LabelScale, TimeSpan? Elapsed)
+    {
+        /// <summary>Add-ons' parts other than debiasing's; left out of the file when there are none (so plain and debiased files keep version 4's layout).</summary>
+        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+        public Dictionary<string, JsonElement>? Extensions { get; init; }
+    }
 
     /// <summary>Feeds every byte written through it into a hash.</summary>
     private sealed class HashingStream(Stream inner, IncrementalHash hash) : Stream

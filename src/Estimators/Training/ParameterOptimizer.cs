@@ -33,14 +33,22 @@ internal sealed class ParameterOptimizer : IDisposable
     private readonly Parameter[] _parameters;
     private readonly Tensor[] _first;
     private readonly Tensor[] _second;
+    private readonly double[]? _multipliers;
 
-    public ParameterOptimizer(IEnumerable<Parameter> parameters, OptimizerKind kind, double learningRate, double weightDecay, double momentum)
+    /// <summary>
+    /// An optimizer over <paramref name="parameters"/>; <paramref name="multipliers"/> are per-parameter learning-rate
+    /// multipliers (parameter groups, aligned with the parameters; null: 1 for all), which scale the rate and the decoupled weight decay.
+    /// </summary>
+    public ParameterOptimizer(IEnumerable<Parameter> parameters, OptimizerKind kind, double learningRate, double weightDecay, double momentum, IReadOnlyList<double>? multipliers = null)
     {
+        _multipliers = multipliers?.ToArray();
         _kind = kind;
         _learningRate = learningRate;
         _weightDecay = weightDecay;
         _momentum = momentum;
         _parameters = parameters.ToArray();
+        if (_multipliers is not null && _multipliers.Length != _parameters.Length)
+            throw new ArgumentException($"ParameterOptimizer: {_multipliers.Length} learning-rate multipliers for {_parameters.Length} parameters; expected one per parameter.", nameof(multipliers));
         using var noGrad = no_grad();
         _first = _parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
         _second = kind == OptimizerKind.Sgd ? [] : _parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
@@ -129,14 +137,17 @@ internal sealed class ParameterOptimizer : IDisposable
             using var grad = p.grad;
             if (grad is null)
                 continue;
+            var m = Multiplier(i);
+            using var groupStep = m == 1 ? null : (-_learningRate * m / correction1).ToScalar();
+            using var groupDecay = m == 1 ? null : (1 - _learningRate * m * _weightDecay).ToScalar();
             using var g = !decoupled && _weightDecay > 0 ? grad.add(p, l2) : grad.alias();
             if (decoupled && _weightDecay > 0)
-                p.mul_(decay);
+                p.mul_(groupDecay ?? decay);
             _first[i].mul_(beta1).add_(g, oneMinusBeta1);
             _second[i].mul_(beta2).addcmul_(g, g, oneMinusBeta2);
             using var root = _second[i].sqrt();
             using var denominator = root.div_(sqrtCorrection2).add_(epsilon, one);
-            p.addcdiv_(_first[i], denominator, negativeStep);
+            p.addcdiv_(_first[i], denominator, groupStep ?? negativeStep);
         }
     }
 
@@ -152,19 +163,24 @@ internal sealed class ParameterOptimizer : IDisposable
             using var grad = p.grad;
             if (grad is null)
                 continue;
+            var m = Multiplier(i);
+            using var groupRate = m == 1 ? null : (-_learningRate * m).ToScalar();
             using var g = _weightDecay > 0 ? grad.add(p, l2) : grad.alias();
             if (_momentum > 0)
             {
                 // PyTorch starts the buffer at the first gradient; from zeros, μ·0 + g gives the same.
                 _first[i].mul_(momentum).add_(g, one);
-                p.add_(_first[i], negativeRate);
+                p.add_(_first[i], groupRate ?? negativeRate);
             }
             else
             {
-                p.add_(g, negativeRate);
+                p.add_(g, groupRate ?? negativeRate);
             }
         }
     }
+
+    /// <summary>Parameter <paramref name="i"/>'s learning-rate multiplier (1 without parameter groups).</summary>
+    private double Multiplier(int i) => _multipliers?[i] ?? 1;
 
     public void Dispose()
     {

@@ -22,7 +22,7 @@ internal sealed partial class TrainingLoop
             $"huber={o.HuberDelta:R}", $"init={o.Initializer}", .. scheduleParts]);
     }
 
-    private void SaveCheckpoint(string path, int seed, ParameterOptimizer optimizer, AdversarialDebiasingStep? adversary, LearningRateScheduler schedule, TimeSpan elapsed)
+    private void SaveCheckpoint(string path, int seed, ParameterOptimizer optimizer, LearningRateScheduler schedule, TimeSpan elapsed)
     {
         using var rng = get_rng_state();
         var tensors = new Dictionary<string, Tensor>();
@@ -38,10 +38,10 @@ internal sealed partial class TrainingLoop
                 tensors["best/" + name] = tensor;
         }
         tensors["rng"] = rng;
-        adversary?.AddCheckpointTensors(tensors);
+        var extensions = _extensions.Save(tensors);
         CheckpointFile.Save(path, new CheckpointState
         {
-            Adversary = adversary?.CheckpointHeader(), Schedule = schedule.Checkpoint(),
+            Extensions = extensions, Schedule = schedule.Checkpoint(),
             Epoch = _epoch, Seed = seed, Fingerprint = Fingerprint(_spec, _options), OptimizerSteps = optimizer.Steps,
             BestLoss = _bestLoss, BestEpoch = _bestEpoch, EpochsWithoutImprovement = _epochsWithoutImprovement,
             Stopped = _stopped, History = _history.ToArray(), Tensors = tensors,
@@ -50,12 +50,11 @@ internal sealed partial class TrainingLoop
     }
 
     /// <summary>
-    /// Puts the run back where the checkpoint left it. The adversary's options and groups were
-    /// checked before the data was read (<see cref="AdversarialDebiasingStep.CheckResume"/>, and the
-    /// groups encoded with the checkpoint's), so only its tensors and step count are restored here;
-    /// likewise the schedule (<see cref="LearningRateScheduler.CheckResume"/>), so only its state.
+    /// Puts the run back where the checkpoint left it. The schedule was checked before the data was
+    /// read (<see cref="LearningRateScheduler.CheckResume"/>), so only its state is restored here; each
+    /// training add-on gets its part back (<see cref="TrainingExtensions.Restore"/>, which refuses parts no add-on claims).
     /// </summary>
-    private void Restore(CheckpointState state, ParameterOptimizer optimizer, AdversarialDebiasingStep? adversary, LearningRateScheduler schedule)
+    private void Restore(CheckpointState state, ParameterOptimizer optimizer, LearningRateScheduler schedule)
     {
         using (no_grad())
         {
@@ -67,8 +66,7 @@ internal sealed partial class TrainingLoop
                 optimizer.SecondMoments[i].copy_(Required(state, $"second/{i}"));
         }
         optimizer.RestoreSteps(state.OptimizerSteps);
-        if (adversary is not null)
-            adversary.Restore(state.Adversary ?? throw new InvalidOperationException("DeepML checkpoint: no adversary state to restore (CheckResume should have refused this checkpoint)."), state.Tensors);
+        _extensions.Restore(state.Extensions, state.Tensors, _options.ResumeFromCheckpoint ?? "(in memory)");
         var best = state.Tensors.Where(kv => kv.Key.StartsWith("best/", StringComparison.Ordinal)).ToArray();
         if (best.Length > 0)
             _best = best.ToDictionary(kv => kv.Key["best/".Length..], kv => kv.Value.to(_device).DetachFromDisposeScope());

@@ -12,8 +12,9 @@ internal sealed record TrainingResult(int EpochsRun, int BestEpoch, double Final
 /// The training loop, readable top to bottom: epoch → shuffle → batch → rate → zero_grad → forward
 /// → loss → backward → clip → step; then validation, early stopping, the rate schedule's epoch
 /// bookkeeping, progress, checkpoint. One dispose scope per batch keeps native memory flat; one
-/// buffer and one tensor per batch (never one per row). With adversarial debiasing, <see cref="AdversarialDebiasingStep.Backward"/> replaces
-/// the plain backward pass and the adversary steps after the network.
+/// buffer and one tensor per batch (never one per row). Training add-ons hook in at fixed points
+/// (<see cref="ITrainingExtension"/>: before the forward pass, on the loss, the backward pass, after
+/// the step, at epoch end, in the checkpoint); the loop knows none of them by name.
 /// </summary>
 internal sealed partial class TrainingLoop
 {
@@ -23,6 +24,7 @@ internal sealed partial class TrainingLoop
     private readonly NeuralNetworkOptions _options;
     private readonly TaskLoss _loss;
     private readonly Action<string> _log;
+    private readonly TrainingExtensions _extensions;
 
     // Where the run stands; a checkpoint saves exactly these (plus weights, optimizer and random state).
     private int _epoch;
@@ -40,8 +42,10 @@ internal sealed partial class TrainingLoop
     /// <summary>Regression's label standardisation, written into every checkpoint so that a resumed run trains on the same targets.</summary>
     public LabelScale? LabelScale { get; init; }
 
-    public TrainingLoop(Sequential network, NetworkSpec spec, Device device, NeuralNetworkOptions options, TaskLoss loss, Action<string> log)
+    /// <summary>A loop over <paramref name="network"/>; <paramref name="extensions"/> are the run's training add-ons (owned by the caller; null for none).</summary>
+    public TrainingLoop(Sequential network, NetworkSpec spec, Device device, NeuralNetworkOptions options, TaskLoss loss, Action<string> log, TrainingExtensions? extensions = null)
     {
+        _extensions = extensions ?? TrainingExtensions.None;
         _network = network;
         _spec = spec;
         _device = device;
@@ -56,15 +60,13 @@ internal sealed partial class TrainingLoop
         var batchSize = o.BatchSize ?? throw new InvalidOperationException("TrainingLoop: the trainer resolves BatchSize before the loop starts.");
         using var batch = new BatchBuffer(batchSize, train.FeatureCount, _loss.Task);
         var l1Weights = DenseWeights();
-        using var optimizer = new ParameterOptimizer(_network.parameters(), o.Optimizer, o.LearningRate, o.WeightDecay, o.Momentum);
+        var (trained, multipliers) = TransferLearning.Trainable(_network, o.Transfer); // frozen layers leave the optimizer
+        using var optimizer = new ParameterOptimizer(trained, o.Optimizer, o.LearningRate, o.WeightDecay, o.Momentum, multipliers);
         var schedule = new LearningRateScheduler(o.LearningRateSchedule, o.LearningRate, o.Epochs);
         var batches = (train.Rows + batchSize - 1) / batchSize; // per epoch: the schedule's clock ticks once per batch
         using var l1 = o.L1Regularization.ToScalar();
-        using var adversary = o.AdversarialDebiasing is { } debiasing
-            ? new AdversarialDebiasingStep(debiasing, train.SensitiveGroupNames, _network.parameters(), _device)
-            : null;
         if (resume is not null)
-            Restore(resume, optimizer, adversary, schedule);
+            Restore(resume, optimizer, schedule);
         var clock = Stopwatch.StartNew();
         // Elapsed continues across a resume: the time the earlier processes trained, then this one's.
         var before = resume is null ? TimeSpan.Zero : resume.Elapsed ?? (resume.History.Count > 0 ? resume.History[^1].Elapsed : TimeSpan.Zero);
@@ -88,25 +90,25 @@ internal sealed partial class TrainingLoop
                         continue; // nothing to learn from a batch whose examples all weigh 0
                     using var scope = NewDisposeScope();
                     var (x, target, weight) = batch.ToTensors(count, _device);
+                    var step = new TrainingStep { Epoch = _epoch, BatchIndex = start / batchSize, Rows = new ArraySegment<int>(order, start, count), Data = train, Device = _device, X = x, Target = target, Weight = weight };
+                    _extensions.BeforeForward(step);
                     _network.zero_grad();
-                    var output = _network.call(x);                      // [count, outputs]
+                    var output = _network.call(step.X);                 // [count, outputs]
+                    step.Output = output;
                     var loss = _loss.Weighted(output, target, weight);  // scalar
                     lossSum += loss.item<float>() * batchWeight;
                     weightSum += batchWeight;
                     if (o.L1Regularization > 0)
                         loss = loss.add(L1Norm(l1Weights), l1);
-                    if (adversary is null)
-                        loss.backward();
-                    else // the predictor's gradient made blind to (and, with α > 0, pushed against) the adversary
-                        adversary.Backward(loss, output, target, weight, batch.SensitiveTensor(count, _device), _epoch);
+                    loss = _extensions.OnLoss(step, loss);
+                    _extensions.Backward(step, loss);                   // loss.backward(), unless an add-on takes the pass over
                     if (o.GradientClipNorm > 0)
                         optimizer.ClipGradientNorm(o.GradientClipNorm);
                     optimizer.Step();
-                    adversary?.Step();
+                    _extensions.AfterStep(step);
                 }
                 _lastTrainingLoss = weightSum > 0 ? lossSum / weightSum : double.NaN;
-                if (adversary is not null)
-                    _log($"epoch {_epoch}: adversary loss {adversary.TakeEpochLoss():F4}.");
+                _extensions.EndEpoch(_epoch, _log);
                 var (validationLoss, metric) = validation is null ? (null, null) : Evaluate(validation);
                 TrackBest(validationLoss);
                 var reduced = schedule.EndEpoch(_epoch, validationLoss);
@@ -119,7 +121,7 @@ internal sealed partial class TrainingLoop
                 if (reduced is { } newRate)
                     _log($"epoch {_epoch}: learning rate reduced to {newRate:G4} (validation loss on a plateau, {o.LearningRateSchedule}).");
                 if (o.CheckpointPath is { } path)
-                    SaveCheckpoint(path, seed, optimizer, adversary, schedule, before + clock.Elapsed); // after every epoch, atomically
+                    SaveCheckpoint(path, seed, optimizer, schedule, before + clock.Elapsed); // after every epoch, atomically
                 o.Progress?.Report(report);
             }
             if (_best is not null)
