@@ -7,7 +7,15 @@ namespace DeepML;
 /// property is validated when it is set, so a bad value fails where the options are written, with
 /// an <see cref="ArgumentException"/> naming the option. Derive variants with <c>options with { ... }</c>.
 /// </summary>
-public sealed record NeuralNetworkOptions
+/// <remarks>
+/// The properties are grouped by file so a reader can scan them: this file holds the columns, the network,
+/// the epochs and batch size, the loss and label handling, add-ons and progress;
+/// <c>NeuralNetworkOptions.Optimization.cs</c> the optimizer, learning rate, schedule and regularisation;
+/// <c>.EarlyStopping.cs</c> validation and early stopping; <c>.Checkpoints.cs</c> checkpoints, resuming and
+/// transfer learning; <c>.Device.cs</c> device, threads and scoring. The names are ML.NET's and flat, as in
+/// ML.NET's own trainer options, so <c>new NeuralNetworkOptions { Epochs = 30, LearningRate = 1e-3 }</c> reads as usual.
+/// </remarks>
+public sealed partial record NeuralNetworkOptions
 {
     private readonly string _labelColumnName = "Label";
     private readonly string _featureColumnName = "Features";
@@ -27,6 +35,7 @@ public sealed record NeuralNetworkOptions
     private readonly IReadOnlyList<float>? _classWeights;
     private readonly string _device = "cpu";
     private readonly int? _numberOfThreads;
+
 
     /// <summary>Label column: Boolean (binary), key (multiclass; use MapValueToKey), Single (regression). Default "Label".</summary>
     public string LabelColumnName { get => _labelColumnName; init => _labelColumnName = Name(value, nameof(LabelColumnName)); }
@@ -81,64 +90,11 @@ public sealed record NeuralNetworkOptions
     /// </summary>
     public bool StandardizeLabel { get; init; } = true;
 
-    /// <summary>The optimizer. Default <see cref="OptimizerKind.Adam"/>.</summary>
-    public OptimizerKind Optimizer { get; init => field = Check(value, Enum.IsDefined(value), nameof(Optimizer), "a defined OptimizerKind"); } = OptimizerKind.Adam;
-
-    /// <summary>Step size; finite and &gt; 0. Default 1e-3.</summary>
-    public double LearningRate { get => _learningRate; init => _learningRate = Check(value, double.IsFinite(value) && value > 0, nameof(LearningRate), "a finite value > 0"); }
-
-    /// <summary>
-    /// How the rate changes during the run, starting from <see cref="LearningRate"/>: warm-up, step
-    /// decay, cosine annealing or reduce on plateau (see <see cref="DeepML.LearningRateSchedule"/>);
-    /// e.g. <c>LearningRateSchedule.Cosine(minimum: 1e-5).WithWarmUp(2)</c>. Default
-    /// <see cref="LearningRateSchedule.Constant"/>: <see cref="LearningRate"/> throughout.
-    /// </summary>
-    public LearningRateSchedule LearningRateSchedule
-    {
-        get;
-        init => field = value ?? throw new ArgumentNullException(nameof(LearningRateSchedule),
-            "NeuralNetworkOptions: LearningRateSchedule must not be null; use LearningRateSchedule.Constant() for a constant rate.");
-    } = LearningRateSchedule.Constant();
-
-    /// <summary>SGD momentum, in [0, 1). Default 0.9. Ignored by Adam/AdamW.</summary>
-    public double Momentum { get => _momentum; init => _momentum = Check(value, value >= 0 && value < 1, nameof(Momentum), "in [0, 1)"); }
-
-    /// <summary>Weight decay: L2 for Adam and SGD, decoupled for AdamW; ≥ 0. Default 0.</summary>
-    public double WeightDecay { get => _weightDecay; init => _weightDecay = Check(value, double.IsFinite(value) && value >= 0, nameof(WeightDecay), "a finite value ≥ 0"); }
-
-    /// <summary>L1 penalty on dense-layer weights (not biases), added to the loss; ≥ 0. Default 0.</summary>
-    public double L1Regularization { get => _l1; init => _l1 = Check(value, double.IsFinite(value) && value >= 0, nameof(L1Regularization), "a finite value ≥ 0"); }
-
-    /// <summary>Clips the global gradient norm to this value; 0 turns clipping off. Default 0.</summary>
-    public double GradientClipNorm { get => _gradientClipNorm; init => _gradientClipNorm = Check(value, double.IsFinite(value) && value >= 0, nameof(GradientClipNorm), "a finite value ≥ 0 (0 = off)"); }
-
     /// <summary>The loss. Default <see cref="LossKind.Default"/> (the task's usual loss).</summary>
     public LossKind Loss { get; init => field = Check(value, Enum.IsDefined(value), nameof(Loss), "a defined LossKind"); } = LossKind.Default;
 
     /// <summary>Huber loss threshold; &gt; 0. Default 1.</summary>
     public double HuberDelta { get => _huberDelta; init => _huberDelta = Check(value, double.IsFinite(value) && value > 0, nameof(HuberDelta), "a finite value > 0"); }
-
-    /// <summary>Dense-layer weight initialisation. Default <see cref="WeightInitializer.Default"/>.</summary>
-    public WeightInitializer Initializer { get; init => field = Check(value, Enum.IsDefined(value), nameof(Initializer), "a defined WeightInitializer"); } = WeightInitializer.Default;
-
-    /// <summary>
-    /// Fraction of the training rows held out (seeded) for validation when <see cref="ValidationData"/>
-    /// is not given, in [0, 0.5]; 0 holds out none. Default 0.1.
-    /// </summary>
-    public double ValidationFraction { get => _validationFraction; init => _validationFraction = Check(value, value >= 0 && value <= 0.5, nameof(ValidationFraction), "in [0, 0.5]"); }
-
-    /// <summary>Validation rows (same schema as training); takes precedence over <see cref="ValidationFraction"/>.</summary>
-    public IDataView? ValidationData { get; init; }
-
-    /// <summary>
-    /// Stop after this many epochs without a validation-loss improvement and restore the best
-    /// weights; 0 turns early stopping off (the best weights are still restored when there is
-    /// validation data). Default 0.
-    /// </summary>
-    public int EarlyStoppingPatience { get => _earlyStoppingPatience; init => _earlyStoppingPatience = Check(value, value >= 0, nameof(EarlyStoppingPatience), "≥ 0 (0 = off)"); }
-
-    /// <summary>The smallest validation-loss decrease that counts as an improvement; ≥ 0. Default 0.</summary>
-    public double EarlyStoppingMinDelta { get => _earlyStoppingMinDelta; init => _earlyStoppingMinDelta = Check(value, double.IsFinite(value) && value >= 0, nameof(EarlyStoppingMinDelta), "a finite value ≥ 0"); }
 
     /// <summary>
     /// Per-class loss weights, in class order (binary: [negative, positive]; multiclass: key order);
@@ -158,52 +114,6 @@ public sealed record NeuralNetworkOptions
     /// <summary>Seed of every random choice (initialisation, shuffling, dropout, validation split); default derived from the MLContext's seed.</summary>
     public int? Seed { get; init; }
 
-    /// <summary>Where to train: "cpu", "cuda" or "cuda:N". Default "cpu".</summary>
-    public string Device
-    {
-        get => _device;
-        init
-        {
-            try
-            {
-                TorchRuntime.ParseDevice(value);
-            }
-            catch (ArgumentException)
-            {
-                throw new ArgumentException($"NeuralNetworkOptions: Device must be {TorchRuntime.ValidDeviceForms}, got \"{value}\".", nameof(Device));
-            }
-            _device = value.Trim().ToLowerInvariant();
-        }
-    }
-
-    /// <summary>When CUDA is asked for but not available: false (default) fails with a clear error; true logs and trains on the CPU.</summary>
-    public bool FallbackToCpu { get; init; }
-
-    /// <summary>
-    /// Threads for CPU tensor work (a process-wide libtorch setting); null keeps libtorch's default (one per core).
-    /// Small tabular networks often train fastest with 1: their ops are too small to split, and OpenMP's
-    /// hand-offs between threads cost more than they save, badly so when other processes share the cores
-    /// (UCI Adult MLP on 2 busy cores: 4.4 s with 1 thread, 36 s with 2).
-    /// </summary>
-    public int? NumberOfThreads { get => _numberOfThreads; init => _numberOfThreads = value is null ? null : Check(value.Value, value >= 1, nameof(NumberOfThreads), "at least 1"); }
-
-    /// <summary>
-    /// When set, the complete training state (weights, optimizer moments, random state, early-stopping
-    /// bookkeeping, the learning-rate schedule's state, and with <see cref="AdversarialDebiasing"/> the adversary's weights, optimizer and
-    /// groups) is written here after every epoch, atomically (temporary file, then rename).
-    /// </summary>
-    public string? CheckpointPath { get; init => field = value is null || !string.IsNullOrWhiteSpace(value) ? value : throw new ArgumentException("NeuralNetworkOptions: CheckpointPath must be a file path or null.", nameof(CheckpointPath)); }
-
-    /// <summary>
-    /// Continue from a checkpoint written by <see cref="CheckpointPath"/>: training resumes after the
-    /// checkpoint's epoch with its seed and state (on the CPU, the result equals an uninterrupted
-    /// run's). The task (trainer), feature and class counts, the network, loss, label and step options
-    /// (a refusal names each that differs, with both values), <see cref="LearningRateSchedule"/> and
-    /// <see cref="AdversarialDebiasing"/> options must match the checkpoint's; the data may differ (continued training on new rows), except that with debiasing
-    /// it may hold no sensitive group the checkpoint does not know.
-    /// </summary>
-    public string? ResumeFromCheckpoint { get; init => field = value is null || !string.IsNullOrWhiteSpace(value) ? value : throw new ArgumentException("NeuralNetworkOptions: ResumeFromCheckpoint must be a file path or null.", nameof(ResumeFromCheckpoint)); }
-
     /// <summary>
     /// Adversarial debiasing during training (binary classification only; see
     /// <see cref="AdversarialDebiasingOptions"/>); null (default) trains plainly. The fitted model
@@ -211,15 +121,6 @@ public sealed record NeuralNetworkOptions
     /// adversary's state too; a resumed run must use the same debiasing options as the checkpoint.
     /// </summary>
     public AdversarialDebiasingOptions? AdversarialDebiasing { get; init; }
-
-    /// <summary>
-    /// Transfer and continual learning (<see cref="TransferLearningOptions"/>): start from a fitted model's weights,
-    /// freeze layers by path, replace the output layer, per-layer learning-rate multipliers; null (default) trains from a fresh initialisation.
-    /// </summary>
-    public TransferLearningOptions? Transfer { get; init; }
-
-    /// <summary>How the fitted model scores (ONNX Runtime device, batch size, threads). Default: CPU, 1024 rows per run.</summary>
-    public ScoringOptions Scoring { get; init => field = value ?? throw new ArgumentNullException(nameof(Scoring), "NeuralNetworkOptions: Scoring must not be null; use new ScoringOptions()."); } = new();
 
     /// <summary>Receives a report after every epoch (and is how consoles draw progress bars).</summary>
     public IProgress<TrainingProgress>? Progress { get; init; }
@@ -247,4 +148,5 @@ public sealed record NeuralNetworkOptions
 
     private static T Check<T>(T value, bool ok, string option, string expected) =>
         ok ? value : throw new ArgumentException($"NeuralNetworkOptions: {option} must be {expected}, got {value}.", option);
+
 }
