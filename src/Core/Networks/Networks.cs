@@ -1,7 +1,7 @@
 namespace DeepML;
 
 /// <summary>Ready-made network bodies. Trainers add the input size and the output head.</summary>
-public static class Networks
+public static partial class Networks
 {
     /// <summary>
     /// A multi-layer perceptron body: for each hidden size, <c>Dense → [BatchNorm] → activation → [Dropout]</c>.

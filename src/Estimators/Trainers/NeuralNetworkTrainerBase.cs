@@ -129,6 +129,7 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
         using (var network = TorchNetwork.Build(spec))
         {
             TorchNetwork.Initialize(network, spec, o.Initializer);
+            TorchNetwork.FitToData(network, spec, train.Features, train.Rows); // quantile bins and other data-fitted buffers, before the first epoch
             network.to(device);
             var loss = new TaskLoss(Task, o.Loss, o.HuberDelta, schema.ClassCount);
             var result = new TrainingLoop(network, spec, device, o, loss, Log).Run(train, valid, seed, resume);
