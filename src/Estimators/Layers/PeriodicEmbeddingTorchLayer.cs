@@ -46,8 +46,8 @@ internal sealed class PeriodicEmbeddingTorchLayer : TorchLayer<PeriodicEmbedding
         {
             var selected = x.index_select(1, tensor(_embedded, device: x.device));
             var angle = selected.unsqueeze(-1).mul(2 * Math.PI).mul(Frequencies);                     // [N, F, k]
-            var features = cat([angle.sin(), angle.cos()], -1).permute(1, 0, 2);                         // [F, N, 2k]
-            var linear = features.matmul(Weight.permute(0, 2, 1)).permute(1, 0, 2).add(Bias).relu();     // [N, F, d]
+            var features = cat([angle.sin(), angle.cos()], -1);                                          // [N, F, 2k]
+            var linear = features.unsqueeze(2).mul(Weight).sum(-1).add(Bias).relu();                     // [N, F, d, 2k] → [N, F, d]
             return TorchSlots.FlattenAndAppend(x, linear, _rest);
         }
     }

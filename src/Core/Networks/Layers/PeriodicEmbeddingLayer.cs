@@ -80,7 +80,7 @@ public sealed record PeriodicEmbeddingLayer : LayerSpec
     public static LayerSpec ReadJson(JsonObject json) => new PeriodicEmbeddingLayer(LayerJson.Int(json, "frequencies"), LayerJson.Int(json, "dimension"),
         LayerJson.Optional(json, "sigma", 0.1), EmbeddedSlots.Read(json));
 
-    /// <summary><c>Sin</c>/<c>Cos</c> of <c>(x·2π)·c</c>, a batched <c>MatMul</c> per slot, <c>Relu</c>, flattened and concatenated with the other slots.</summary>
+    /// <summary><c>Sin</c>/<c>Cos</c> of <c>(x·2π)·c</c>, each slot's linear layer (<c>Mul</c>, <c>ReduceSum</c>), <c>Relu</c>, flattened and concatenated with the other slots.</summary>
     public override string Lower(OnnxLowering ctx, string input, TensorShape inputShape, string path)
     {
         var (embedded, rest) = EmbeddedSlots.Split(Kind, _slots, inputShape);
@@ -88,9 +88,10 @@ public sealed record PeriodicEmbeddingLayer : LayerSpec
         var angle = ctx.Node(path, "Mul", [ctx.Node(path, "Mul", [ctx.Node(path, "Unsqueeze", [x, ctx.ConstantInt64(path, "last", [-1], 1)]), ctx.Scalar(path, "two_pi", (float)(2 * Math.PI))]),
             ctx.Weight(path, "frequencies")]);                                                                  // [N, F, k]
         var features = ctx.Node(path, "Concat", [ctx.Node(path, "Sin", [angle]), ctx.Node(path, "Cos", [angle])], ("axis", -1L)); // [N, F, 2k]
-        var bySlot = ctx.Node(path, "Transpose", [features], ("perm", new long[] { 1, 0, 2 }));                 // [F, N, 2k]
-        var weightT = ctx.Node(path, "Transpose", [ctx.Weight(path, "weight")], ("perm", new long[] { 0, 2, 1 })); // [F, 2k, d]
-        var linear = ctx.Node(path, "Transpose", [ctx.Node(path, "MatMul", [bySlot, weightT])], ("perm", new long[] { 1, 0, 2 })); // [N, F, d]
+        // Each slot's linear layer as Mul + ReduceSum over 2k, not a batched MatMul: a row's result then does not depend on
+        // how many rows share the run (ML.NET's OnnxTransformer scores one row at a time, DeepML's scorer a batch).
+        var product = ctx.Node(path, "Mul", [ctx.Node(path, "Unsqueeze", [features, ctx.ConstantInt64(path, "slot_axis", [2], 1)]), ctx.Weight(path, "weight")]); // [N, F, d, 2k]
+        var linear = ctx.Node(path, "ReduceSum", [product, ctx.ConstantInt64(path, "sum_axis", [-1], 1)], ("keepdims", 0L));                              // [N, F, d]
         var activated = ctx.Node(path, "Relu", [ctx.Node(path, "Add", [linear, ctx.Weight(path, "bias")])]);
         return EmbeddedSlots.FlattenAndAppend(ctx, path, input, activated, rest);
     }
