@@ -7,7 +7,7 @@ namespace DeepML.Examples.Tests;
 public sealed class TabularDeepTests
 {
     [Fact]
-    public void CiSizedRun_BothDeepModelsLearn_AndStayNearFastTree()
+    public void CiSizedRunBothDeepModelsLearnAndStayNearFastTree()
     {
         var (figures, output) = ExampleRunner.Run("TabularDeep", TimeSpan.FromMinutes(5));
         foreach (var name in new[] { "mlp_embeddings_auc", "ft_transformer_auc", "fasttree_auc", "train_seconds", "mlp_embeddings_gap_to_fasttree", "ft_transformer_gap_to_fasttree" })

@@ -9,7 +9,7 @@ namespace DeepML.Core.Tests.LayerTrees;
 public sealed class TabularLayerShapeTests
 {
     [Fact]
-    public void FtTransformer_Shapes_FollowTheTokenCount()
+    public void FtTransformerShapesFollowTheTokenCount()
     {
         // 6 features, slots 1 and 4 categorical (2 and 3 keys): tokens = 1 (CLS) + 6 = 7, d = 8.
         var spec = Networks.FtTransformer(dimension: 8, blocks: 2, heads: 2, categoricalSlots: [1, 4], cardinalities: [2, 3]).Bind(6, new DenseLayer(1));
@@ -30,7 +30,7 @@ public sealed class TabularLayerShapeTests
     }
 
     [Fact]
-    public void NumericEmbeddings_FlattenTheEmbeddedSlots_AndAppendTheOthers()
+    public void NumericEmbeddingsFlattenTheEmbeddedSlotsAndAppendTheOthers()
     {
         Assert.Equal(new TensorShape(3 * 4 + 2), new PeriodicEmbeddingLayer(6, 4, slots: [0, 2, 3]).OutputShape(new TensorShape(5)));
         Assert.Equal([("frequencies", new[] { 3, 6 }), ("weight", new[] { 3, 4, 12 }), ("bias", new[] { 3, 4 })],
@@ -41,7 +41,7 @@ public sealed class TabularLayerShapeTests
     }
 
     [Fact]
-    public void Rejections_NameThePathAndBothShapes()
+    public void RejectionsNameThePathAndBothShapes()
     {
         var e = Assert.Throws<LayerShapeException>(() => new NetworkSpec([new FeatureTokenizerLayer(6), new TransformerBlockLayer(4, 8, 6)], new TensorShape(3)));
         Assert.Equal("NetworkSpec: layer 1.attention.body.1 (MultiHeadSelfAttention) cannot take an input of shape [4, 6]; it expects [T, d] with d divisible by heads = 4. Choose a token dimension that is a multiple of 4, or another number of heads.", e.Message);
@@ -58,7 +58,7 @@ public sealed class TabularLayerShapeTests
     }
 
     [Fact]
-    public void InvalidArguments_NameTheParameter()
+    public void InvalidArgumentsNameTheParameter()
     {
         Assert.Equal("heads", Assert.Throws<ArgumentException>(() => new MultiHeadSelfAttentionLayer(0)).ParamName);
         Assert.Equal("dropout", Assert.Throws<ArgumentException>(() => new MultiHeadSelfAttentionLayer(2, 1.0)).ParamName);
@@ -71,7 +71,7 @@ public sealed class TabularLayerShapeTests
     }
 
     [Fact]
-    public void PiecewiseLinearBins_AreTheTrainingQuantiles_WithTiesMerged()
+    public void PiecewiseLinearBinsAreTheTrainingQuantilesWithTiesMerged()
     {
         // 0, 1, ..., 100 in slot 0 and a slot that is 0 except for its last 10 values (like capital gain): 4 bins.
         var rows = 101;

@@ -33,7 +33,7 @@ public sealed class OnnxGraphTests
     }
 
     [Fact]
-    public void Constants_OfEveryElementType_RunInOnnxRuntime()
+    public void ConstantsOfEveryElementTypeRunInOnnxRuntime()
     {
         var bytes = Quantized().Encode(Header);
         using var session = new InferenceSession(bytes);
@@ -49,7 +49,7 @@ public sealed class OnnxGraphTests
     }
 
     [Fact]
-    public void Encoding_WritesOnnxFieldsAndIsDeterministic()
+    public void EncodingWritesOnnxFieldsAndIsDeterministic()
     {
         var bytes = Quantized().Encode(Header);
         Assert.Equal(bytes, Quantized().Encode(Header));
@@ -71,7 +71,7 @@ public sealed class OnnxGraphTests
     }
 
     [Fact]
-    public void Attributes_OfEveryKind_AreTyped()
+    public void AttributesOfEveryKindAreTyped()
     {
         var tensor = new TensorProto { DataType = (int)TensorProto.Types.DataType.Float, RawData = ByteString.CopyFrom(BitConverter.GetBytes(2.5f)) };
         var attributes = new[]

@@ -21,7 +21,7 @@ public sealed class CnnTrainingTests(Xunit.Abstractions.ITestOutputHelper output
         new ActivationLayer(ActivationKind.Relu), new DropoutLayer(0.1), new FlattenLayer()]);
 
     [Fact]
-    public void TinyCnn_OnDigits_BeatsChanceByFar_AndSavesAndLoads()
+    public void TinyCnnOnDigitsBeatsChanceByFarAndSavesAndLoads()
     {
         var ml = new MLContext(seed: 1);
         var (train, test) = Digits(ml);
@@ -47,6 +47,10 @@ public sealed class CnnTrainingTests(Xunit.Abstractions.ITestOutputHelper output
                 var again = loaded.Transform(test);
                 Assert.Equal(scored.GetColumn<float[]>("Score").SelectMany(v => v).Select(BitConverter.SingleToInt32Bits),
                     again.GetColumn<float[]>("Score").SelectMany(v => v).Select(BitConverter.SingleToInt32Bits));
+                var engine = new MLContext(5).Model.CreatePredictionEngine<ClassRow, ScoredRow>(loaded, inputSchemaDefinition: TestData.Definition<ClassRow>(64));
+                var first = test.Preview(1).RowView[0].Values.First(v => v.Key == "Features").Value;
+                var single = engine.Predict(new ClassRow { Features = ((VBuffer<float>)first).DenseValues().ToArray(), Class = "0" });
+                Assert.Equal(scored.GetColumn<float[]>("Score").First(), single.Score); // one row through PredictionEngine = the batched run
                 (loaded as IDisposable)?.Dispose();
             }
         }
@@ -58,7 +62,7 @@ public sealed class CnnTrainingTests(Xunit.Abstractions.ITestOutputHelper output
     }
 
     [Fact]
-    public void DeclaredShape_ThatDoesNotFitTheColumn_FailsBeforeTraining()
+    public void DeclaredShapeThatDoesNotFitTheColumnFailsBeforeTraining()
     {
         var ml = new MLContext(seed: 1);
         var (train, _) = Digits(ml);
@@ -74,6 +78,11 @@ public sealed class CnnTrainingTests(Xunit.Abstractions.ITestOutputHelper output
         var flat = ml.DeepML().MulticlassClassification.NeuralNetwork(new NeuralNetworkOptions { Network = Cnn(), Epochs = 1 });
         var shape = Assert.Throws<LayerShapeException>(() => flat.Fit(train));
         Assert.StartsWith("NetworkSpec: layer 0 (Conv2d) cannot take an input of shape [64]; it expects [C, H, W].", shape.Message);
+    }
+
+    public sealed class ScoredRow
+    {
+        public float[] Score { get; set; } = [];
     }
 
     private static (IDataView Train, IDataView Test) Digits(MLContext ml)

@@ -47,7 +47,7 @@ public sealed class LayerParityTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void OnnxMatchesTorchSharp_WithOptimizationsOnAndOff(string name)
+    public void OnnxMatchesTorchSharpWithOptimizationsOnAndOff(string name)
     {
         TorchRuntime.EnsureLoaded();
         var spec = Specs[name].Bind(Specs[name].InputShape!, new DenseLayer(3));
@@ -67,6 +67,10 @@ public sealed class LayerParityTests
         var onnx = OnnxExporter.Export(model);
         if (Environment.GetEnvironmentVariable("DEEPML_EXPORT_DIR") is { Length: > 0 } exportDir) // for an independent checker (onnx.checker)
             File.WriteAllBytes(Path.Combine(Directory.CreateDirectory(exportDir).FullName, $"parity-{name}.onnx"), onnx);
+        Assert.Equal(onnx, OnnxExporter.Export(model)); // deterministic
+        // Weights are initializers named by path; lowering constants carry a '/' and are never weight names.
+        var initializers = DeepML.Onnx.Proto.ModelProto.Parser.ParseFrom(onnx).Graph.Initializer.Select(t => t.Name).ToList();
+        Assert.Equal(InferenceRewrite.Apply(weights).Arrays.Keys.Order(), initializers.Where(n => !n.Contains('/')).Order());
         foreach (var level in new[] { GraphOptimizationLevel.ORT_DISABLE_ALL, GraphOptimizationLevel.ORT_ENABLE_ALL })
         {
             var actual = Run(onnx, level, features, rows, spec.InputSize);
@@ -86,7 +90,7 @@ public sealed class LayerParityTests
     }
 
     [Fact]
-    public void BatchNormFold_IntoConv_MatchesTheClosedForm()
+    public void BatchNormFoldIntoConvMatchesTheClosedForm()
     {
         // Conv2d(1→1, 1×1, w = 2, b = 1) then BN(γ = 3, β = 0.5, mean = 1, var = 3, ε = 1): s = 3/√4 = 1.5, t = 0.5 − 1.5 = −1;
         // folded w' = 2·1.5 = 3, b' = 1·1.5 − 1 = 0.5.

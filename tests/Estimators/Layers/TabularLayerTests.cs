@@ -16,7 +16,7 @@ namespace DeepML.Estimators.Tests.Layers;
 public sealed class TabularLayerTests
 {
     [Fact]
-    public void Embedding_IndexPolicy_UnknownRowForNegativeTooLargeAndNaN_InTorchSharpAndOnnx()
+    public void EmbeddingIndexPolicyUnknownRowForNegativeTooLargeAndNaNInTorchSharpAndOnnx()
     {
         // Table rows 0, 1, 2 and the unknown row 3 hold (r, 10r).
         var inputs = new[] { 0f, 2.7f, -0.5f, 3f, float.NaN, 1e30f, 1f };
@@ -33,7 +33,7 @@ public sealed class TabularLayerTests
     }
 
     [Fact]
-    public void PiecewiseLinearEncoding_IsThePapersEquation_InTorchSharpAndOnnx()
+    public void PiecewiseLinearEncodingIsThePapersEquationInTorchSharpAndOnnx()
     {
         var layer = new PiecewiseLinearEncodingLayer(4);
         var spec = new NetworkSpec([layer], new TensorShape(1)).Bind(new TensorShape(1), Identity(4));
@@ -49,7 +49,7 @@ public sealed class TabularLayerTests
     }
 
     [Fact]
-    public void AttentionMaps_MatchAHandComputedSoftmax()
+    public void AttentionMapsMatchAHandComputedSoftmax()
     {
         // d = 2, one head, Q = K = identity projections: tokens t0 = CLS = (1, 0), t1 = (a, 0), t2 = (0, b);
         // A[i, j] = softmax_j(t_i · t_j / √2).
@@ -85,7 +85,7 @@ public sealed class TabularLayerTests
     }
 
     [Fact]
-    public void Trainer_ComputesTheBinsInFit_FromTheTrainingRows()
+    public void TrainerComputesTheBinsInFitFromTheTrainingRows()
     {
         var ml = new MLContext(seed: 1);
         var (x, y) = TestData.Credit;
@@ -104,7 +104,7 @@ public sealed class TabularLayerTests
     [Theory]
     [InlineData("ft-transformer")]
     [InlineData("mlp-periodic")]
-    public void Presets_Train_SaveAndLoad_WithIdenticalPredictions(string preset)
+    public void PresetsTrainSaveAndLoadWithIdenticalPredictions(string preset)
     {
         var ml = new MLContext(seed: 1);
         var (x, y) = TestData.Credit;

@@ -17,7 +17,7 @@ public sealed class TorchNetworkTreeTests
         new ActivationLayer(ActivationKind.Relu), new FlattenLayer()], new TensorShape(3, 8, 8)).Bind(new TensorShape(3, 8, 8), new DenseLayer(4));
 
     [Fact]
-    public void StateDictKeys_AreTheSpecsWeightNames()
+    public void StateDictKeysAreTheSpecsWeightNames()
     {
         TorchRuntime.EnsureLoaded();
         var spec = Nested();
@@ -41,7 +41,7 @@ public sealed class TorchNetworkTreeTests
     }
 
     [Fact]
-    public void Initialize_UsesHeBeforeReluFamily_AndXavierForTheHead_InsideTheTree()
+    public void InitializeUsesHeBeforeReluFamilyAndXavierForTheHeadInsideTheTree()
     {
         TorchRuntime.EnsureLoaded();
         var spec = Nested();
@@ -60,7 +60,7 @@ public sealed class TorchNetworkTreeTests
     }
 
     [Fact]
-    public void LayerWithoutFactory_FailsNamingIt_AndRegisteredFactoriesAreUsed()
+    public void LayerWithoutFactoryFailsNamingItAndRegisteredFactoriesAreUsed()
     {
         TorchRuntime.EnsureLoaded();
         LayerRegistry.Register(typeof(ScaleLayer));

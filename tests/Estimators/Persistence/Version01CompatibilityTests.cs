@@ -27,7 +27,7 @@ public sealed class Version01CompatibilityTests
 
     [Theory]
     [MemberData(nameof(Models))]
-    public void SavedZip_LoadsWithPlainAndDeepMLLoad_AndPredictsAsWhenWritten(string name)
+    public void SavedZipLoadsWithPlainAndDeepMLLoadAndPredictsAsWhenWritten(string name)
     {
         var (rows, expected) = Expected(name);
         foreach (var fast in new[] { false, true })
@@ -43,7 +43,7 @@ public sealed class Version01CompatibilityTests
 
     [Theory]
     [MemberData(nameof(Models))]
-    public void ExportedOnnx_ReadsBackAsInferenceFormAndPredictsAsWhenWritten(string name)
+    public void ExportedOnnxReadsBackAsInferenceFormAndPredictsAsWhenWritten(string name)
     {
         var (rows, expected) = Expected(name);
         var ml = new MLContext(seed: 1);
@@ -63,7 +63,7 @@ public sealed class Version01CompatibilityTests
     }
 
     [Fact]
-    public void Checkpoint_ResumesAfterItsLastEpoch_AndGivesTheSavedModel()
+    public void CheckpointResumesAfterItsLastEpochAndGivesTheSavedModel()
     {
         var (rows, expected) = Expected("binary");
         var ml = new MLContext(seed: 7);
