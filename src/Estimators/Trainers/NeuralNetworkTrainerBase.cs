@@ -146,6 +146,7 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
         using (var network = TorchNetwork.Build(spec))
         {
             TorchNetwork.Initialize(network, spec, o.Initializer);
+            TorchNetwork.FitToData(network, spec, train.Features, train.Rows); // quantile bins and other data-fitted buffers, before the first epoch
             if (o.Transfer is { } warm && resume is null)
                 TransferLearning.WarmStart(network, spec, warm); // a resumed run's weights come from its checkpoint
             network.to(device);

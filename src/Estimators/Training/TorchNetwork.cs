@@ -70,6 +70,42 @@ internal static class TorchNetwork
         }
     }
 
+    /// <summary>
+    /// Computes the buffers of every top-level layer that fits them to the training data (<see cref="IFitsTrainingData"/>,
+    /// for example the quantile bins of <see cref="PiecewiseLinearEncodingLayer"/>) from <paramref name="features"/>
+    /// (<c>rows × InputSize</c>, row-major) and copies them into <paramref name="network"/>. A layer's input is what the top-level
+    /// modules before it compute, in eval mode. Such a layer nested inside a composite is rejected.
+    /// </summary>
+    public static void FitToData(Sequential network, NetworkSpec spec, float[] features, int rows)
+    {
+        var nested = LayerTree.Walk(spec.Root, spec.InputShape!).FirstOrDefault(w => w.Layer is IFitsTrainingData && w.Path.Contains('.', StringComparison.Ordinal));
+        if (nested.Layer is not null)
+            throw new ArgumentException($"TorchNetwork: layer {nested.Path} ({nested.Layer.Kind}) computes its buffers from the training data, which only a top-level layer can do. Move it to the top level of the network (usually first).", nameof(spec));
+        var top = spec.Root.ChildInputs(spec.InputShape!).ToList();
+        if (!top.Any(c => c.Layer is IFitsTrainingData))
+            return;
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var modules = network.named_children().ToDictionary(m => m.name, m => (Module<Tensor, Tensor>)m.module);
+        var wasTraining = network.training;
+        network.eval();
+        var x = tensor(features, [rows, spec.InputSize]);
+        if (modules.TryGetValue(InputShapeModule, out var unflatten))
+            x = unflatten.forward(x);
+        var state = network.state_dict();
+        foreach (var (name, layer, input) in top)
+        {
+            if (layer is IFitsTrainingData fits)
+            {
+                using var cpu = x.cpu().contiguous();
+                foreach (var (buffer, array) in fits.FitBuffers(cpu.data<float>().ToArray(), rows, input))
+                    state[LayerTree.Join(name, buffer)].copy_(tensor(array.Data, array.Shape.Select(d => (long)d).ToArray()));
+            }
+            x = modules[name].forward(x);
+        }
+        network.train(wasTraining);
+    }
+
     /// <summary>Copies every weight and buffer of <paramref name="network"/> to managed arrays.</summary>
     public static NetworkWeights Export(Sequential network, NetworkSpec spec)
     {

@@ -102,6 +102,14 @@ public sealed class LayerTreeTests
         "{\"kind\":\"Conv2d\",\"outChannels\":6,\"kernel\":[3,1],\"stride\":[2,1],\"padding\":[1,0],\"dilation\":[1,2],\"groups\":3,\"useBias\":false}",
         "{\"kind\":\"Sequential\",\"layers\":[{\"kind\":\"Dense\",\"units\":2,\"useBias\":true},{\"kind\":\"Tanh\",\"alpha\":0.01}]}",
         "{\"kind\":\"Residual\",\"body\":{\"kind\":\"Sequential\",\"layers\":[{\"kind\":\"Conv2d\",\"outChannels\":4,\"kernel\":[3,3],\"stride\":[1,1],\"padding\":[1,1],\"dilation\":[1,1],\"groups\":1,\"useBias\":true}]},\"shortcut\":{\"kind\":\"Conv2d\",\"outChannels\":4,\"kernel\":[1,1],\"stride\":[1,1],\"padding\":[0,0],\"dilation\":[1,1],\"groups\":1,\"useBias\":false}}",
+        "{\"kind\":\"LayerNorm\",\"epsilon\":0.001}",
+        "{\"kind\":\"Embedding\",\"cardinality\":9,\"dimension\":4}",
+        "{\"kind\":\"MultiHeadSelfAttention\",\"heads\":4,\"dropout\":0.2}",
+        "{\"kind\":\"ClsPooling\"}",
+        "{\"kind\":\"FeatureTokenizer\",\"dimension\":8,\"categoricalSlots\":[1,3],\"cardinalities\":[5,2]}",
+        "{\"kind\":\"PeriodicEmbedding\",\"frequencies\":6,\"dimension\":4,\"sigma\":0.5,\"slots\":[0,2]}",
+        "{\"kind\":\"PiecewiseLinearEncoding\",\"bins\":8}",
+        "{\"kind\":\"TransformerBlock\",\"attention\":{\"kind\":\"Residual\",\"body\":{\"kind\":\"Sequential\",\"layers\":[{\"kind\":\"MultiHeadSelfAttention\",\"heads\":2,\"dropout\":0.1}]}},\"ffn\":{\"kind\":\"Residual\",\"body\":{\"kind\":\"Sequential\",\"layers\":[{\"kind\":\"LayerNorm\",\"epsilon\":1E-05},{\"kind\":\"Dense\",\"units\":16,\"useBias\":true},{\"kind\":\"Gelu\",\"alpha\":0.01},{\"kind\":\"Dense\",\"units\":8,\"useBias\":true}]}}}",
     };
 
     [Theory]
@@ -130,7 +138,7 @@ public sealed class LayerTreeTests
         var e = Assert.Throws<LayerJsonException>(() => LayerJson.Read(JsonNode.Parse("{\"kind\":\"Sequential\",\"layers\":[{\"kind\":\"Conv9d\"}]}")));
         // Registry_FindsCoreKindsAndTakesOutsideOnes may have added "Scale" already: compare with the registry as it is.
         Assert.Contains($"LayerRegistry: layer kind 'Conv9d' is unknown. Registered kinds: {string.Join(", ", LayerRegistry.Kinds)}.", e.Message);
-        Assert.Equal(["BatchNorm", "Conv2d", "Dense", "Dropout", "Elu", "Flatten", "Gelu", "Gru", "LeakyRelu", "Lstm", "Relu", "Residual", "Sequential", "Sigmoid", "Silu", "Tanh"],
+        Assert.Equal(["BatchNorm", "ClsPooling", "Conv2d", "Dense", "Dropout", "Elu", "Embedding", "FeatureTokenizer", "Flatten", "Gelu", "Gru", "LayerNorm", "LeakyRelu", "Lstm", "MultiHeadSelfAttention", "PeriodicEmbedding", "PiecewiseLinearEncoding", "Relu", "Residual", "Sequential", "Sigmoid", "Silu", "Tanh", "TransformerBlock"],
             LayerRegistry.Kinds.Where(k => k != "Scale"));
         e = Assert.Throws<LayerJsonException>(() => LayerJson.Read(JsonNode.Parse("{\"kind\":\"Dense\"}")));
         Assert.Equal("LayerJson: the Dense layer {\"kind\":\"Dense\"} cannot be read (field 'units' is missing; expected the fields LayerSpec.WriteJson writes for kind Dense).", e.Message);
@@ -139,7 +147,9 @@ public sealed class LayerTreeTests
     [Fact]
     public void RegistryFindsCoreKindsAndTakesOutsideOnes()
     {
-        Assert.Equal(Enum.GetNames<ActivationKind>().Order(), LayerRegistry.Kinds.Where(k => LayerJson.Read(new JsonObject { ["kind"] = k, ["units"] = 1, ["hiddenSize"] = 1, ["rate"] = 0.1, ["epsilon"] = 1e-5, ["momentum"] = 0.1, ["outChannels"] = 1, ["kernel"] = new JsonArray(1, 1), ["stride"] = new JsonArray(1, 1), ["padding"] = new JsonArray(0, 0), ["dilation"] = new JsonArray(1, 1), ["layers"] = new JsonArray(), ["body"] = new JsonObject { ["kind"] = "Flatten" } }) is ActivationLayer).Order());
+        Assert.Equal(Enum.GetNames<ActivationKind>().Order(), LayerRegistry.Kinds.Where(k => LayerJson.Read(new JsonObject { ["kind"] = k, ["units"] = 1, ["hiddenSize"] = 1, ["rate"] = 0.1, ["epsilon"] = 1e-5, ["momentum"] = 0.1, ["outChannels"] = 1, ["kernel"] = new JsonArray(1, 1), ["stride"] = new JsonArray(1, 1), ["padding"] = new JsonArray(0, 0), ["dilation"] = new JsonArray(1, 1), ["layers"] = new JsonArray(), ["body"] = new JsonObject { ["kind"] = "Flatten" },
+            ["cardinality"] = 1, ["dimension"] = 1, ["heads"] = 1, ["frequencies"] = 1, ["bins"] = 1,
+            ["attention"] = new JsonObject { ["kind"] = "Residual", ["body"] = new JsonObject { ["kind"] = "Flatten" } }, ["ffn"] = new JsonObject { ["kind"] = "Residual", ["body"] = new JsonObject { ["kind"] = "Flatten" } } }) is ActivationLayer).Order());
         Assert.False(LayerRegistry.IsRegistered("Scale"));
         LayerRegistry.Register(typeof(ScaleLayer));
         LayerRegistry.Register(typeof(ScaleLayer)); // again: no-op

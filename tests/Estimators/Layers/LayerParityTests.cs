@@ -36,6 +36,12 @@ public sealed class LayerParityTests
             new ResidualLayer(new SequentialLayer(new Conv2dLayer(5, 3, stride: 2, padding: 1, useBias: false), new BatchNormLayer(), new DropoutLayer(0.3)),
                 new SequentialLayer(new Conv2dLayer(5, 1, stride: 2, useBias: false), new BatchNormLayer())),
             new ActivationLayer(ActivationKind.Relu), new FlattenLayer()),
+        ["layernorm-over-sequence"] = Spec(new TensorShape(3, 4), new LayerNormLayer(1e-3), new FlattenLayer()),
+        ["embedding-keys-and-unknown-row"] = Spec(new TensorShape(5), new EmbeddingLayer(2, 3), new FlattenLayer()), // inputs in [−2, 2): floors −2, −1 take the unknown row
+        ["self-attention-two-heads"] = Spec(new TensorShape(4, 6), new MultiHeadSelfAttentionLayer(2, dropout: 0.3), new FlattenLayer()),
+        ["ft-transformer"] = Spec(new TensorShape(6), Networks.FtTransformer(dimension: 8, blocks: 2, heads: 2, residualDropout: 0.1, categoricalSlots: [1, 4], cardinalities: [2, 3]).Layers.ToArray()),
+        ["periodic-embedding-some-slots"] = Spec(new TensorShape(5), new PeriodicEmbeddingLayer(3, 4, 0.5, slots: [0, 2, 3]), new DenseLayer(4)),
+        ["piecewise-linear-encoding"] = Spec(new TensorShape(4), new PiecewiseLinearEncodingLayer(4, slots: [1, 3]), new DenseLayer(4)),
         ["residual-dense"] = Spec(new TensorShape(6), new ResidualLayer(new SequentialLayer(new DenseLayer(6), new ActivationLayer(ActivationKind.Tanh))), new ResidualLayer(new DenseLayer(3), new DenseLayer(3, useBias: false))),
     };
 
@@ -59,6 +65,8 @@ public sealed class LayerParityTests
             expected = TorchBatchPredictor.Forward(network, CPU, features, rows, spec.InputSize, 3);
         }
         var onnx = OnnxExporter.Export(model);
+        if (Environment.GetEnvironmentVariable("DEEPML_EXPORT_DIR") is { Length: > 0 } exportDir) // for an independent checker (onnx.checker)
+            File.WriteAllBytes(Path.Combine(Directory.CreateDirectory(exportDir).FullName, $"parity-{name}.onnx"), onnx);
         Assert.Equal(onnx, OnnxExporter.Export(model)); // deterministic
         // Weights are initializers named by path; lowering constants carry a '/' and are never weight names.
         var initializers = DeepML.Onnx.Proto.ModelProto.Parser.ParseFrom(onnx).Graph.Initializer.Select(t => t.Name).ToList();
