@@ -404,4 +404,30 @@ public sealed class TrainingExtensionTests : IDisposable
     {
         public void Report(TrainingProgress value) => report(value);
     }
+
+    /// <summary>Saves one tensor under a name of the caller's choosing.</summary>
+    private sealed class Squatter(string tensorName) : ITrainingExtension
+    {
+        private readonly Tensor _tensor = zeros(1).DetachFromDisposeScope();
+
+        public string Name => "Squatter";
+
+        public JsonElement? Save(IDictionary<string, Tensor> tensors)
+        {
+            tensors[tensorName] = _tensor;
+            return null;
+        }
+
+        public void Dispose() => _tensor.Dispose();
+    }
+
+    [Fact]
+    public void AnExtensionTensorUnderANameAlreadyTakenIsRefusedNotOverwritten()
+    {
+        var ml = new MLContext(1);
+        var path = Path.Combine(_folder, "squat.ckpt");
+        var e = Assert.Throws<InvalidOperationException>(() => Trainer(ml, Base(1) with { CheckpointPath = path }, _ => [new Squatter("rng")]).Fit(IrisBinary(ml)));
+        Assert.Equal("TrainingExtensions: 'Squatter' saves checkpoint tensor 'rng', a name already taken; expected names of its own. Put its tensors under a prefix of its own (e.g. 'squatter/').", e.Message);
+        Assert.False(File.Exists(path)); // nothing half-written
+    }
 }

@@ -78,8 +78,16 @@ internal sealed class TrainingExtensions : IDisposable
         var parts = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var e in _extensions)
         {
-            if (e.Save(tensors) is { } part)
+            // Each extension writes into its own dictionary: a name already taken (the loop's "model/…", "rng", or another
+            // add-on's) would otherwise overwrite that state silently and corrupt the resume.
+            var own = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+            if (e.Save(own) is { } part)
                 parts[e.Name] = part;
+            foreach (var (name, tensor) in own)
+            {
+                if (!tensors.TryAdd(name, tensor))
+                    throw new InvalidOperationException($"TrainingExtensions: '{e.Name}' saves checkpoint tensor '{name}', a name already taken; expected names of its own. Put its tensors under a prefix of its own (e.g. '{e.Name.ToLowerInvariant()}/').");
+            }
         }
         return parts;
     }
