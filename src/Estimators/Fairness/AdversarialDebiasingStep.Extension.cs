@@ -17,6 +17,9 @@ internal sealed partial class AdversarialDebiasingStep : ITrainingExtension
     /// <summary>The batch's sensitive groups' storage (see <see cref="SensitiveOf"/>); null until the first batch.</summary>
     private Tensor? _sensitive;
 
+    /// <inheritdoc />
+    bool ITrainingExtension.TakesOverBackward => true;
+
     /// <summary>The predictor's gradient made blind to (and, with α &gt; 0, pushed against) the adversary.</summary>
     bool ITrainingExtension.Backward(TrainingStep step, Tensor loss)
     {

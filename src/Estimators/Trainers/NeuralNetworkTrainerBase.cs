@@ -65,6 +65,14 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
 
     private protected string Component { get; }
 
+    /// <summary>
+    /// Training add-ons beyond those the options ask for (<see cref="ITrainingExtension"/>), called after them in the
+    /// order given: the seam through which an add-on that has no option yet plugs in (and tests register theirs).
+    /// Called once per <see cref="Fit(IDataView, IDataView?)"/> with the run's network and device, so each run gets
+    /// fresh instances; the run owns them and disposes them when it ends. Null: none.
+    /// </summary>
+    internal Func<TorchSharp.Modules.Sequential, torch.Device, IEnumerable<ITrainingExtension>>? AdditionalExtensions { get; set; }
+
     /// <inheritdoc />
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
@@ -185,10 +193,12 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
     }
 
     /// <summary>The run's training add-ons (<see cref="ITrainingExtension"/>), in the order the loop calls them.</summary>
-    private static IEnumerable<ITrainingExtension> Extensions(NeuralNetworkOptions o, TrainingData train, TorchSharp.Modules.Sequential network, torch.Device device)
+    private IEnumerable<ITrainingExtension> Extensions(NeuralNetworkOptions o, TrainingData train, TorchSharp.Modules.Sequential network, torch.Device device)
     {
         if (o.AdversarialDebiasing is { } debiasing)
             yield return new AdversarialDebiasingStep(debiasing, train.SensitiveGroupNames, network.parameters(), device);
+        foreach (var extension in AdditionalExtensions?.Invoke(network, device) ?? [])
+            yield return extension;
     }
 
     private static int? SavedBatchSize(CheckpointState? resume) =>

@@ -13,7 +13,7 @@ namespace DeepML;
 /// <para>A step, in order: <see cref="BeforeForward"/> (may replace <see cref="TrainingStep.X"/>),
 /// the forward pass, the task loss (recorded as the epoch's training loss) and the L1 penalty,
 /// <see cref="OnLoss"/> (may add terms), backward (<see cref="Backward"/> of the one extension
-/// that takes it over, else <c>loss.backward()</c>), gradient clipping, the optimizer step, then
+/// whose <see cref="TakesOverBackward"/> is true, else <c>loss.backward()</c>), gradient clipping, the optimizer step, then
 /// <see cref="AfterStep"/>. After the epoch's last batch and before validation, <see cref="EndEpoch"/>.</para>
 /// <para>Checkpoints: <see cref="Save"/> adds the extension's tensors (under a prefix of its own) and returns
 /// its header part, stored under <see cref="Name"/>; on resume <see cref="Restore"/> gets that part back
@@ -34,8 +34,15 @@ internal interface ITrainingExtension : IDisposable
     Tensor OnLoss(TrainingStep step, Tensor loss) => loss;
 
     /// <summary>
-    /// Takes over the backward pass (returns true) or leaves it to the loop (false, the default).
-    /// At most one extension of a run may take it over; it must leave the network's gradients in its parameters' <c>grad</c>.
+    /// Whether this extension takes over the backward pass (<see cref="Backward"/>); false, the default, leaves it to the loop.
+    /// Declared up front so that a run with two such extensions is refused before it trains, not after one of them has back-propagated.
+    /// </summary>
+    bool TakesOverBackward => false;
+
+    /// <summary>
+    /// The backward pass, called only on the one extension of a run whose <see cref="TakesOverBackward"/> is true: returns
+    /// true when it back-propagated <paramref name="loss"/> itself (it must leave the network's gradients in its parameters'
+    /// <c>grad</c>), false to let the loop call <c>loss.backward()</c> after all.
     /// </summary>
     bool Backward(TrainingStep step, Tensor loss) => false;
 

@@ -22,7 +22,17 @@ internal sealed class TrainingExtensions : IDisposable
             Dispose();
             throw new ArgumentException($"TrainingExtensions: two training extensions are named '{twice.Key}'; expected unique names (each names its part of the checkpoint). Give each add-on its own name.", nameof(extensions));
         }
+        var owners = _extensions.Where(e => e.TakesOverBackward).ToArray();
+        if (owners.Length > 1)
+        {
+            Dispose();
+            throw new ArgumentException($"TrainingExtensions: both '{owners[0].Name}' and '{owners[1].Name}' take over the backward pass; expected at most one. Combine them into one extension, or train with one of them.", nameof(extensions));
+        }
+        _backward = owners.SingleOrDefault();
     }
+
+    /// <summary>The one extension that takes over the backward pass; null: the loop's <c>loss.backward()</c>.</summary>
+    private readonly ITrainingExtension? _backward;
 
     /// <summary>None: a plain run.</summary>
     public static TrainingExtensions None => new([]);
@@ -46,16 +56,7 @@ internal sealed class TrainingExtensions : IDisposable
     /// <summary>Back-propagates <paramref name="loss"/>: through the one extension that takes the pass over, else plainly.</summary>
     public void Backward(TrainingStep step, Tensor loss)
     {
-        ITrainingExtension? owner = null;
-        foreach (var e in _extensions)
-        {
-            if (!e.Backward(step, loss))
-                continue;
-            if (owner is not null)
-                throw new InvalidOperationException($"TrainingExtensions: both '{owner.Name}' and '{e.Name}' took over the backward pass; expected at most one. Combine them into one extension, or train with one of them.");
-            owner = e;
-        }
-        if (owner is null)
+        if (_backward?.Backward(step, loss) != true)
             loss.backward();
     }
 
@@ -77,8 +78,16 @@ internal sealed class TrainingExtensions : IDisposable
         var parts = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var e in _extensions)
         {
-            if (e.Save(tensors) is { } part)
+            // Each extension writes into its own dictionary: a name already taken (the loop's "model/…", "rng", or another
+            // add-on's) would otherwise overwrite that state silently and corrupt the resume.
+            var own = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+            if (e.Save(own) is { } part)
                 parts[e.Name] = part;
+            foreach (var (name, tensor) in own)
+            {
+                if (!tensors.TryAdd(name, tensor))
+                    throw new InvalidOperationException($"TrainingExtensions: '{e.Name}' saves checkpoint tensor '{name}', a name already taken; expected names of its own. Put its tensors under a prefix of its own (e.g. '{e.Name.ToLowerInvariant()}/').");
+            }
         }
         return parts;
     }
