@@ -266,6 +266,25 @@ public sealed class TrainingExtensionTests : IDisposable
         Assert.True(first!.Disposed && second!.Disposed);
     }
 
+    private static IEnumerable<ITrainingExtension> FirstThenFailure(Recorder first)
+    {
+        yield return first;
+        throw new InvalidOperationException("the second add-on could not be built");
+    }
+
+    [Fact]
+    public void AnExtensionThatFailsToBuildLeavesTheOnesBuiltBeforeItDisposed()
+    {
+        var ml = new MLContext(1);
+        var journal = new List<string>();
+        var first = new Recorder("First", journal);
+        var trainer = Trainer(ml, Base(1), _ => FirstThenFailure(first));
+        var e = Assert.Throws<InvalidOperationException>(() => trainer.Fit(IrisBinary(ml)));
+        Assert.Equal("the second add-on could not be built", e.Message);
+        Assert.Equal(["First.Dispose"], journal); // no batch ran, and the add-on built first did not leak
+        Assert.True(first.Disposed);
+    }
+
     [Fact]
     public void TwoExtensionsThatTakeOverTheBackwardPassAreRefusedBeforeTraining()
     {

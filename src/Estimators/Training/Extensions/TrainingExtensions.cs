@@ -15,7 +15,7 @@ internal sealed class TrainingExtensions : IDisposable
     /// <summary>Takes ownership of <paramref name="extensions"/> (disposed with this).</summary>
     public TrainingExtensions(IEnumerable<ITrainingExtension> extensions)
     {
-        _extensions = extensions.ToArray();
+        _extensions = Materialize(extensions);
         var twice = _extensions.GroupBy(e => e.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (twice is not null)
         {
@@ -29,6 +29,24 @@ internal sealed class TrainingExtensions : IDisposable
             throw new ArgumentException($"TrainingExtensions: both '{owners[0].Name}' and '{owners[1].Name}' take over the backward pass; expected at most one. Combine them into one extension, or train with one of them.", nameof(extensions));
         }
         _backward = owners.SingleOrDefault();
+    }
+
+    /// <summary>Builds the extensions one by one; when building one throws, the ones already built are disposed.</summary>
+    private static ITrainingExtension[] Materialize(IEnumerable<ITrainingExtension> extensions)
+    {
+        var built = new List<ITrainingExtension>();
+        try
+        {
+            foreach (var extension in extensions)
+                built.Add(extension);
+            return [.. built];
+        }
+        catch
+        {
+            foreach (var extension in built)
+                extension.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The one extension that takes over the backward pass; null: the loop's <c>loss.backward()</c>.</summary>
