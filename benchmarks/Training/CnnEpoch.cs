@@ -34,19 +34,32 @@ internal static class CnnEpoch
 
         var deep = new List<double>();
         var hand = new List<double>();
+        var deepCpu = new List<double>();
+        var handCpu = new List<double>();
         for (var round = 0; round < rounds; round++)
         {
             var times = new List<double>();
+            var cpu = new List<double>();
             var last = TimeSpan.Zero;
+            var lastCpu = CpuSeconds();
             var options = new NeuralNetworkOptions
             {
                 Network = Networks.Cnn(), InputShape = new TensorShape(1, 28, 28), FeatureColumnName = "Pixels", Epochs = epochs, BatchSize = BatchSize,
                 LearningRate = LearningRate, ValidationFraction = 0, Seed = 3, NumberOfThreads = get_num_threads(),
-                Progress = new Inline(p => { times.Add((p.Elapsed - last).TotalSeconds); last = p.Elapsed; }),
+                Progress = new Inline(p =>
+                {
+                    times.Add((p.Elapsed - last).TotalSeconds);
+                    last = p.Elapsed;
+                    cpu.Add(CpuSeconds() - lastCpu);
+                    lastCpu = CpuSeconds();
+                }),
             };
             using (ml.DeepML().MulticlassClassification.NeuralNetwork(options).Fit(data)) { }
             deep.AddRange(times.Skip(1)); // the first epoch of each run is warm-up
-            hand.AddRange(HandWritten(x, y, rows.Count, epochs).Skip(1));
+            deepCpu.AddRange(cpu.Skip(1));
+            var (handTimes, handCpuTimes) = HandWritten(x, y, rows.Count, epochs);
+            hand.AddRange(handTimes.Skip(1));
+            handCpu.AddRange(handCpuTimes.Skip(1));
         }
         var deepEpoch = Median(deep);
         var handEpoch = Median(hand);
@@ -57,12 +70,16 @@ internal static class CnnEpoch
         Print("cnn_deepml_epoch_seconds", deepEpoch);
         Print("cnn_torchsharp_epoch_seconds", handEpoch);
         Print("cnn_epoch_ratio_deepml_over_torchsharp", deepEpoch / handEpoch);
+        // Process CPU seconds per epoch: less sensitive to other processes' load than wall time.
+        Print("cnn_epoch_cpu_ratio_deepml_over_torchsharp", Median(deepCpu) / Median(handCpu));
         Print("cnn_deepml_training_gflop_per_second", rows.Count * flopsPerImage / deepEpoch / 1e9);
         Print("cnn_torchsharp_training_gflop_per_second", rows.Count * flopsPerImage / handEpoch / 1e9);
         Print("matmul_peak_gflop_per_second", peak);
     }
 
-    private static List<double> HandWritten(float[] xData, long[] yData, int rows, int epochs)
+    private static double CpuSeconds() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+
+    private static (List<double> Wall, List<double> Cpu) HandWritten(float[] xData, long[] yData, int rows, int epochs)
     {
         manual_seed(3);
         using var model = nn.Sequential(
@@ -73,9 +90,11 @@ internal static class CnnEpoch
         using var X = tensor(xData, [rows, 1, 28, 28]);
         using var Y = tensor(yData, [rows]);
         var times = new List<double>();
+        var cpu = new List<double>();
         for (var epoch = 0; epoch < epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
+            var cpuStart = CpuSeconds();
             model.train();
             using var perm = randperm(rows);
             for (var start = 0; start < rows; start += BatchSize)
@@ -90,8 +109,9 @@ internal static class CnnEpoch
                 optimizer.step();
             }
             times.Add(clock.Elapsed.TotalSeconds);
+            cpu.Add(CpuSeconds() - cpuStart);
         }
-        return times;
+        return (times, cpu);
     }
 
     /// <summary>The best of several float32 torch.mm runs, in GFLOP/s (2n³ per product).</summary>
