@@ -2,6 +2,8 @@
 // network, same batch size and optimizer, measured side by side in one process.
 //
 //   dotnet run -c Release --project benchmarks/Training [epochs] [rounds] [threads]
+//   dotnet run -c Release --project benchmarks/Training cnn [rows] [epochs] [rounds] [threads] [--full]
+//       the Fashion-MNIST CNN epoch instead (CnnEpoch.cs), beside this machine's matrix-multiply peak
 //
 // DeepML's epoch time is the difference between consecutive TrainingProgress.Elapsed values
 // (it includes the shuffle, the batch gathering, the step and the per-epoch validation pass,
@@ -18,6 +20,14 @@ using static TorchSharp.torch;
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 Console.WriteLine(TorchRuntime.EnsureLoaded()); // before any torch.* call in this process
+if (args.Length > 0 && args[0] == "cnn")
+{
+    int At(int i, int fallback) => args.Length > i && int.TryParse(args[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : fallback;
+    if (args.Length > 4 && int.TryParse(args[4], NumberStyles.Integer, CultureInfo.InvariantCulture, out var cnnThreads))
+        set_num_threads(cnnThreads);
+    DeepML.Benchmarks.CnnEpoch.Run(At(1, 6000), At(2, 3), At(3, 2), args.Contains("--full"));
+    return;
+}
 var epochs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 4;
 var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
 // libtorch's intra-op threads (default: the core count). On a shared 2-core machine OpenMP's

@@ -7,12 +7,14 @@ namespace DeepML.Examples.Tests;
 /// <summary>Runs a built example as a child process and reads the <c>name: value</c> lines it ends with.</summary>
 internal static class ExampleRunner
 {
-    public static (IReadOnlyDictionary<string, double> Figures, string Output) Run(string example, TimeSpan timeout)
+    public static (IReadOnlyDictionary<string, double> Figures, string Output) Run(string example, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
     {
         var metadata = typeof(ExampleRunner).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().ToDictionary(a => a.Key, a => a.Value!);
         var dll = Path.GetFullPath(Path.Combine(metadata["ExamplesRoot"], example, "bin", metadata["Configuration"], "net10.0", example + ".dll"));
         Assert.True(File.Exists(dll), $"Example {example} is not built at {dll}.");
         var start = new ProcessStartInfo("dotnet", [dll]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[name] = value;
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
