@@ -6,6 +6,8 @@
 #   .gpu/train/    examples/AdultIncome bundled with the .NET runtime (../shared/gpu/bundle.sh):
 #                  CUDA training through PyTorch's torch/lib (DEEPML_DEVICE=cuda:0), CUDA scoring
 #   .gpu/bench/    benchmarks/Onnx, bundled the same way: CPU vs CUDA scoring rows/s on 1M rows
+#   .gpu/fmnist/   examples/FashionMnist, bundled the same way; the full Fashion-MNIST IDX files (30 MB) in
+#                  .gpu/fmnist-data: the CNN trained on CPU and on cuda:0 (epoch time, accuracy)
 #   .gpu/ort/      libonnxruntime.so and libonnxruntime_providers_shared.so of the official
 #                  Microsoft.ML.OnnxRuntime.Gpu.Linux package, and the checksums of all three libraries
 #   .gpu/cuda1..4  its libonnxruntime_providers_cuda.so (289 MB), xz-compressed and split into parts < 60 MB
@@ -26,8 +28,8 @@ ORT="$PACKAGES/microsoft.ml.onnxruntime.gpu.linux/$VERSION/runtimes/linux-x64/na
 [[ -f "$BUNDLE" ]] || { echo "gpu-kit: $BUNDLE not found; it comes with the shared folder beside the repository." >&2; exit 1; }
 
 rm -rf "$KIT" && mkdir -p "$KIT/ort"
-echo "gpu-kit: bundling examples/AdultIncome and benchmarks/Onnx"
-for pair in "examples/AdultIncome/AdultIncome.csproj train" "benchmarks/Onnx/DeepML.Onnx.Benchmarks.csproj bench"; do
+echo "gpu-kit: bundling examples/AdultIncome, benchmarks/Onnx and examples/FashionMnist"
+for pair in "examples/AdultIncome/AdultIncome.csproj train" "benchmarks/Onnx/DeepML.Onnx.Benchmarks.csproj bench" "examples/FashionMnist/FashionMnist.csproj fmnist"; do
   set -- $pair
   # DEEPML_GPU_KIT=1: the publish leaves the CUDA and TensorRT providers out (scripts/gpu-kit.targets).
   DEEPML_GPU_KIT=1 bash "$BUNDLE" "$ROOT/$1" "$KIT/$2"
@@ -37,6 +39,9 @@ for pair in "examples/AdultIncome/AdultIncome.csproj train" "benchmarks/Onnx/Dee
   # Each bundle's run.sh unpacks into the same /tmp folder; give each its own.
   sed -i "s|dest=/tmp/deepml-bundle\$|dest=/tmp/deepml-bundle-$2|" "$KIT/$2/run.sh"
 done
+FMNIST="${FASHION_MNIST_DIR:-$ROOT/../shared/datasets/fashion-mnist}"
+[[ -f "$FMNIST/train-images-idx3-ubyte.gz" ]] || FMNIST=/usr/share/datasets/fashion-mnist
+mkdir -p "$KIT/fmnist-data" && cp "$FMNIST"/*-ubyte.gz "$KIT/fmnist-data/"   # its own carry: bundle + data exceed 64 MiB
 [[ -f "$ORT/libonnxruntime_providers_cuda.so" ]] || { echo "gpu-kit: $ORT/libonnxruntime_providers_cuda.so not found: restore examples/AdultIncome first." >&2; exit 1; }
 
 echo "gpu-kit: packing the official ONNX Runtime $VERSION core and its CUDA provider"
@@ -64,6 +69,8 @@ for p in "${parts[@]}"; do
 done
 cat <<'EOF'
   then: run  carry=[".gpu/ort", ".gpu/bench"]  command: ls -l .gpu/ort .gpu/bench
+  then: run  carry=[".gpu/fmnist"]  command: ls -l .gpu/fmnist
+  then: run  carry=[".gpu/fmnist-data"]  command: ls -l .gpu/fmnist-data
   then: run  carry=[".gpu/train"]  timeout_s=540  command:
         bash scripts/gpu-run.sh
 EOF

@@ -59,6 +59,19 @@ assemble_ort() {
     [[ ${PIPESTATUS[0]} -eq 0 ]] || fail "training on $device"
   done
 
+  if [[ -x "$KIT/fmnist/run.sh" ]]; then
+    # The Fashion-MNIST CNN (full 60,000 / 10,000 set): 2 epochs on each device for the epoch time, then the full
+    # 12 epochs on cuda:0 for the accuracy (the CPU's full run would not fit one call).
+    for device in cpu cuda:0; do
+      step "examples/FashionMnist CNN, 2 epochs on $device"
+      FASHION_MNIST_DIR="$KIT/fmnist-data" DEEPML_DEVICE=$device "$KIT/fmnist/run.sh" --full --only cnn --epochs 2 2>&1 | tee "$LOGS/fmnist-${device%%:*}.txt"
+      [[ ${PIPESTATUS[0]} -eq 0 ]] || fail "Fashion-MNIST CNN on $device"
+    done
+    step "examples/FashionMnist CNN, full run on cuda:0"
+    FASHION_MNIST_DIR="$KIT/fmnist-data" DEEPML_DEVICE=cuda:0 "$KIT/fmnist/run.sh" --full --only cnn 2>&1 | tee "$LOGS/fmnist-cuda-full.txt"
+    [[ ${PIPESTATUS[0]} -eq 0 ]] || fail "Fashion-MNIST CNN full run on cuda:0"
+  fi
+
   step "summary"
   for f in "$LOGS"/train-cpu.txt "$LOGS"/train-cuda.txt; do
     [[ -f "$f" ]] || continue
@@ -67,6 +80,9 @@ assemble_ort() {
     auc=$(sed -n 's/^deepml_auc: //p' "$f")
     per=$([[ -n "$epochs" && -n "$seconds" ]] && python3 -c "print(f'{$seconds / $epochs:.2f}')" 2>/dev/null)
     echo "$(basename "$f" .txt): epochs ${epochs:-?}, train ${seconds:-?} s, ${per:-?} s/epoch, AUC ${auc:-?}"
+  done
+  for f in "$LOGS"/fmnist-cpu.txt "$LOGS"/fmnist-cuda.txt "$LOGS"/fmnist-cuda-full.txt; do
+    [[ -f "$f" ]] && echo "$(basename "$f" .txt): $(grep -h -E '^cnn_(test_accuracy|epoch_seconds|epochs):' "$f" | tr '\n' ' ')"
   done
   grep -h "1,000,000 |" "$LOGS"/bench-cpu.txt "$LOGS"/bench-cuda.txt 2>/dev/null | head -n 2
   echo "failed steps: $failed"

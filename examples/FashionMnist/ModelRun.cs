@@ -10,7 +10,8 @@ namespace DeepML.Examples;
 /// <param name="Epochs">Epochs per model (<c>--epochs N</c>); null takes each model's default for the data size.</param>
 /// <param name="Threads">TorchSharp threads (<c>--threads N</c>); default the machine's cores.</param>
 /// <param name="ExportDirectory">Where each exported ONNX model is written (<c>DEEPML_EXPORT_DIR</c>); null writes none.</param>
-public sealed record RunSettings(bool Full, int? Epochs, int Threads, string? ExportDirectory);
+/// <param name="Device">Where to train (<c>DEEPML_DEVICE</c>: "cpu", "cuda:0"); default "cpu".</param>
+public sealed record RunSettings(bool Full, int? Epochs, int Threads, string? ExportDirectory, string Device = "cpu");
 
 /// <summary>
 /// One model of the example: a name (the prefix of its <c>name: value</c> lines), its options, and its default epochs on
@@ -32,7 +33,7 @@ public sealed record ModelRun(string Name, NeuralNetworkOptions Options, int Sub
         var epochs = settings.Epochs ?? (settings.Full ? FullEpochs : SubsetEpochs);
         var trainer = ml.DeepML().MulticlassClassification.NeuralNetwork(Options with
         {
-            FeatureColumnName = "Pixels", InputShape = Shape, Epochs = epochs, NumberOfThreads = settings.Threads,
+            FeatureColumnName = "Pixels", InputShape = Shape, Epochs = epochs, NumberOfThreads = settings.Threads, Device = settings.Device,
         });
         var timer = Stopwatch.StartNew();
         using var model = trainer.Fit(train);

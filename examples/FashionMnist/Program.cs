@@ -4,7 +4,8 @@
 //
 //   dotnet run -c Release --project examples/FashionMnist                 # the repository's subset (6,000 / 2,000), 2 epochs each
 //   dotnet run -c Release --project examples/FashionMnist -- --full       # the full 60,000 / 10,000 set, the models' full epochs
-//   options: --epochs N (every model), --threads N, --only cnn|resnet|lstm; DEEPML_EXPORT_DIR=folder writes each ONNX model there.
+//   options: --epochs N (every model), --threads N, --only cnn|resnet|lstm; DEEPML_EXPORT_DIR=folder writes each ONNX model there;
+//   DEEPML_DEVICE=cuda:0 trains on the GPU (a CUDA libtorch through DEEPML_LIBTORCH_DIR or TORCH_LIB).
 using System.Globalization;
 using DeepML.Examples;
 using Microsoft.ML;
@@ -20,7 +21,8 @@ ModelRun[] runs =
 ];
 
 var full = args.Contains("--full");
-var settings = new RunSettings(full, IntArg("--epochs"), IntArg("--threads") ?? Environment.ProcessorCount, Environment.GetEnvironmentVariable("DEEPML_EXPORT_DIR"));
+var settings = new RunSettings(full, IntArg("--epochs"), IntArg("--threads") ?? Environment.ProcessorCount, Environment.GetEnvironmentVariable("DEEPML_EXPORT_DIR"),
+    Environment.GetEnvironmentVariable("DEEPML_DEVICE") is { Length: > 0 } device ? device : "cpu");
 var only = Arg("--only");
 var folder = FashionMnistData.Folder(full);
 var ml = new MLContext(seed: 1);
@@ -31,7 +33,7 @@ var labels = ml.Transforms.Conversion.MapValueToKey("Label", "Class", keyOrdinal
     .Fit(ml.Data.LoadFromEnumerable(trainRows));
 var train = labels.Transform(ml.Data.LoadFromEnumerable(trainRows));
 var test = labels.Transform(ml.Data.LoadFromEnumerable(testRows));
-Console.WriteLine($"Fashion-MNIST from {folder}: {trainRows.Count} training and {testRows.Count} test images, {settings.Threads} threads.");
+Console.WriteLine($"Fashion-MNIST from {folder}: {trainRows.Count} training and {testRows.Count} test images, {settings.Threads} threads, device {settings.Device}.");
 
 foreach (var run in runs.Where(r => only is null || r.Name == only))
     run.Run(ml, train, test, settings);
