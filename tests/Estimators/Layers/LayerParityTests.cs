@@ -54,6 +54,14 @@ public sealed class LayerParityTests
         ["cnn-preset"] = Spec(new TensorShape(1, 12, 12), [.. Networks.Cnn([4, 6], [8]).Layers]),
         ["resnet-preset"] = Spec(new TensorShape(2, 12, 12), [.. Networks.ResNet([4, 6, 8], blocksPerStage: 2, stemChannels: 4).Layers]),
         ["residual-dense"] = Spec(new TensorShape(6), new ResidualLayer(new SequentialLayer(new DenseLayer(6), new ActivationLayer(ActivationKind.Tanh))), new ResidualLayer(new DenseLayer(3), new DenseLayer(3, useBias: false))),
+        // Recurrent kinds (Lstm, Gru): uni- and bidirectional, stacked, sequence and last-step forms.
+        ["lstm-last"] = new([new LstmLayer(5)], new TensorShape(7, 3)),
+        ["lstm-bidirectional-last"] = new([new LstmLayer(4, bidirectional: true)], new TensorShape(6, 3)),
+        ["lstm-stacked-bidirectional-sequences"] = new([new LstmLayer(3, 2, bidirectional: true, returnSequences: true, dropout: 0.4), new FlattenLayer()], new TensorShape(5, 2)),
+        ["lstm-into-lstm"] = new([new LstmLayer(4, returnSequences: true), new DropoutLayer(0.2), new LstmLayer(3, 3)], new TensorShape(6, 4)),
+        ["gru-sequences-dense"] = new([new GruLayer(4, returnSequences: true), new DenseLayer(2), new ActivationLayer(ActivationKind.Tanh), new FlattenLayer()], new TensorShape(5, 3)),
+        ["gru-stacked-bidirectional-last"] = new([new GruLayer(5, 2, bidirectional: true, dropout: 0.3)], new TensorShape(8, 2)),
+        ["gru-bidirectional-into-lstm"] = new([new GruLayer(3, bidirectional: true, returnSequences: true), new LstmLayer(4, bidirectional: true)], new TensorShape(4, 3)),
     };
 
     [Theory]
@@ -122,7 +130,8 @@ public sealed class LayerParityTests
 
     private static NetworkSpec Spec(TensorShape input, params LayerSpec[] layers) => new(layers, input);
 
-    private static NetworkWeights RandomWeights(NetworkSpec spec, int seed)
+    /// <summary>Random weights of every tensor of <paramref name="spec"/>: ±1.5/√fan-in for matrices, γ and running variances in [0.5, 1.5).</summary>
+    internal static NetworkWeights RandomWeights(NetworkSpec spec, int seed)
     {
         var random = new Random(seed);
         var arrays = new Dictionary<string, WeightArray>();

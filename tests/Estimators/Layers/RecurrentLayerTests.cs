@@ -1,15 +1,13 @@
 using DeepML.Estimators.Tests.Trainers;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Microsoft.ML.OnnxRuntime;
 using Xunit;
 using static TorchSharp.torch;
 
 namespace DeepML.Estimators.Tests.Layers;
 
 /// <summary>
-/// Lstm and Gru: ONNX (ONNX Runtime, graph optimizations off and on) against TorchSharp at 1e-5 on float32 for
-/// uni- and bidirectional, stacked, sequence and last-step forms; TorchSharp against a third, independent
+/// Lstm and Gru (their ONNX-vs-TorchSharp parity cases are in <see cref="LayerParityTests"/>): TorchSharp against a third, independent
 /// implementation of PyTorch's documented equations in double precision (so gate order and the GRU reset
 /// placement are checked against the formulas, not only between two exporters); training on a sequence
 /// task with save/load through <c>ml.Model.Save/Load</c> and PredictionEngine; the declared-shape checks.
@@ -18,8 +16,6 @@ namespace DeepML.Estimators.Tests.Layers;
 public sealed class RecurrentLayerTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const double Tolerance = 1e-5;
-
-    public static TheoryData<string> Cases => [.. Specs.Keys];
 
     private static readonly Dictionary<string, NetworkSpec> Specs = new()
     {
@@ -33,36 +29,6 @@ public sealed class RecurrentLayerTests(Xunit.Abstractions.ITestOutputHelper out
     };
 
     [Theory]
-    [MemberData(nameof(Cases))]
-    public void OnnxMatchesTorchSharp_WithOptimizationsOnAndOff(string name)
-    {
-        TorchRuntime.EnsureLoaded();
-        var spec = Specs[name].Bind(Specs[name].InputShape!, new DenseLayer(3));
-        var weights = RandomWeights(spec, seed: name.Length);
-        var model = new NetworkModel(weights, PredictionKind.MulticlassClassification, "Features", ["a", "b", "c"]);
-        const int rows = 9;
-        var features = Features(rows * spec.InputSize, seed: 3);
-        var expected = Torch(spec, weights, features, rows, 3);
-
-        var onnx = OnnxExporter.Export(model);
-        foreach (var level in new[] { GraphOptimizationLevel.ORT_DISABLE_ALL, GraphOptimizationLevel.ORT_ENABLE_ALL })
-        {
-            var actual = Run(onnx, level, features, rows, spec.InputSize);
-            Assert.Equal(expected.Length, actual.Length);
-            var worst = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
-            Assert.True(worst <= Tolerance, $"{name}, {level}: largest |ONNX − TorchSharp| is {worst:G3} (> {Tolerance}).");
-            Assert.True(expected.Select(Math.Abs).Max() > 0.05, $"{name}: outputs are all near zero, the comparison would prove little.");
-        }
-        var ops = DeepML.Persistence.OnnxNetworkReader.Read(onnx);
-        var inference = InferenceRewrite.Apply(weights);
-        Assert.Equal(inference.Spec.ToString(), ops.Spec.ToString());
-        foreach (var (weight, array) in inference.Arrays)
-            Assert.Equal(array.Data, ops.Weights[weight].Data); // weights stored once, under their own names
-        if (Environment.GetEnvironmentVariable("DEEPML_EXPORT_DIR") is { Length: > 0 } dir)
-            File.WriteAllBytes(Path.Combine(dir, $"recurrent-{name}.onnx"), onnx); // for an outside checker (onnx.checker)
-    }
-
-    [Theory]
     [InlineData("lstm-bidirectional-last")]
     [InlineData("lstm-stacked-bidirectional-sequences")]
     [InlineData("gru-stacked-bidirectional-last")]
@@ -73,7 +39,7 @@ public sealed class RecurrentLayerTests(Xunit.Abstractions.ITestOutputHelper out
         var body = Specs[name];
         var recurrent = (RecurrentLayer)body.Layers[0];
         var spec = new NetworkSpec([recurrent], body.InputShape).Bind(body.InputShape!);
-        var weights = RandomWeights(spec, seed: 11);
+        var weights = LayerParityTests.RandomWeights(spec, seed: 11);
         const int rows = 4;
         var features = Features(rows * spec.InputSize, seed: 5);
         var actual = Torch(spec, weights, features, rows, spec.OutputSize);
@@ -185,26 +151,4 @@ public sealed class RecurrentLayerTests(Xunit.Abstractions.ITestOutputHelper out
         return TorchBatchPredictor.Forward(network, CPU, features, rows, spec.InputSize, outputs);
     }
 
-    private static NetworkWeights RandomWeights(NetworkSpec spec, int seed)
-    {
-        var random = new Random(seed);
-        var arrays = new Dictionary<string, WeightArray>();
-        foreach (var (name, shape) in spec.WeightShapes())
-        {
-            var count = shape.Aggregate(1, (a, b) => a * b);
-            var scale = shape.Length > 1 ? 1.5 / Math.Sqrt(shape[1]) : 0.5; // large enough that gates saturate unevenly
-            arrays[name] = new WeightArray(Enumerable.Range(0, count).Select(_ => (float)((random.NextDouble() * 2 - 1) * scale)).ToArray(), shape);
-        }
-        return new NetworkWeights(spec, arrays);
-    }
-
-    private static float[] Run(byte[] onnx, GraphOptimizationLevel level, float[] features, int rows, int inputSize)
-    {
-        using var options = new SessionOptions { GraphOptimizationLevel = level };
-        using var session = new InferenceSession(onnx, options);
-        using var input = OrtValue.CreateTensorValueFromMemory(features, [rows, inputSize]);
-        using var runOptions = new RunOptions();
-        using var outputs = session.Run(runOptions, [OnnxNames.Features], [input], [OnnxNames.Logits]);
-        return outputs[0].GetTensorDataAsSpan<float>().ToArray();
-    }
 }
