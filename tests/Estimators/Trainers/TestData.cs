@@ -64,6 +64,14 @@ public static class TestData
     /// <summary>Iris: 150 rows, 4 standardised features, class names setosa/versicolor/virginica.</summary>
     public static (float[][] X, string[] Y) Iris => IrisRows.Value;
 
+    /// <summary>Iris as a binary task: "is it setosa?", the 4 measurements as features, weight 1. 150 rows.</summary>
+    public static IDataView IrisBinary(MLContext ml)
+    {
+        var (x, y) = Iris;
+        var rows = Enumerable.Range(0, x.Length).Select(i => new BinaryRow { Features = x[i], Label = y[i] == "setosa", Weight = 1 }).ToArray();
+        return ml.Data.LoadFromEnumerable(rows, Definition<BinaryRow>(4));
+    }
+
     /// <summary>German credit, the 7 numeric attributes standardised; label true = bad credit (class 2). 1,000 rows.</summary>
     public static (float[][] X, bool[] Y) Credit => CreditRows.Value;
 

@@ -22,13 +22,6 @@ public sealed class TrainingExtensionTests : IDisposable
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     /// <summary>Iris as a binary task (setosa or not): 150 rows, 4 features.</summary>
-    private static IDataView IrisBinary(MLContext ml)
-    {
-        var (x, y) = TestData.Iris;
-        var rows = Enumerable.Range(0, x.Length).Select(i => new BinaryRow { Features = x[i], Label = y[i] == "setosa", Weight = 1 }).ToArray();
-        return ml.Data.LoadFromEnumerable(rows, TestData.Definition<BinaryRow>(4));
-    }
-
     private static NeuralNetworkOptions Base(int epochs) => new()
     {
         Network = Networks.Mlp([8, 6]),
@@ -109,7 +102,7 @@ public sealed class TrainingExtensionTests : IDisposable
         ml.Log += (_, e) => { lock (messages) messages.Add(e.Message); };
         var journal = new List<string>();
         Recorder? a = null, b = null;
-        using var model = Trainer(ml, Base(2), _ => [a = new Recorder("A", journal), b = new Recorder("B", journal)]).Fit(IrisBinary(ml));
+        using var model = Trainer(ml, Base(2), _ => [a = new Recorder("A", journal), b = new Recorder("B", journal)]).Fit(TestData.IrisBinary(ml));
 
         var expected = new List<string>();
         for (var epoch = 1; epoch <= 2; epoch++)
@@ -160,7 +153,7 @@ public sealed class TrainingExtensionTests : IDisposable
     public void AnInputReplacedBeforeTheForwardPassIsWhatTheNetworkSees()
     {
         var ml = new MLContext(1);
-        var data = IrisBinary(ml);
+        var data = TestData.IrisBinary(ml);
         ZeroInput? replaced = null, kept = null;
         using (Trainer(ml, Base(1), _ => [replaced = new ZeroInput(true, [])]).Fit(data))
         using (Trainer(ml, Base(1), _ => [kept = new ZeroInput(false, [])]).Fit(data))
@@ -206,7 +199,7 @@ public sealed class TrainingExtensionTests : IDisposable
         // One full-batch SGD step without momentum: p1 = p0 − η(g + 2c·p0), so p1(with term) = p1(without) − 2ηc·p0.
         const double lr = 0.5, c = 0.1;
         var ml = new MLContext(1);
-        var data = IrisBinary(ml);
+        var data = TestData.IrisBinary(ml);
         var options = Base(1) with { Optimizer = OptimizerKind.Sgd, Momentum = 0, WeightDecay = 0, GradientClipNorm = 0, LearningRate = lr, BatchSize = 150 };
         SquaredPenalty? plain = null, penalised = null;
         var plainTrainer = Trainer(ml, options, n => [plain = new SquaredPenalty(n, 0)]);
@@ -259,7 +252,7 @@ public sealed class TrainingExtensionTests : IDisposable
         var journal = new List<string>();
         Recorder? first = null, second = null;
         var trainer = Trainer(ml, Base(1), _ => [first = new Recorder("Same", journal), second = new Recorder("Same", journal)]);
-        var e = Assert.Throws<ArgumentException>(() => trainer.Fit(IrisBinary(ml)));
+        var e = Assert.Throws<ArgumentException>(() => trainer.Fit(TestData.IrisBinary(ml)));
         Assert.Equal("TrainingExtensions: two training extensions are named 'Same'; expected unique names (each names its part of the checkpoint). " +
             "Give each add-on its own name. (Parameter 'extensions')", e.Message);
         Assert.Equal(["Same.Dispose", "Same.Dispose"], journal); // refused before any batch, and nothing leaks
@@ -279,7 +272,7 @@ public sealed class TrainingExtensionTests : IDisposable
         var journal = new List<string>();
         var first = new Recorder("First", journal);
         var trainer = Trainer(ml, Base(1), _ => FirstThenFailure(first));
-        var e = Assert.Throws<InvalidOperationException>(() => trainer.Fit(IrisBinary(ml)));
+        var e = Assert.Throws<InvalidOperationException>(() => trainer.Fit(TestData.IrisBinary(ml)));
         Assert.Equal("the second add-on could not be built", e.Message);
         Assert.Equal(["First.Dispose"], journal); // no batch ran, and the add-on built first did not leak
         Assert.True(first.Disposed);
@@ -291,7 +284,7 @@ public sealed class TrainingExtensionTests : IDisposable
         var ml = new MLContext(1);
         BackwardOwner? first = null, second = null;
         var trainer = Trainer(ml, Base(1), _ => [first = new BackwardOwner("First"), second = new BackwardOwner("Second")]);
-        var e = Assert.Throws<ArgumentException>(() => trainer.Fit(IrisBinary(ml)));
+        var e = Assert.Throws<ArgumentException>(() => trainer.Fit(TestData.IrisBinary(ml)));
         Assert.Equal("TrainingExtensions: both 'First' and 'Second' take over the backward pass; expected at most one. " +
             "Combine them into one extension, or train with one of them. (Parameter 'extensions')", e.Message);
         Assert.Equal(0, first!.Calls + second!.Calls); // refused when the run starts, not after one of them back-propagated
@@ -299,8 +292,8 @@ public sealed class TrainingExtensionTests : IDisposable
 
         // One owner alone is called once per batch, and its gradients train the network as the loop's own backward would.
         BackwardOwner? owner = null;
-        using var owned = Trainer(ml, Base(2), _ => [owner = new BackwardOwner("Owner")]).Fit(IrisBinary(ml));
-        using var plain = Trainer(ml, Base(2)).Fit(IrisBinary(ml));
+        using var owned = Trainer(ml, Base(2), _ => [owner = new BackwardOwner("Owner")]).Fit(TestData.IrisBinary(ml));
+        using var plain = Trainer(ml, Base(2)).Fit(TestData.IrisBinary(ml));
         Assert.Equal(6, owner!.Calls); // 2 epochs × 3 batches
         Assert.Equal(AllWeights(plain), AllWeights(owned));
     }
@@ -377,7 +370,7 @@ public sealed class TrainingExtensionTests : IDisposable
     public void AnExtensionsStateRoundTripsAndTheResumedRunIsBitIdentical()
     {
         var ml = new MLContext(1);
-        var data = IrisBinary(ml);
+        var data = TestData.IrisBinary(ml);
         Anchor? whole = null, resumed = null, forgetful = null;
         using var uninterrupted = Trainer(ml, Base(4), n => [whole = new Anchor(n)]).Fit(data);
 
@@ -400,7 +393,7 @@ public sealed class TrainingExtensionTests : IDisposable
     public void CheckpointStateNoExtensionOfTheRunClaimsIsRefusedNamingResumeFromCheckpoint()
     {
         var ml = new MLContext(1);
-        var data = IrisBinary(ml);
+        var data = TestData.IrisBinary(ml);
         var path = Path.Combine(_folder, "anchor.ckpt");
         using (Trainer(ml, Base(1) with { CheckpointPath = path }, n => [new Anchor(n)]).Fit(data))
         {
@@ -445,7 +438,7 @@ public sealed class TrainingExtensionTests : IDisposable
     {
         var ml = new MLContext(1);
         var path = Path.Combine(_folder, "squat.ckpt");
-        var e = Assert.Throws<InvalidOperationException>(() => Trainer(ml, Base(1) with { CheckpointPath = path }, _ => [new Squatter("rng")]).Fit(IrisBinary(ml)));
+        var e = Assert.Throws<InvalidOperationException>(() => Trainer(ml, Base(1) with { CheckpointPath = path }, _ => [new Squatter("rng")]).Fit(TestData.IrisBinary(ml)));
         Assert.Equal("TrainingExtensions: 'Squatter' saves checkpoint tensor 'rng', a name already taken; expected names of its own. Put its tensors under a prefix of its own (e.g. 'squatter/').", e.Message);
         Assert.False(File.Exists(path)); // nothing half-written
     }

@@ -12,13 +12,6 @@ public sealed class TransferLearningTests
     public TransferLearningTests() => TorchRuntime.EnsureLoaded();
 
     /// <summary>Iris as a binary task (setosa or not): 150 rows, 4 features.</summary>
-    private static IDataView IrisBinary(MLContext ml)
-    {
-        var (x, y) = TestData.Iris;
-        var rows = Enumerable.Range(0, x.Length).Select(i => new BinaryRow { Features = x[i], Label = y[i] == "setosa", Weight = 1 }).ToArray();
-        return ml.Data.LoadFromEnumerable(rows, TestData.Definition<BinaryRow>(4));
-    }
-
     private static NeuralNetworkOptions Base(int epochs) => new()
     {
         Network = Networks.Mlp([8, 6]),
@@ -40,7 +33,7 @@ public sealed class TransferLearningTests
     public void FrozenLayersStayBitUnchangedWhileTheOthersMove()
     {
         var ml = new MLContext(1);
-        var data = IrisBinary(ml);
+        var data = TestData.IrisBinary(ml);
         using var first = ml.DeepML().BinaryClassification.NeuralNetwork(Base(3)).Fit(data);
         var before = Weights(first);
         var firstLayer = before.Keys.Select(Top).Min(StringComparer.Ordinal)!;
@@ -61,7 +54,7 @@ public sealed class TransferLearningTests
     public void AReplacedHeadHasTheNewClassCountAndTrainsOnTheNewLabels()
     {
         var ml = new MLContext(1);
-        using var binary = ml.DeepML().BinaryClassification.NeuralNetwork(Base(10)).Fit(IrisBinary(ml));
+        using var binary = ml.DeepML().BinaryClassification.NeuralNetwork(Base(10)).Fit(TestData.IrisBinary(ml));
         var iris = TestData.IrisView(ml);
         var without = Base(30) with { Transfer = new TransferLearningOptions { InitialModel = binary.Model } };
         var e = Assert.Throws<ArgumentException>(() => ml.DeepML().MulticlassClassification.NeuralNetwork(without).Fit(iris));
@@ -87,7 +80,7 @@ public sealed class TransferLearningTests
     public void ALearningRateMultiplierScalesThatLayersStepAndNoOther()
     {
         var ml = new MLContext(1);
-        var data = IrisBinary(ml);
+        var data = TestData.IrisBinary(ml);
         using var start = ml.DeepML().BinaryClassification.NeuralNetwork(Base(2)).Fit(data);
         var w0 = Weights(start);
         var firstLayer = w0.Keys.Select(Top).Min(StringComparer.Ordinal)!;
@@ -127,7 +120,7 @@ public sealed class TransferLearningTests
     public void AWarmStartOnTheOldDataMatchesContinuedTraining()
     {
         var ml = new MLContext(1);
-        var data = IrisBinary(ml);
+        var data = TestData.IrisBinary(ml);
         using var four = ml.DeepML().BinaryClassification.NeuralNetwork(FullBatchSgd(4)).Fit(data);
         using var two = ml.DeepML().BinaryClassification.NeuralNetwork(FullBatchSgd(2)).Fit(data);
         using var warm = ml.DeepML().BinaryClassification.NeuralNetwork(FullBatchSgd(2) with { Transfer = new TransferLearningOptions { InitialModel = two.Model } }).Fit(data);
@@ -153,7 +146,7 @@ public sealed class TransferLearningTests
     public void FreezingAPathThatCoversNoParameterFailsNamingTheLayersThatExist()
     {
         var ml = new MLContext(1);
-        var data = IrisBinary(ml);
+        var data = TestData.IrisBinary(ml);
         using var first = ml.DeepML().BinaryClassification.NeuralNetwork(Base(1)).Fit(data);
         var options = Base(1) with { Transfer = new TransferLearningOptions { InitialModel = first.Model, FreezeLayers = ["7.body"] } };
         var e = Assert.Throws<ArgumentException>(() => ml.DeepML().BinaryClassification.NeuralNetwork(options).Fit(data));
