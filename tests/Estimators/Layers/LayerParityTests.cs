@@ -17,7 +17,8 @@ public sealed class LayerParityTests
 
     public static TheoryData<string> Cases => [.. Specs.Keys];
 
-    private static readonly Dictionary<string, NetworkSpec> Specs = new()
+    /// <summary>The parity cases by name: every layer kind and preset, bodies bound to a 3-output head by the test.</summary>
+    internal static readonly Dictionary<string, NetworkSpec> Specs = new()
     {
         ["dense-activations"] = Spec(new TensorShape(6), new DenseLayer(5), new ActivationLayer(ActivationKind.Gelu), new DenseLayer(4, useBias: false),
             new ActivationLayer(ActivationKind.LeakyRelu, 0.2), new DropoutLayer(0.5), new DenseLayer(4), new ActivationLayer(ActivationKind.Silu),

@@ -17,17 +17,6 @@ public sealed class RecurrentLayerTests(Xunit.Abstractions.ITestOutputHelper out
 {
     private const double Tolerance = 1e-5;
 
-    private static readonly Dictionary<string, NetworkSpec> Specs = new()
-    {
-        ["lstm-last"] = new([new LstmLayer(5)], new TensorShape(7, 3)),
-        ["lstm-bidirectional-last"] = new([new LstmLayer(4, bidirectional: true)], new TensorShape(6, 3)),
-        ["lstm-stacked-bidirectional-sequences"] = new([new LstmLayer(3, 2, bidirectional: true, returnSequences: true, dropout: 0.4), new FlattenLayer()], new TensorShape(5, 2)),
-        ["lstm-into-lstm"] = new([new LstmLayer(4, returnSequences: true), new DropoutLayer(0.2), new LstmLayer(3, 3)], new TensorShape(6, 4)),
-        ["gru-sequences-dense"] = new([new GruLayer(4, returnSequences: true), new DenseLayer(2), new ActivationLayer(ActivationKind.Tanh), new FlattenLayer()], new TensorShape(5, 3)),
-        ["gru-stacked-bidirectional-last"] = new([new GruLayer(5, 2, bidirectional: true, dropout: 0.3)], new TensorShape(8, 2)),
-        ["gru-bidirectional-into-lstm"] = new([new GruLayer(3, bidirectional: true, returnSequences: true), new LstmLayer(4, bidirectional: true)], new TensorShape(4, 3)),
-    };
-
     [Theory]
     [InlineData("lstm-bidirectional-last")]
     [InlineData("lstm-stacked-bidirectional-sequences")]
@@ -36,7 +25,7 @@ public sealed class RecurrentLayerTests(Xunit.Abstractions.ITestOutputHelper out
     public void TorchSharp_MatchesPyTorchsEquations_InDouble(string name)
     {
         TorchRuntime.EnsureLoaded();
-        var body = Specs[name];
+        var body = LayerParityTests.Specs[name]; // the recurrent cases of the parity table
         var recurrent = (RecurrentLayer)body.Layers[0];
         var spec = new NetworkSpec([recurrent], body.InputShape).Bind(body.InputShape!);
         var weights = LayerParityTests.RandomWeights(spec, seed: 11);
