@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Checks every .onnx file in a folder with ONNX's own checker (an implementation independent of DeepML's writer).
+"""Checks every .onnx file in a folder with ONNX's own checker and strict shape inference (an implementation
+independent of DeepML's writer).
 
     DEEPML_EXPORT_DIR=/tmp/onnx dotnet test tests/Estimators -c Release --filter "FullyQualifiedName~LayerParityTests"
     DEEPML_EXPORT_DIR=/tmp/onnx dotnet run -c Release --project examples/FashionMnist
@@ -18,6 +19,7 @@ for path in files:
     model = onnx.load(str(path))
     try:
         onnx.checker.check_model(model, full_check=True)
+        onnx.shape_inference.infer_shapes(model, check_type=True, strict_mode=True)
         ops = sorted({n.op_type for n in model.graph.node})
         print(f"ok   {path.name}: IR {model.ir_version}, opset {[o.version for o in model.opset_import]}, ops {' '.join(ops)}")
     except Exception as e:  # the checker raises ValidationError or InferenceError
