@@ -11,12 +11,13 @@ namespace DeepML.Packaging.Tests;
 /// </summary>
 public sealed class PackageFeed : IDisposable
 {
-    /// <summary>The libraries that ship as packages (DeepML.Transforms is empty and does not).</summary>
-    public static readonly string[] PackageIds = ["DeepML.Core", "DeepML.Estimators", "DeepML.Fairness"];
+    /// <summary>The libraries that ship as packages.</summary>
+    public static readonly string[] PackageIds = ["DeepML.Core", "DeepML.Estimators", "DeepML.Fairness", "DeepML.Transforms"];
 
     private static readonly Dictionary<string, string> ProjectFolders = new()
     {
         ["DeepML.Core"] = "src/Core", ["DeepML.Estimators"] = "src/Estimators", ["DeepML.Fairness"] = "src/Fairness",
+        ["DeepML.Transforms"] = "src/Transforms",
     };
 
     public PackageFeed()
