@@ -40,6 +40,7 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
         if (task == PredictionKind.Regression && options.ClassWeights is not null)
             throw new ArgumentException("NeuralNetworkOptions: ClassWeights apply to classification only; use an example-weight column for regression.", nameof(options));
         AdversarialDebiasingStep.CheckOptions(options, task);
+        DistillationStep.CheckOptions(options.Distillation, task, component);
         LearningRateScheduler.CheckOptions(options);
         if (options.InputShape is { } shape)
         {
@@ -159,7 +160,7 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
                 TransferLearning.WarmStart(network, spec, warm); // a resumed run's weights come from its checkpoint
             network.to(device);
             var loss = new TaskLoss(Task, o.Loss, o.HuberDelta, schema.ClassCount) { LabelScale = scale?.StandardDeviation ?? 1 };
-            using var extensions = new TrainingExtensions(Extensions(o, train, network, device));
+            using var extensions = new TrainingExtensions(Extensions(o, input, schema, beforeSplit.Rows, train, scale, network, device));
             var loop = new TrainingLoop(network, spec, device, run, loss, Log, extensions) { Settings = settings, LabelScale = scale };
             var result = loop.Run(train, valid, seed, resume);
             LastTraining = new TrainingSummary(result.EpochsRun, result.BestEpoch, result.FinalTrainingLoss, result.BestValidationLoss, seed, result.History,
@@ -193,10 +194,13 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
     }
 
     /// <summary>The run's training add-ons (<see cref="ITrainingExtension"/>), in the order the loop calls them.</summary>
-    private IEnumerable<ITrainingExtension> Extensions(NeuralNetworkOptions o, TrainingData train, TorchSharp.Modules.Sequential network, torch.Device device)
+    private IEnumerable<ITrainingExtension> Extensions(NeuralNetworkOptions o, IDataView input, TrainingSchema schema, int rowsRead, TrainingData train, LabelScale? scale,
+        TorchSharp.Modules.Sequential network, torch.Device device)
     {
         if (o.AdversarialDebiasing is { } debiasing)
             yield return new AdversarialDebiasingStep(debiasing, train.SensitiveGroupNames, network.parameters(), device);
+        if (o.Distillation is { } distillation)
+            yield return DistillationStep.Create(distillation, Task, input, schema, rowsRead, scale is null ? (0, 1) : (scale.Mean, scale.StandardDeviation), device, Component, o.CancellationToken);
         foreach (var extension in AdditionalExtensions?.Invoke(network, device) ?? [])
             yield return extension;
     }

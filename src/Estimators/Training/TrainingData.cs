@@ -11,8 +11,10 @@ namespace DeepML;
 /// </summary>
 internal sealed class TrainingData
 {
-    private TrainingData(int rows, int featureCount, float[] features, float[] targets, long[] classes, float[] weights, float[] sensitive, IReadOnlyList<string> groupNames)
+    private TrainingData(int rows, int featureCount, float[] features, float[] targets, long[] classes, float[] weights, float[] sensitive, IReadOnlyList<string> groupNames,
+        int[]? sourceRows = null)
     {
+        SourceRows = sourceRows ?? Enumerable.Range(0, rows).ToArray();
         SensitiveGroupNames = groupNames;
         Rows = rows;
         FeatureCount = featureCount;
@@ -38,6 +40,13 @@ internal sealed class TrainingData
 
     /// <summary>Adversarial debiasing's sensitive group per row, an index into <see cref="SensitiveGroupNames"/>; empty when debiasing is off.</summary>
     public float[] Sensitive { get; }
+
+    /// <summary>
+    /// Per row, its position in the data view it was read from (identity after <see cref="Read"/>; a subset keeps
+    /// the original positions), so that add-ons holding per-row values of that view (a teacher's cached outputs)
+    /// find each training row's value after a validation split.
+    /// </summary>
+    public int[] SourceRows { get; }
 
     /// <summary>Adversarial debiasing's groups in index order (see <see cref="SensitiveGroupColumn.Encode"/>); empty when debiasing is off.</summary>
     public IReadOnlyList<string> SensitiveGroupNames { get; }
@@ -146,12 +155,13 @@ internal sealed class TrainingData
             Targets.Length == 0 ? [] : indices.Select(i => Targets[i]).ToArray(),
             Classes.Length == 0 ? [] : indices.Select(i => Classes[i]).ToArray(),
             indices.Select(i => Weights[i]).ToArray(),
-            Sensitive.Length == 0 ? [] : indices.Select(i => Sensitive[i]).ToArray(), SensitiveGroupNames);
+            Sensitive.Length == 0 ? [] : indices.Select(i => Sensitive[i]).ToArray(), SensitiveGroupNames,
+            indices.Select(i => SourceRows[i]).ToArray());
     }
 
     /// <summary>The same rows with other targets (regression's standardised label, see <see cref="LabelScale"/>).</summary>
     public TrainingData WithTargets(float[] targets) =>
-        new(Rows, FeatureCount, Features, targets, Classes, Weights, Sensitive, SensitiveGroupNames);
+        new(Rows, FeatureCount, Features, targets, Classes, Weights, Sensitive, SensitiveGroupNames, SourceRows);
 
     /// <summary>Fails when the rows hold fewer than two classes (classification) or no positive weight.</summary>
     /// <param name="task">The prediction task.</param>
