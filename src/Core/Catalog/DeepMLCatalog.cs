@@ -11,8 +11,8 @@ namespace DeepML;
 /// <see cref="MLContext"/> (as <c>ml.Auto()</c> and <c>ml.Fairlearn()</c> do). Each task has a
 /// sub-catalog; the DeepML assemblies add their components to those sub-catalogs as extension
 /// methods, so that a project sees only what it references (fairness users never load TorchSharp).
-/// A sub-catalog appears when it has members: tuning comes with the components
-/// that fill it.
+/// A sub-catalog appears when it has members: augmentation, compression (distillation is an
+/// option of the trainers today) and tuning come with the components that fill them.
 /// </remarks>
 public sealed class DeepMLCatalog
 {
@@ -23,9 +23,7 @@ public sealed class DeepMLCatalog
         MulticlassClassification = new MulticlassClassificationCatalog(context);
         Regression = new RegressionCatalog(context);
         Fairness = new FairnessCatalog(context);
-        Augmentation = new AugmentationCatalog(context);
         Explainability = new ExplainabilityCatalog(context);
-        Compression = new CompressionCatalog(context);
         Onnx = new OnnxCatalog(context);
         Model = new ModelCatalog(context);
     }
@@ -45,14 +43,8 @@ public sealed class DeepMLCatalog
     /// <summary>Fairness metrics, disparity measures and mitigation for any ML.NET model.</summary>
     public FairnessCatalog Fairness { get; }
 
-    /// <summary>Data augmentation, rebalancing and synthetic data: on the fly in training and as ML.NET transforms.</summary>
-    public AugmentationCatalog Augmentation { get; }
-
     /// <summary>Explanations for any ML.NET model (SHAP, LIME, TreeSHAP) and gradient attributions for DeepML networks.</summary>
     public ExplainabilityCatalog Explainability { get; }
-
-    /// <summary>Pruning, int8 quantization and distillation of DeepML networks.</summary>
-    public CompressionCatalog Compression { get; }
 
     /// <summary>ONNX export and batched ONNX Runtime scoring.</summary>
     public OnnxCatalog Onnx { get; }
@@ -96,22 +88,10 @@ public sealed class DeepMLCatalog
         internal FairnessCatalog(MLContext context) : base(context) { }
     }
 
-    /// <summary>Augmentation components; added by DeepML.Transforms (data level) and DeepML.Estimators (on the fly).</summary>
-    public sealed class AugmentationCatalog : SubCatalog
-    {
-        internal AugmentationCatalog(MLContext context) : base(context) { }
-    }
-
     /// <summary>Explanation components; added by DeepML.Transforms (model-agnostic, trees) and DeepML.Estimators (gradients).</summary>
     public sealed class ExplainabilityCatalog : SubCatalog
     {
         internal ExplainabilityCatalog(MLContext context) : base(context) { }
-    }
-
-    /// <summary>Compression components; added by DeepML.Transforms (graph level) and DeepML.Estimators (training time).</summary>
-    public sealed class CompressionCatalog : SubCatalog
-    {
-        internal CompressionCatalog(MLContext context) : base(context) { }
     }
 
     /// <summary>ONNX export and scoring components.</summary>
