@@ -13,22 +13,3 @@ internal interface IOutputHead
     Delegate Getter(int outputIndex, RawRowSource raw);
 }
 
-/// <summary>
-/// What the batched cursor (<see cref="ScoredDataView"/>) and the per-row mapper
-/// (<see cref="ScoringRowMapper"/>) need from a scoring transformer: the batch size and a way to
-/// make one cursor's working memory (<see cref="IScoringBatch"/>).
-/// </summary>
-internal interface IBatchScoringTransformer
-{
-    /// <summary>Name used in error messages.</summary>
-    string ComponentName { get; }
-
-    /// <summary>Rows per model run when scoring an <see cref="IDataView"/>.</summary>
-    int BatchSize { get; }
-
-    /// <summary>
-    /// Makes the working memory of one cursor or mapped row, reading the model inputs from
-    /// <paramref name="source"/>; throws <see cref="ObjectDisposedException"/> once the transformer is disposed.
-    /// </summary>
-    IScoringBatch CreateBatch(DataViewRow source, int capacity);
-}

@@ -8,7 +8,7 @@ namespace DeepML;
 /// a source row into numbered slots, the model runs once over the first <c>rows</c> slots, and the
 /// added columns are served per slot. Not thread-safe: each cursor and each mapped row owns one.
 /// </summary>
-internal interface IScoringBatch
+public interface IScoringBatch
 {
     /// <summary>Copies the source row's current input values into slot <paramref name="slot"/>.</summary>
     void Read(int slot);

@@ -12,6 +12,9 @@ namespace DeepML.Explainability;
 /// for all of them.</remarks>
 public interface IVectorExplainer
 {
+    /// <summary>The feature column (a known-size vector of Single) the explained model reads.</summary>
+    string FeatureColumnName { get; }
+
     /// <summary>Slots per input vector.</summary>
     int InputSize { get; }
 

@@ -4,7 +4,7 @@ using Microsoft.ML.Data;
 namespace DeepML.Transforms.Tests.Explainability;
 
 /// <summary>Models with known Shapley values, and the data to explain them on.</summary>
-internal static class ShapleyModels
+public static class ShapleyModels
 {
     public sealed class Row
     {

@@ -16,7 +16,8 @@ namespace DeepML.Explainability;
 /// <para>The model is called in batches (<see cref="ShapleyOptions.MaxModelRows"/> rows a call)
 /// through its own <see cref="ITransformer.Transform"/>; a row costs (coalitions × background rows)
 /// evaluations. Deterministic for a seed: each row draws from a generator seeded by the seed and the
-/// row's position in the call. Thread-safe; the model is borrowed, not owned (dispose it yourself).</para>
+/// row's own feature values, so a row gets the same attributions however it is batched (a whole
+/// <c>IDataView</c>, a pipeline's batches, one row through <c>PredictionEngine</c>). Thread-safe; the model is borrowed, not owned (dispose it yourself).</para>
 /// </remarks>
 public sealed class ShapleyExplainer : IVectorExplainer
 {
@@ -92,13 +93,13 @@ public sealed class ShapleyExplainer : IVectorExplainer
         var start = 0;
         while (start < rows)
         {
-            var first = _method.Coalitions(m, RowRandom(start));
+            var first = _method.Coalitions(m, RowRandom(features.AsSpan(start * InputSize, InputSize)));
             var perRow = Math.Max(1, first.Count) * (long)_evaluator.Background.Rows;
             var count = (int)Math.Clamp(_evaluator.MaxModelRows / perRow, 1, rows - start);
             var coalitions = new IReadOnlyList<bool[]>[count];
             coalitions[0] = first;
             for (var r = 1; r < count; r++)
-                coalitions[r] = _method.Coalitions(m, RowRandom(start + r));
+                coalitions[r] = _method.Coalitions(m, RowRandom(features.AsSpan((start + r) * InputSize, InputSize)));
             var chunk = features.AsSpan(start * InputSize, count * InputSize).ToArray();
             var values = _evaluator.Values(chunk, InputSize, coalitions, cancellation);
             for (var r = 0; r < count; r++)
@@ -108,13 +109,23 @@ public sealed class ShapleyExplainer : IVectorExplainer
         return new Attributions(Method, FeatureNames, BaseValue, phi, outputs, isAdditive: true, outputName: Output.ToString());
     }
 
-    /// <summary>The generator of the row at <paramref name="position"/>: seeded from the explainer's seed and the position (SplitMix64).</summary>
-    private Random RowRandom(int position)
+    /// <summary>
+    /// The generator of a row: seeded from the explainer's seed and the bits of the row's values
+    /// (SplitMix64 steps), so equal rows draw the same coalitions wherever they sit in a batch.
+    /// </summary>
+    private Random RowRandom(ReadOnlySpan<float> row)
     {
-        var z = unchecked((ulong)(uint)_seed * 0x9E3779B97F4A7C15UL + (ulong)position + 1);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        z ^= z >> 31;
-        return new Random(unchecked((int)z));
+        var z = unchecked((ulong)(uint)_seed * 0x9E3779B97F4A7C15UL);
+        foreach (var value in row)
+            z = Mix(z ^ BitConverter.SingleToUInt32Bits(value));
+        return new Random(unchecked((int)Mix(z)));
+    }
+
+    private static ulong Mix(ulong z)
+    {
+        z = unchecked(z + 0x9E3779B97F4A7C15UL);
+        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
+        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
+        return z ^ (z >> 31);
     }
 }
