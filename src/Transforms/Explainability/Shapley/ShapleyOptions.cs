@@ -35,7 +35,7 @@ public abstract record ShapleyOptions
         init => _grouping = value ?? throw new ArgumentException("ShapleyOptions: Grouping must be set, for example FeatureGrouping.SourceColumns().", nameof(Grouping));
     }
 
-    /// <summary>The seed of the sampling methods; null derives one from the <c>MLContext</c>'s seed. Each row draws from its own generator, seeded by this seed and the row's position, so a row's attributions do not depend on how rows are batched.</summary>
+    /// <summary>The seed of the sampling methods; null derives one from the <c>MLContext</c>'s seed. Each row draws from its own generator, seeded by this seed and the row's values, so a row's attributions do not depend on how rows are batched.</summary>
     public int? Seed { get; init; }
 
     /// <summary>Model rows per call to the model (each coalition costs one per background row); default 65,536.</summary>

@@ -1,0 +1,56 @@
+using DeepML.Explainability;
+using SkiaSharp;
+
+namespace DeepML.Transforms.Tests.Explainability;
+
+/// <summary>The pictures decode at their stated sizes, and bad input names what is wrong.</summary>
+public sealed class ExplanationPlotTests
+{
+    private static Attributions Sample()
+    {
+        var random = new Random(3);
+        var values = Enumerable.Range(0, 40).Select(_ => Enumerable.Range(0, 4).Select(j => (j + 1) * (random.NextDouble() - 0.5)).ToArray()).ToArray();
+        return new Attributions("Test", ["a", "b", "c", "d"], 0.5, values, values.Select(v => 0.5 + v.Sum()).ToArray());
+    }
+
+    [Fact]
+    public void Summary_waterfall_and_dependence_plots_are_pngs_of_the_stated_size()
+    {
+        var a = Sample();
+        var folder = Path.Combine(Path.GetTempPath(), "deepml-plots-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var features = a.Values.Select(v => v.Select(x => x * 10).ToArray()).ToArray();
+            var files = new[]
+            {
+                (a.SaveSummaryPlot(Path.Combine(folder, "summary.png"), features, maxFeatures: 3), 1000, 120 + 36 * 3),
+                (a.SaveWaterfallPlot(2, Path.Combine(folder, "waterfall.png"), maxFeatures: 2), 1000, 140 + 40 * 3),
+                (a.SaveDependencePlot("b", features.Select(v => v[1]).ToArray(), Path.Combine(folder, "dependence.png")), 800, 600),
+            };
+            foreach (var (path, width, height) in files)
+            {
+                using var bitmap = SKBitmap.Decode(path);
+                Assert.NotNull(bitmap);
+                Assert.Equal((width, height), (bitmap.Width, bitmap.Height));
+                Assert.False(File.Exists(path + ".tmp"));
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+                Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Bad_input_names_the_argument()
+    {
+        var a = Sample();
+        var path = Path.Combine(Path.GetTempPath(), "never.png");
+        Assert.Contains("featureValues", Assert.Throws<ArgumentException>(() => a.SaveSummaryPlot(path, [[1.0]])).Message, StringComparison.Ordinal);
+        Assert.Contains("'e' is not among the attributed features (a, b, c, d)", Assert.Throws<ArgumentException>(() => a.SaveDependencePlot("e", new double[40], path)).Message, StringComparison.Ordinal);
+        Assert.Equal("row", Assert.Throws<ArgumentOutOfRangeException>(() => a.SaveWaterfallPlot(40, path)).ParamName);
+        Assert.Equal("maxFeatures", Assert.Throws<ArgumentException>(() => a.SaveSummaryPlot(path, maxFeatures: 0)).ParamName);
+        Assert.False(File.Exists(path));
+    }
+}
