@@ -3,7 +3,8 @@
 //    test row, and a check that interventional TreeSHAP, exact Shapley values and KernelSHAP agree on the
 //    same game (the same weighted k-means background); pictures of the result.
 // 2. A DeepML network on the one-hot features: KernelSHAP per original column (one-hot blocks and bins
-//    kept with their column), top features per prediction and globally, inside an ML.NET pipeline.
+//    kept with their column), top features per prediction and globally, inside an ML.NET pipeline; LIME
+//    on the same columns, with each surrogate's R².
 // Ends with `name: value` lines for CI. The gradient methods (saliency, integrated gradients, Grad-CAM)
 // are not built yet, so the Fashion-MNIST part of this example is not here.
 using System.Diagnostics;
@@ -106,6 +107,15 @@ for (var i = 0; i < 3; i++)
     Console.WriteLine($"  test row {i} ({(testRows[i].Label ? ">50K" : "<=50K")}): " + string.Join(", ", top.Select(p => $"{p.name} {p.phi:+0.000;-0.000}")));
 }
 Print(deepAttributions.GlobalImportance(), 6);
+
+// LIME on the same network and columns: a weighted linear surrogate per row, with its fit quality.
+var lime = explain.Lime(network, deepTrain, new LimeOptions { Grouping = grouping, Seed = 9 });
+watch.Restart();
+var limeFit = lime.ExplainWithFit(deepTest, 50);
+var limeRowsPerSecond = 50 / watch.Elapsed.TotalSeconds;
+var limeTop = lime.FeatureNames.Select((name, j) => (name, beta: limeFit.Attributions.Values[0][j])).OrderByDescending(p => Math.Abs(p.beta)).Take(3);
+Console.WriteLine($"{lime.Method}: 50 rows in {watch.Elapsed.TotalSeconds:F1} s, mean surrogate R² {limeFit.RSquared.Average():F3}; row 0: " +
+    string.Join(", ", limeTop.Select(p => $"{p.name} {p.beta:+0.000;-0.000}")) + $" (local prediction {limeFit.LocalPredictions[0]:F3}, model {limeFit.Attributions.Outputs[0]:F3})");
 deepAttributions.SaveSummaryPlot(Path.Combine(outDir, "deepml_kernelshap_summary.png"));
 
 Console.WriteLine();
@@ -118,6 +128,8 @@ Console.WriteLine($"kernelshap_vs_exact_max_abs_diff: {kernelVsExact:E2}");
 Console.WriteLine($"kernelshap_rows_per_second: {kernelRowsPerSecond:F2}");
 Console.WriteLine($"deepml_kernelshap_rows_per_second: {deepRowsPerSecond:F2}");
 Console.WriteLine($"deepml_local_accuracy_gap: {deepAttributions.MaxAdditivityGap:E2}");
+Console.WriteLine($"lime_rows_per_second: {limeRowsPerSecond:F2}");
+Console.WriteLine($"lime_mean_r_squared: {limeFit.RSquared.Average():F3}");
 
 static string Category(AdultRow row, string column) => (string)typeof(AdultRow).GetProperty(column)!.GetValue(row)!;
 

@@ -5,11 +5,12 @@ namespace DeepML.Explainability;
 /// they start from and the model output they explain.
 /// </summary>
 /// <remarks>
-/// <para>For additive methods (Shapley values in every flavour, TreeSHAP, integrated gradients,
-/// LIME's surrogate) <c>BaseValue + Σ_j Values[i][j]</c> should equal <c>Outputs[i]</c>;
+/// <para>For additive methods (Shapley values in every flavour, TreeSHAP, integrated gradients)
+/// <c>BaseValues[i] + Σ_j Values[i][j]</c> should equal <c>Outputs[i]</c>;
 /// <see cref="MaxAdditivityGap"/> measures how far it is. Shapley values: the base value is
-/// <c>E[f]</c> over the background; integrated gradients: <c>f(baseline)</c>; LIME: the surrogate's
-/// intercept. Non-additive methods (saliency, SmoothGrad, Grad-CAM) set <see cref="IsAdditive"/>
+/// <c>E[f]</c> over the background; integrated gradients: <c>f(baseline)</c>; LIME: each row's surrogate
+/// intercept (its coefficients add up to the surrogate's local prediction, not to the model's output, so
+/// LIME is not additive). Non-additive methods (saliency, SmoothGrad, Grad-CAM) set <see cref="IsAdditive"/>
 /// to false.</para>
 /// <para>The arrays are owned by this object once passed in; do not change them afterwards.
 /// Instances are immutable and thread-safe.</para>
@@ -24,8 +25,10 @@ public sealed class Attributions
     /// <param name="outputs">Per row, the model output being explained, on the explained scale (raw score, probability, class score).</param>
     /// <param name="isAdditive">Whether the attributions should add up to <c>output − base value</c>.</param>
     /// <param name="outputName">What <paramref name="outputs"/> are, for example "Score" or "Probability of class 3".</param>
+    /// <param name="baseValues">Per row, its own base value, for methods whose base differs by row (LIME's intercepts);
+    /// null when every row starts from <paramref name="baseValue"/>.</param>
     public Attributions(string method, IReadOnlyList<string> featureNames, double baseValue, double[][] values, double[] outputs,
-        bool isAdditive = true, string outputName = "Score")
+        bool isAdditive = true, string outputName = "Score", double[]? baseValues = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(method);
         ArgumentNullException.ThrowIfNull(featureNames);
@@ -38,8 +41,11 @@ public sealed class Attributions
             if (values[i] is null || values[i].Length != featureNames.Count)
                 throw new ArgumentException($"Attributions: row {i} has {values[i]?.Length ?? 0} values for {featureNames.Count} features; give one value per feature.", nameof(values));
         }
+        if (baseValues is not null && baseValues.Length != values.Length)
+            throw new ArgumentException($"Attributions: {baseValues.Length} base values for {values.Length} rows; give one per row or none.", nameof(baseValues));
         Method = method;
         FeatureNames = featureNames;
+        BaseValues = baseValues ?? (IReadOnlyList<double>)Enumerable.Repeat(baseValue, values.Length).ToArray();
         BaseValue = baseValue;
         Values = values;
         Outputs = outputs;
@@ -53,8 +59,11 @@ public sealed class Attributions
     /// <summary>One name per attributed feature.</summary>
     public IReadOnlyList<string> FeatureNames { get; }
 
-    /// <summary>The value the attributions start from: E[f] over the background, f(baseline), or an intercept.</summary>
+    /// <summary>The value the attributions start from: E[f] over the background, f(baseline); for methods with a base per row (LIME), see <see cref="BaseValues"/>.</summary>
     public double BaseValue { get; }
+
+    /// <summary>Per row, the value its attributions start from: <see cref="BaseValue"/> for every row, except for methods with a base per row (LIME).</summary>
+    public IReadOnlyList<double> BaseValues { get; }
 
     /// <summary>Per row, one attribution per feature (row-major, <see cref="RowCount"/> × feature count).</summary>
     public IReadOnlyList<double[]> Values { get; }
@@ -72,7 +81,7 @@ public sealed class Attributions
     public int RowCount => Values.Count;
 
     /// <summary>
-    /// The largest <c>|BaseValue + Σ_j Values[i][j] − Outputs[i]|</c> over the rows (local accuracy for
+    /// The largest <c>|BaseValues[i] + Σ_j Values[i][j] − Outputs[i]|</c> over the rows (local accuracy for
     /// SHAP, completeness for integrated gradients); NaN when the method is not additive or there are no rows.
     /// </summary>
     public double MaxAdditivityGap
@@ -83,7 +92,7 @@ public sealed class Attributions
                 return double.NaN;
             var worst = 0.0;
             for (var i = 0; i < RowCount; i++)
-                worst = Math.Max(worst, Math.Abs(BaseValue + Values[i].Sum() - Outputs[i]));
+                worst = Math.Max(worst, Math.Abs(BaseValues[i] + Values[i].Sum() - Outputs[i]));
             return worst;
         }
     }

@@ -43,8 +43,8 @@ internal sealed class AttributionBatch : IScoringBatch
         }),
         _ => (ValueGetter<float>)((ref float value) =>
         {
-            _ = slot();
-            value = (float)Result.BaseValue;
+            var row = slot();
+            value = (float)Result.BaseValues[row];
         }),
     };
 

@@ -93,13 +93,13 @@ public sealed class ShapleyExplainer : IVectorExplainer
         var start = 0;
         while (start < rows)
         {
-            var first = _method.Coalitions(m, RowRandom(features.AsSpan(start * InputSize, InputSize)));
+            var first = _method.Coalitions(m, RowRandom.For(_seed, features.AsSpan(start * InputSize, InputSize)));
             var perRow = Math.Max(1, first.Count) * (long)_evaluator.Background.Rows;
             var count = (int)Math.Clamp(_evaluator.MaxModelRows / perRow, 1, rows - start);
             var coalitions = new IReadOnlyList<bool[]>[count];
             coalitions[0] = first;
             for (var r = 1; r < count; r++)
-                coalitions[r] = _method.Coalitions(m, RowRandom(features.AsSpan((start + r) * InputSize, InputSize)));
+                coalitions[r] = _method.Coalitions(m, RowRandom.For(_seed, features.AsSpan((start + r) * InputSize, InputSize)));
             var chunk = features.AsSpan(start * InputSize, count * InputSize).ToArray();
             var values = _evaluator.Values(chunk, InputSize, coalitions, cancellation);
             for (var r = 0; r < count; r++)
@@ -107,25 +107,5 @@ public sealed class ShapleyExplainer : IVectorExplainer
             start += count;
         }
         return new Attributions(Method, FeatureNames, BaseValue, phi, outputs, isAdditive: true, outputName: Output.ToString());
-    }
-
-    /// <summary>
-    /// The generator of a row: seeded from the explainer's seed and the bits of the row's values
-    /// (SplitMix64 steps), so equal rows draw the same coalitions wherever they sit in a batch.
-    /// </summary>
-    private Random RowRandom(ReadOnlySpan<float> row)
-    {
-        var z = unchecked((ulong)(uint)_seed * 0x9E3779B97F4A7C15UL);
-        foreach (var value in row)
-            z = Mix(z ^ BitConverter.SingleToUInt32Bits(value));
-        return new Random(unchecked((int)Mix(z)));
-    }
-
-    private static ulong Mix(ulong z)
-    {
-        z = unchecked(z + 0x9E3779B97F4A7C15UL);
-        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
-        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
-        return z ^ (z >> 31);
     }
 }
