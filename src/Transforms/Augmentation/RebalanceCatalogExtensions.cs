@@ -189,10 +189,12 @@ public static class RebalanceCatalogExtensions
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
+        cancellation.ThrowIfCancellationRequested();
         var host = ((IHostEnvironment)catalog.Context).Register(component);
         var seed = options.Seed ?? host.Rand.Next();
         using var log = host.Start(component);
         var rows = LabelledRows.Read(data, component, options.LabelColumnName, featureColumnName, keepAll: featureColumnName is null, cancellation);
+        cancellation.ThrowIfCancellationRequested();
         var (origins, synthetic) = sample(rows, data.Schema, new Random(seed), log);
         var seeds = origins.Select(o => o.Seed).ToArray();
         var columns = rows.Columns.Select(c => c.Name == featureColumnName ? Features(rows, c, origins, synthetic!) : c.Take(seeds)).ToArray();

@@ -101,6 +101,15 @@ public sealed class RebalanceErrorTests
     }
 
     [Fact]
+    public void A_cancelled_token_stops_the_work()
+    {
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() => Ml.DeepML().Augmentation.Smote(Keyed(Ml, Input), new SmoteOptions { KNeighbors = 3 }, cancelled.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => Ml.DeepML().Augmentation.RandomUnderSample(Keyed(Ml, Input), new RandomUnderSamplingOptions(), cancelled.Token));
+    }
+
+    [Fact]
     public void Each_invalid_option_throws_naming_itself()
     {
         Assert.Equal("KNeighbors", Assert.Throws<ArgumentOutOfRangeException>(() => new SmoteOptions { KNeighbors = 0 }).ParamName);
