@@ -111,6 +111,23 @@ public sealed class RandomSamplingTests
         Assert.NotEqual(Ids(null, 4), Ids(null, 5));
     }
 
+    [Fact]
+    public void A_key_mapped_from_numbers_names_its_classes_by_the_key_values()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 10).Select(i => new NumberRow { Target = i < 7 ? 0 : 1 }));
+        var keyed = ml.Transforms.Conversion.MapValueToKey("Label", "Target").Fit(data).Transform(data);
+        var result = ml.DeepML().Augmentation.RandomUnderSample(keyed, seed: 1);
+        Assert.Equal(["0", "1"], result.Report.Classes);
+        Assert.Equal(new Dictionary<string, long> { ["0"] = 3, ["1"] = 3 }, result.Report.After);
+        Assert.Equal(-4, result.Report.Change("0"));
+    }
+
+    public sealed class NumberRow
+    {
+        public float Target { get; set; }
+    }
+
     public sealed class BoolRow
     {
         public bool Label { get; set; }
