@@ -28,7 +28,8 @@ namespace DeepML;
 /// <para><b>Determinism.</b> All draws come from one <see cref="Random"/> seeded by the options' <c>Seed</c>, else by
 /// the <see cref="MLContext"/> (<c>new MLContext(seed: 1)</c> gives the same rows every run; each call on one
 /// context draws a new seed from it, as ML.NET's own components do). Neighbour searches are exact (brute force,
-/// O(n²) per class) and run on all cores.</para>
+/// O(n²) per class) and run on all CPU cores. Nothing is exported to ONNX or run on a GPU: the verbs are not
+/// part of any fitted model.</para>
 /// </remarks>
 public static class RebalanceCatalogExtensions
 {

@@ -20,6 +20,7 @@ namespace DeepML.Augmentation;
 /// </remarks>
 public sealed class SamplingStrategy
 {
+    private readonly string _text;
     private readonly double _ratio;
     private readonly IReadOnlyDictionary<string, long>? _counts;
 
@@ -29,8 +30,6 @@ public sealed class SamplingStrategy
         _ratio = ratio;
         _counts = counts;
     }
-
-    private readonly string _text;
 
     /// <summary>imbalanced-learn's <c>'auto'</c>: every class to the majority (over) or minority (under) count.</summary>
     public static SamplingStrategy Auto { get; } = new("Auto", 1, null);
@@ -93,8 +92,7 @@ public sealed class SamplingStrategy
             else if (!over && counts[c] != minority)
                 target[c] = (long)Math.Floor(minority / _ratio);
             if (over ? target[c] < counts[c] : target[c] > counts[c])
-                throw new ArgumentException($"{component}: {this} would {(over ? "remove rows from" : "add rows to")} class '{classes[c]}' ({counts[c]} rows, target {target[c]}) while {(over ? "over" : "under")}-sampling. " +
-                    (over ? "Increase the ratio." : "Increase the ratio."), "Strategy");
+                throw new ArgumentException($"{component}: {this} would {(over ? "remove rows from" : "add rows to")} class '{classes[c]}' ({counts[c]} rows, target {target[c]}) while {(over ? "over" : "under")}-sampling. Increase the ratio.", "Strategy");
         }
         return target;
     }
