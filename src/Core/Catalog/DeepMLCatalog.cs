@@ -11,8 +11,8 @@ namespace DeepML;
 /// <see cref="MLContext"/> (as <c>ml.Auto()</c> and <c>ml.Fairlearn()</c> do). Each task has a
 /// sub-catalog; the DeepML assemblies add their components to those sub-catalogs as extension
 /// methods, so that a project sees only what it references (fairness users never load TorchSharp).
-/// A sub-catalog appears when it has members: augmentation, compression (distillation is an
-/// option of the trainers today) and tuning come with the components that fill them.
+/// A sub-catalog appears when it has members: compression (distillation is an option of the
+/// trainers today) and tuning come with the components that fill them.
 /// </remarks>
 public sealed class DeepMLCatalog
 {
@@ -23,6 +23,7 @@ public sealed class DeepMLCatalog
         MulticlassClassification = new MulticlassClassificationCatalog(context);
         Regression = new RegressionCatalog(context);
         Fairness = new FairnessCatalog(context);
+        Augmentation = new AugmentationCatalog(context);
         Explainability = new ExplainabilityCatalog(context);
         Onnx = new OnnxCatalog(context);
         Model = new ModelCatalog(context);
@@ -42,6 +43,9 @@ public sealed class DeepMLCatalog
 
     /// <summary>Fairness metrics, disparity measures and mitigation for any ML.NET model.</summary>
     public FairnessCatalog Fairness { get; }
+
+    /// <summary>Data augmentation and rebalancing (over- and under-sampling, SMOTE and its variants) for any downstream trainer.</summary>
+    public AugmentationCatalog Augmentation { get; }
 
     /// <summary>Explanations for any ML.NET model (SHAP, LIME, TreeSHAP) and gradient attributions for DeepML networks.</summary>
     public ExplainabilityCatalog Explainability { get; }
@@ -86,6 +90,12 @@ public sealed class DeepMLCatalog
     public sealed class FairnessCatalog : SubCatalog
     {
         internal FairnessCatalog(MLContext context) : base(context) { }
+    }
+
+    /// <summary>Augmentation components; added by DeepML.Transforms (rebalancing data verbs).</summary>
+    public sealed class AugmentationCatalog : SubCatalog
+    {
+        internal AugmentationCatalog(MLContext context) : base(context) { }
     }
 
     /// <summary>Explanation components; added by DeepML.Transforms (model-agnostic, trees) and DeepML.Estimators (gradients).</summary>
