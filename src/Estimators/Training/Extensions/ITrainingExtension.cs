@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace DeepML;
 
 /// <summary>
-/// A training add-on (adversarial debiasing today; distillation, pruning masks, quantization-aware
+/// A training add-on (adversarial debiasing, distillation and pruning masks today; quantization-aware
 /// training and augmentation later) as the <see cref="TrainingLoop"/> sees it: a handful of hooks
 /// at fixed points of a step and an epoch, and a part of the checkpoint. The loop knows no add-on
 /// by name; it calls every extension, in the order the trainer lists them, at each point.
