@@ -144,6 +144,27 @@ public sealed class PruningTrainingTests
     }
 
     [Fact]
+    public void The_package_readme_example_prunes_the_network_at_the_end_of_a_fitted_pipeline()
+    {
+        var ml = new MLContext(seed: 1);
+        var train = TestData.CreditView(ml);
+        var model = ml.Transforms.NormalizeMinMax("Features").Append(ml.DeepML().BinaryClassification.NeuralNetwork(Small(4))).Fit(train);
+        var featurize = ml.Transforms.NormalizeMinMax("Features").Fit(train);
+
+        NetworkScoringTransformer fitted = model.LastTransformer;
+        var trainer = ml.DeepML().Compression.MagnitudePruning(fitted, new PruningOptions { FinalSparsity = 0.8 });
+        using var pruned = trainer.Fit(featurize.Transform(train));
+        var report = ml.DeepML().Compression.Sparsity(pruned);
+
+        Assert.Equal(5, trainer.LastTraining!.EpochsRun);
+        Assert.Equal((long)Math.Floor(0.8 * 224) + (long)Math.Floor(0.8 * 512) + (long)Math.Floor(0.8 * 16), report.PrunableZeros);
+        var before = ml.BinaryClassification.Evaluate(model.Transform(train)).AreaUnderRocCurve;
+        var after = ml.BinaryClassification.Evaluate(featurize.Append(pruned).Transform(train)).AreaUnderRocCurve;
+        Assert.True(after > before - 0.05, $"AUC {before:F3} before, {after:F3} after pruning 80 % and fine-tuning 5 epochs");
+        fitted.Dispose();
+    }
+
+    [Fact]
     public void The_catalog_fine_tunes_multiclass_and_regression_models_with_their_own_trainers()
     {
         var ml = new MLContext(seed: 1);
