@@ -5,8 +5,8 @@ public sealed partial record NeuralNetworkOptions
 {
     /// <summary>
     /// When set, the complete training state (weights, optimizer moments, random state, early-stopping
-    /// bookkeeping, the learning-rate schedule's state, and with <see cref="AdversarialDebiasing"/> the adversary's weights, optimizer and
-    /// groups) is written here after every epoch, atomically (temporary file, then rename).
+    /// bookkeeping, the learning-rate schedule's state, with <see cref="AdversarialDebiasing"/> the adversary's weights, optimizer and
+    /// groups, and with <see cref="Pruning"/> the masks and the schedule's last update) is written here after every epoch, atomically (temporary file, then rename).
     /// </summary>
     public string? CheckpointPath { get; init => field = value is null || !string.IsNullOrWhiteSpace(value) ? value : throw new ArgumentException("NeuralNetworkOptions: CheckpointPath must be a file path or null.", nameof(CheckpointPath)); }
 

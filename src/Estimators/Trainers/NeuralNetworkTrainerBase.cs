@@ -41,6 +41,7 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
             throw new ArgumentException("NeuralNetworkOptions: ClassWeights apply to classification only; use an example-weight column for regression.", nameof(options));
         AdversarialDebiasingStep.CheckOptions(options, task);
         DistillationStep.CheckOptions(options.Distillation, task, component);
+        PruningStep.CheckOptions(options, component);
         LearningRateScheduler.CheckOptions(options);
         if (options.InputShape is { } shape)
         {
@@ -102,6 +103,8 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
         TorchRuntime.EnsureLoaded(Log);
         var schema = TrainingSchema.Resolve(input.Schema, o, Task, Component);
         var inputShape = InputShapeOf(o, schema); // before any data is read: a wrong shape fails at once
+        if (o.Pruning is { } pruning) // so does a pruning layer prefix that covers nothing
+            PrunableWeights.Select(o.Network.Bind(inputShape, new DenseLayer(Task == PredictionKind.MulticlassClassification ? schema.ClassCount : 1)), pruning, o.Transfer, Component);
         if (validation is not null)
             TrainingSchema.Resolve(validation.Schema, o, Task, Component);
         LearningRateScheduler.CheckValidation(o, hasValidation: validation is not null || o.ValidationFraction > 0);
@@ -160,7 +163,7 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
                 TransferLearning.WarmStart(network, spec, warm); // a resumed run's weights come from its checkpoint
             network.to(device);
             var loss = new TaskLoss(Task, o.Loss, o.HuberDelta, schema.ClassCount) { LabelScale = scale?.StandardDeviation ?? 1 };
-            using var extensions = new TrainingExtensions(Extensions(o, input, schema, beforeSplit.Rows, train, scale, network, device));
+            using var extensions = new TrainingExtensions(Extensions(o, input, schema, beforeSplit.Rows, train, scale, spec, network, device));
             var loop = new TrainingLoop(network, spec, device, run, loss, Log, extensions) { Settings = settings, LabelScale = scale };
             var result = loop.Run(train, valid, seed, resume);
             LastTraining = new TrainingSummary(result.EpochsRun, result.BestEpoch, result.FinalTrainingLoss, result.BestValidationLoss, seed, result.History,
@@ -195,12 +198,14 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
 
     /// <summary>The run's training add-ons (<see cref="ITrainingExtension"/>), in the order the loop calls them.</summary>
     private IEnumerable<ITrainingExtension> Extensions(NeuralNetworkOptions o, IDataView input, TrainingSchema schema, int rowsRead, TrainingData train, LabelScale? scale,
-        TorchSharp.Modules.Sequential network, torch.Device device)
+        NetworkSpec spec, TorchSharp.Modules.Sequential network, torch.Device device)
     {
         if (o.AdversarialDebiasing is { } debiasing)
             yield return new AdversarialDebiasingStep(debiasing, train.SensitiveGroupNames, network.parameters(), device);
         if (o.Distillation is { } distillation)
             yield return DistillationStep.Create(distillation, Task, input, schema, rowsRead, scale is null ? (0, 1) : (scale.Mean, scale.StandardDeviation), device, Component, o.CancellationToken);
+        if (o.Pruning is { } pruning)
+            yield return PruningStep.Create(pruning, spec, o.Transfer, network, device, Component);
         foreach (var extension in AdditionalExtensions?.Invoke(network, device) ?? [])
             yield return extension;
     }

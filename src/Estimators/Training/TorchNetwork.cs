@@ -140,6 +140,7 @@ internal static class TorchNetwork
     /// <summary>Snapshot of every tensor of the state dict (for restoring the best epoch's weights).</summary>
     public static Dictionary<string, Tensor> Snapshot(Sequential network)
     {
+        using var scope = NewDisposeScope(); // detach() makes a wrapper per tensor: the scope frees them, the clones leave it
         using var noGrad = no_grad();
         return network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone().DetachFromDisposeScope());
     }

@@ -143,6 +143,17 @@ internal sealed partial class TrainingLoop
     /// <summary>Early stopping's bookkeeping: the lowest validation loss so far and a snapshot of its weights.</summary>
     private void TrackBest(double? validationLoss)
     {
+        if (!_extensions.Settled(_epoch))
+        {
+            // An add-on still changes the network (pruning's schedule): no epoch before it settles is kept, and none counts
+            // towards patience; the first settled epoch becomes the best by default.
+            DisposeSnapshot(_best);
+            _best = null;
+            _bestLoss = double.PositiveInfinity;
+            _bestEpoch = _epoch;
+            _epochsWithoutImprovement = 0;
+            return;
+        }
         if (validationLoss is not { } loss)
         {
             _bestEpoch = _epoch; // without validation the last epoch is the one kept

@@ -115,6 +115,8 @@ public abstract class NeuralNetworkTrainerContract<TTrainer, TOutput> : Estimato
             new(nameof(o.LearningRateSchedule), () => _ = o with { LearningRateSchedule = null! }),
             new(nameof(o.LearningRateSchedule), () => Create(new MLContext(1), FastOptions with { LearningRateSchedule = LearningRateSchedule.Cosine(minimum: 1) })),
             new(nameof(o.LearningRateSchedule), () => Create(new MLContext(1), FastOptions with { LearningRateSchedule = LearningRateSchedule.Constant().WithWarmUp(FastOptions.Epochs) })),
+            new(nameof(o.Pruning), () => _ = o with { Pruning = new PruningOptions { FinalSparsity = 0.5, BeginEpoch = 2, EndEpoch = 1 } }),
+            new(nameof(o.Pruning), () => Create(new MLContext(1), FastOptions with { Pruning = new PruningOptions { FinalSparsity = 0.5, EndEpoch = FastOptions.Epochs + 1 } })),
         ];
     }
 

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace DeepML;
 
 /// <summary>
-/// A training add-on (adversarial debiasing today; distillation, pruning masks, quantization-aware
+/// A training add-on (adversarial debiasing, distillation and pruning masks today; quantization-aware
 /// training and augmentation later) as the <see cref="TrainingLoop"/> sees it: a handful of hooks
 /// at fixed points of a step and an epoch, and a part of the checkpoint. The loop knows no add-on
 /// by name; it calls every extension, in the order the trainer lists them, at each point.
@@ -51,6 +51,13 @@ internal interface ITrainingExtension : IDisposable
 
     /// <summary>After an epoch's last batch, before validation; <paramref name="log"/> writes to the trainer's channel.</summary>
     void EndEpoch(int epoch, Action<string> log) { }
+
+    /// <summary>
+    /// Whether the network after <paramref name="epoch"/> is one the run may keep (default true): while any extension says no,
+    /// early stopping neither snapshots the epoch as the best nor counts it towards its patience (pruning, until its schedule
+    /// has reached the final sparsity). Asked after <see cref="EndEpoch"/>, before the validation loss is compared.
+    /// </summary>
+    bool Settled(int epoch) => true;
 
     /// <summary>Adds this extension's tensors to a checkpoint and returns its header part (null: nothing beside the tensors).</summary>
     JsonElement? Save(IDictionary<string, Tensor> tensors) => null;

@@ -90,6 +90,9 @@ internal sealed class TrainingExtensions : IDisposable
             e.EndEpoch(epoch, log);
     }
 
+    /// <summary>Whether every extension lets the run keep the network after <paramref name="epoch"/> (<see cref="ITrainingExtension.Settled"/>).</summary>
+    public bool Settled(int epoch) => _extensions.All(e => e.Settled(epoch));
+
     /// <summary>Each extension's tensors into <paramref name="tensors"/>; returns the header parts by name (only the non-null ones).</summary>
     public IReadOnlyDictionary<string, JsonElement> Save(IDictionary<string, Tensor> tensors)
     {
