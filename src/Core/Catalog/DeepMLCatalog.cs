@@ -11,8 +11,7 @@ namespace DeepML;
 /// <see cref="MLContext"/> (as <c>ml.Auto()</c> and <c>ml.Fairlearn()</c> do). Each task has a
 /// sub-catalog; the DeepML assemblies add their components to those sub-catalogs as extension
 /// methods, so that a project sees only what it references (fairness users never load TorchSharp).
-/// A sub-catalog appears when it has members: compression (distillation is an option of the
-/// trainers today) and tuning come with the components that fill them.
+/// A sub-catalog appears when it has members: tuning comes with the components that fill it.
 /// </remarks>
 public sealed class DeepMLCatalog
 {
@@ -25,6 +24,7 @@ public sealed class DeepMLCatalog
         Fairness = new FairnessCatalog(context);
         Augmentation = new AugmentationCatalog(context);
         Explainability = new ExplainabilityCatalog(context);
+        Compression = new CompressionCatalog(context);
         Onnx = new OnnxCatalog(context);
         Model = new ModelCatalog(context);
     }
@@ -49,6 +49,9 @@ public sealed class DeepMLCatalog
 
     /// <summary>Explanations for any ML.NET model (SHAP, LIME, TreeSHAP) and gradient attributions for DeepML networks.</summary>
     public ExplainabilityCatalog Explainability { get; }
+
+    /// <summary>Compression of DeepML networks: magnitude pruning (fine-tuning a fitted network) and sparsity reports; distillation is a trainer option.</summary>
+    public CompressionCatalog Compression { get; }
 
     /// <summary>ONNX export and batched ONNX Runtime scoring.</summary>
     public OnnxCatalog Onnx { get; }
@@ -102,6 +105,12 @@ public sealed class DeepMLCatalog
     public sealed class ExplainabilityCatalog : SubCatalog
     {
         internal ExplainabilityCatalog(MLContext context) : base(context) { }
+    }
+
+    /// <summary>Compression components; added by DeepML.Estimators (training time: pruning).</summary>
+    public sealed class CompressionCatalog : SubCatalog
+    {
+        internal CompressionCatalog(MLContext context) : base(context) { }
     }
 
     /// <summary>ONNX export and scoring components.</summary>
