@@ -43,6 +43,31 @@ public sealed class ExplanationPlotTests
     }
 
     [Fact]
+    public void A_heatmap_grid_has_one_cell_per_panel_and_paints_the_hottest_pixel_red()
+    {
+        var image = new float[16];
+        var heat = new float[16];
+        heat[5] = 2; // pixel (1, 1)
+        var path = Path.Combine(Path.GetTempPath(), "deepml-grid-" + Guid.NewGuid().ToString("N") + ".png");
+        try
+        {
+            HeatmapGrid.Save(path, 4, 4, [[new(image, null, "image"), new(image, heat, "heat")]], scale: 10);
+            using var bitmap = SKBitmap.Decode(path);
+            Assert.Equal((6 + 2 * (40 + 6), 6 + 40 + 18 + 6), (bitmap.Width, bitmap.Height));
+            // Second cell starts at x = 6 + 46; image row 1 at y = 6 + 18 + 10. A black image: the hot pixel is red-yellow, the rest stays black.
+            var hot = bitmap.GetPixel(52 + 15, 34 + 5);
+            var cold = bitmap.GetPixel(52 + 35, 24 + 35);
+            Assert.True(hot.Red > 200 && hot.Blue < 30, $"hot pixel {hot}");
+            Assert.Equal(SKColors.Black, cold);
+            Assert.Contains("panel 'x' must hold 16 image values", Assert.Throws<ArgumentException>(() => HeatmapGrid.Save(path, 4, 4, [[new(new float[3], null, "x")]])).Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void Bad_input_names_the_argument()
     {
         var a = Sample();
