@@ -64,6 +64,9 @@ var lastBlock = AttentionMaps.Compute(ft, firstRow, 1)[^1];
 var clsAttention = Enumerable.Range(1, lastBlock.Tokens - 1).Select(j => Enumerable.Range(0, lastBlock.Heads).Average(h => lastBlock.At(0, h, 0, j))).ToArray();
 var top = clsAttention.Select((w, j) => (w, tokens.Names[j])).OrderByDescending(p => p.w).Take(3);
 Console.WriteLine($"FT-Transformer, first test row, CLS attention in the last block: {string.Join(", ", top.Select(p => $"{p.Item2} {p.w:F3}"))}");
+var pictures = Path.Combine(AppContext.BaseDirectory, "tabular-report");
+Directory.CreateDirectory(pictures);
+Console.WriteLine($"Attention picture: {lastBlock.SavePng(0, Path.Combine(pictures, "ft_attention_row0.png"), ["CLS", .. tokens.Names])}");
 
 // 3. FastTree on AdultDataset's features, trained on the same rows.
 clock.Restart();

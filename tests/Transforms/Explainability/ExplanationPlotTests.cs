@@ -68,6 +68,28 @@ public sealed class ExplanationPlotTests
     }
 
     [Fact]
+    public void A_matrix_heatmap_draws_the_colour_scales_ends_and_checks_its_shape()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "deepml-matrix-" + Guid.NewGuid().ToString("N") + ".png");
+        try
+        {
+            MatrixHeatmap.Save(path, [0f, 0.5f, 1f, 0.25f, 0.75f, 0.1f], 2, 3, ["q0", "q1"], ["k0", "k1", "k2"], "test", "weight");
+            using var bitmap = SKBitmap.Decode(path);
+            Assert.Equal((200 + 42 * 3, 260 + 34 * 2), (bitmap.Width, bitmap.Height));
+            var pixels = bitmap.Pixels;
+            // Viridis runs from dark purple (#440154) to yellow (#FDE725): both ends are drawn (the cells 0 and 1, and the colour bar).
+            Assert.Contains(pixels, p => Math.Abs(p.Red - 0xFD) < 12 && Math.Abs(p.Green - 0xE7) < 12 && p.Blue < 70);
+            Assert.Contains(pixels, p => Math.Abs(p.Red - 0x44) < 12 && p.Green < 20 && Math.Abs(p.Blue - 0x54) < 12);
+            Assert.Contains("do not make a 2 × 2 matrix", Assert.Throws<ArgumentException>(() => MatrixHeatmap.Save(path, new float[3], 2, 2, ["a", "b"], ["a", "b"], "t")).Message, StringComparison.Ordinal);
+            Assert.Contains("give 2 row labels and 3 column labels", Assert.Throws<ArgumentException>(() => MatrixHeatmap.Save(path, new float[6], 2, 3, ["a"], ["a", "b", "c"], "t")).Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void Bad_input_names_the_argument()
     {
         var a = Sample();
