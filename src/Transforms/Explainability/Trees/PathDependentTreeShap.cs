@@ -12,7 +12,7 @@ namespace DeepML.Explainability;
 internal static class PathDependentTreeShap
 {
     /// <summary>One element of the path: a feature, the fraction of "zero" (feature absent) and "one" (present) paths through it, and the subset-size weight.</summary>
-    private struct PathElement
+    internal struct PathElement
     {
         public int Feature;
         public double Zero;
@@ -20,12 +20,29 @@ internal static class PathDependentTreeShap
         public double Weight;
     }
 
+    /// <summary>
+    /// One thread's working memory: every level of the recursion keeps its path in its own segment of one array
+    /// (level l's path right after level l − 1's, as shap's C++ does), so a row allocates nothing.
+    /// </summary>
+    internal sealed class Scratch
+    {
+        public PathElement[] Path = [];
+
+        public void Fit(int depth)
+        {
+            var needed = (depth + 2) * (depth + 3) / 2;
+            if (Path.Length < needed)
+                Path = new PathElement[needed];
+        }
+    }
+
     /// <summary>Adds the tree's attributions for <paramref name="x"/> to <paramref name="phi"/> (one value per slot).</summary>
-    public static void Accumulate(FlatTree tree, ReadOnlySpan<float> x, double[] phi)
+    public static void Accumulate(FlatTree tree, ReadOnlySpan<float> x, double[] phi, Scratch scratch)
     {
         if (tree.IsLeaf(tree.Root))
             return;
-        Recurse(tree, x.ToArray(), phi, tree.Root, [], 1, 1, -1);
+        scratch.Fit(tree.MaxDepth);
+        Recurse(tree, x, phi, scratch.Path, tree.Root, 0, 0, 1, 1, -1);
     }
 
     /// <summary>The tree's expected value over its covers: what the attributions start from.</summary>
@@ -48,91 +65,93 @@ internal static class PathDependentTreeShap
         return total > 0 ? (tree.Cover[tree.Left[node]] / total, tree.Cover[tree.Right[node]] / total) : (0.5, 0.5);
     }
 
-    private static void Recurse(FlatTree tree, float[] x, double[] phi, int node, PathElement[] parent, double zero, double one, int feature)
+    /// <summary>Visits <paramref name="node"/> with the parent's path at <c>path[parentStart .. parentStart + parentLength)</c>; its own goes right after.</summary>
+    private static void Recurse(FlatTree tree, ReadOnlySpan<float> x, double[] phi, PathElement[] path, int node, int parentStart, int parentLength,
+        double zero, double one, int feature)
     {
-        var path = Extend(parent, zero, one, feature);
+        var start = parentStart + parentLength;
+        Array.Copy(path, parentStart, path, start, parentLength);
+        var length = Extend(path, start, parentLength, zero, one, feature);
         if (tree.IsLeaf(node))
         {
             var value = tree.Value[node];
-            for (var i = 1; i < path.Length; i++)
+            for (var i = 1; i < length; i++)
             {
-                var w = UnwoundSum(path, i);
-                phi[path[i].Feature] += w * (path[i].One - path[i].Zero) * value;
+                var w = UnwoundSum(path, start, length, i);
+                ref var e = ref path[start + i];
+                phi[e.Feature] += w * (e.One - e.Zero) * value;
             }
             return;
         }
         var split = tree.Feature[node];
         var hot = tree.Next(node, x);
-        var cold = hot == tree.Left[node] ? tree.Right[node] : tree.Left[node];
+        var hotIsLeft = hot == tree.Left[node];
+        var cold = hotIsLeft ? tree.Right[node] : tree.Left[node];
         var (leftShare, rightShare) = Shares(tree, node);
-        var hotShare = hot == tree.Left[node] ? leftShare : rightShare;
-        var coldShare = hot == tree.Left[node] ? rightShare : leftShare;
+        var hotShare = hotIsLeft ? leftShare : rightShare;
+        var coldShare = hotIsLeft ? rightShare : leftShare;
         double incomingZero = 1, incomingOne = 1;
         // A feature met again on the path is taken out first; its fractions carry on to the children.
-        var k = Array.FindIndex(path, 1, e => e.Feature == split);
-        if (k >= 1)
+        var k = 1;
+        while (k < length && path[start + k].Feature != split)
+            k++;
+        if (k < length)
         {
-            incomingZero = path[k].Zero;
-            incomingOne = path[k].One;
-            path = Unwind(path, k);
+            incomingZero = path[start + k].Zero;
+            incomingOne = path[start + k].One;
+            Unwind(path, start, length, k);
+            length--;
         }
-        Recurse(tree, x, phi, hot, path, incomingZero * hotShare, incomingOne, split);
-        Recurse(tree, x, phi, cold, path, incomingZero * coldShare, 0, split);
+        Recurse(tree, x, phi, path, hot, start, length, incomingZero * hotShare, incomingOne, split);
+        Recurse(tree, x, phi, path, cold, start, length, incomingZero * coldShare, 0, split);
     }
 
-    /// <summary>EXTEND: the path with one more element, its subset-size weights updated.</summary>
-    private static PathElement[] Extend(PathElement[] parent, double zero, double one, int feature)
+    /// <summary>EXTEND in place: appends an element to the path at <paramref name="start"/> and updates the subset-size weights; returns the new length.</summary>
+    private static int Extend(PathElement[] path, int start, int l, double zero, double one, int feature)
     {
-        var l = parent.Length;
-        var path = new PathElement[l + 1];
-        Array.Copy(parent, path, l);
-        path[l] = new PathElement { Feature = feature, Zero = zero, One = one, Weight = l == 0 ? 1 : 0 };
+        path[start + l] = new PathElement { Feature = feature, Zero = zero, One = one, Weight = l == 0 ? 1 : 0 };
         for (var i = l - 1; i >= 0; i--)
         {
-            path[i + 1].Weight += one * path[i].Weight * (i + 1) / (l + 1);
-            path[i].Weight = zero * path[i].Weight * (l - i) / (l + 1.0);
+            path[start + i + 1].Weight += one * path[start + i].Weight * (i + 1) / (l + 1);
+            path[start + i].Weight = zero * path[start + i].Weight * (l - i) / (l + 1.0);
         }
-        return path;
+        return l + 1;
     }
 
-    /// <summary>UNWIND: the path without element <paramref name="index"/>, as if it had never been added.</summary>
-    private static PathElement[] Unwind(PathElement[] path, int index)
+    /// <summary>UNWIND in place: removes element <paramref name="index"/> from the path at <paramref name="start"/>, as if it had never been added.</summary>
+    private static void Unwind(PathElement[] path, int start, int length, int index)
     {
-        var length = path.Length;
-        var result = new PathElement[length - 1];
-        Array.Copy(path, result, length - 1);
-        var one = path[index].One;
-        var zero = path[index].Zero;
-        var n = path[length - 1].Weight;
+        var one = path[start + index].One;
+        var zero = path[start + index].Zero;
+        var n = path[start + length - 1].Weight;
         for (var j = length - 2; j >= 0; j--)
         {
+            ref var e = ref path[start + j];
             if (one != 0)
             {
-                var t = result[j].Weight;
-                result[j].Weight = n * length / ((j + 1) * one);
-                n = t - result[j].Weight * zero * (length - (j + 1)) / length;
+                var t = e.Weight;
+                e.Weight = n * length / ((j + 1) * one);
+                n = t - e.Weight * zero * (length - (j + 1)) / length;
             }
             else
             {
-                result[j].Weight = result[j].Weight * length / (zero * (length - (j + 1)));
+                e.Weight = e.Weight * length / (zero * (length - (j + 1)));
             }
         }
         for (var j = index; j < length - 1; j++)
         {
-            result[j].Feature = path[j + 1].Feature;
-            result[j].Zero = path[j + 1].Zero;
-            result[j].One = path[j + 1].One;
+            path[start + j].Feature = path[start + j + 1].Feature;
+            path[start + j].Zero = path[start + j + 1].Zero;
+            path[start + j].One = path[start + j + 1].One;
         }
-        return result;
     }
 
-    /// <summary>The total weight of the path once element <paramref name="index"/> is unwound (UNWIND's weights, summed, without building the path).</summary>
-    private static double UnwoundSum(PathElement[] path, int index)
+    /// <summary>The total weight of the path once element <paramref name="index"/> is unwound (UNWIND's weights, summed, without changing the path).</summary>
+    private static double UnwoundSum(PathElement[] path, int start, int length, int index)
     {
-        var length = path.Length;
-        var one = path[index].One;
-        var zero = path[index].Zero;
-        var n = path[length - 1].Weight;
+        var one = path[start + index].One;
+        var zero = path[start + index].Zero;
+        var n = path[start + length - 1].Weight;
         var total = 0.0;
         for (var j = length - 2; j >= 0; j--)
         {
@@ -140,11 +159,11 @@ internal static class PathDependentTreeShap
             {
                 var w = n * length / ((j + 1) * one);
                 total += w;
-                n = path[j].Weight - w * zero * (length - (j + 1)) / length;
+                n = path[start + j].Weight - w * zero * (length - (j + 1)) / length;
             }
             else
             {
-                total += path[j].Weight * length / (zero * (length - (j + 1)));
+                total += path[start + j].Weight * length / (zero * (length - (j + 1)));
             }
         }
         return total;

@@ -35,6 +35,11 @@ internal sealed class FlatTree
         return Value[node];
     }
 
+    private int _maxDepth = -1;
+
+    /// <summary>Depth of the deepest leaf, computed once (a benign race computes the same value twice at worst).</summary>
+    public int MaxDepth => _maxDepth >= 0 ? _maxDepth : (_maxDepth = Depth());
+
     /// <summary>Depth of the deepest leaf (a lone leaf has depth 0).</summary>
     public int Depth()
     {

@@ -96,7 +96,7 @@ public sealed class TreeShapExplainer : IVectorExplainer
         var outputs = new double[rows];
         var size = InputSize;
         Parallel.For(0, rows, new ParallelOptions { CancellationToken = cancellation },
-            () => (Phi: new double[size], State: new sbyte[size], FromX: new List<int>(), FromZ: new List<int>()),
+            () => (Phi: new double[size], State: new sbyte[size], FromX: new List<int>(), FromZ: new List<int>(), Path: new PathDependentTreeShap.Scratch()),
             (r, _, buffers) =>
             {
                 var x = features.AsSpan(r * size, size);
@@ -105,7 +105,7 @@ public sealed class TreeShapExplainer : IVectorExplainer
                 if (_interventional is null)
                 {
                     foreach (var tree in _trees.Trees)
-                        PathDependentTreeShap.Accumulate(tree, x, buffers.Phi);
+                        PathDependentTreeShap.Accumulate(tree, x, buffers.Phi, buffers.Path);
                 }
                 else
                 {
