@@ -1,6 +1,6 @@
 namespace DeepML;
 
-/// <summary>Adds magnitude pruning and the sparsity read-out to <c>ml.DeepML().Compression</c>.</summary>
+/// <summary>Adds magnitude and structured pruning, fine-tuning and the sparsity read-out to <c>ml.DeepML().Compression</c>.</summary>
 public static class PruningCatalog
 {
     /// <summary>The exact zeros of <paramref name="model"/>'s weights, per tensor and in total (<see cref="SparsityReport"/>).</summary>
@@ -45,10 +45,42 @@ public static class PruningCatalog
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(fitted);
         ArgumentNullException.ThrowIfNull(pruning);
-        var model = fitted.Model;
+        return WarmStart(catalog, fitted.Model, fineTune ?? new NeuralNetworkOptions { Epochs = pruning.EndEpoch + 5 }, pruning);
+    }
+
+    /// <summary>
+    /// Structured pruning: removes whole dense units and convolution filters with the smallest weight norms and rewrites
+    /// <paramref name="model"/> into a smaller network (<see cref="StructuredPruning"/>). Score the result with
+    /// <c>ml.DeepML().Onnx.LoadNetwork(OnnxExporter.Export(result.Model))</c>, or fine-tune it first with <see cref="FineTune"/>.
+    /// </summary>
+    /// <param name="catalog">The DeepML compression catalog.</param>
+    /// <param name="model">A fitted network (<see cref="NetworkScoringTransformer.Model"/>).</param>
+    /// <param name="options">Fraction or per-layer counts; null removes half of every prunable layer's units by L1 norm.</param>
+    public static StructuredPruningResult PruneUnits(this DeepMLCatalog.CompressionCatalog catalog, NetworkModel model, StructuredPruningOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return StructuredPruning.Prune(model, options ?? new StructuredPruningOptions());
+    }
+
+    /// <summary>
+    /// A trainer that continues training <paramref name="model"/> (for example after structured pruning): the trainer of its task, with its
+    /// hidden layers as the network, warm-started from all its weights and reading its feature column. Fit it on the training data.
+    /// </summary>
+    /// <param name="catalog">The DeepML compression catalog.</param>
+    /// <param name="model">The network to fine-tune.</param>
+    /// <param name="options">The run's options (label column, epochs, learning rate, …); the network, input shape, feature column and
+    /// warm start are replaced by the model's. Null: the trainers' defaults with 5 epochs.</param>
+    public static NeuralNetworkTrainerBase FineTune(this DeepMLCatalog.CompressionCatalog catalog, NetworkModel model, NeuralNetworkOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(model);
+        return WarmStart(catalog, model, options ?? new NeuralNetworkOptions { Epochs = 5 }, options?.Pruning);
+    }
+
+    private static NeuralNetworkTrainerBase WarmStart(DeepMLCatalog.CompressionCatalog catalog, NetworkModel model, NeuralNetworkOptions baseline, PruningOptions? pruning)
+    {
         var layers = model.Spec.Layers;
         var shape = model.Spec.InputShape!;
-        var baseline = fineTune ?? new NeuralNetworkOptions { Epochs = pruning.EndEpoch + 5 };
         var transfer = baseline.Transfer is { } t ? t with { InitialModel = model, ReplaceHead = false } : new TransferLearningOptions { InitialModel = model };
         var options = baseline with
         {
