@@ -1,3 +1,5 @@
+using Microsoft.ML;
+
 namespace DeepML;
 
 /// <summary>Adds magnitude and structured pruning, fine-tuning and the sparsity read-out to <c>ml.DeepML().Compression</c>.</summary>
@@ -75,6 +77,18 @@ public static class PruningCatalog
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(model);
         return WarmStart(catalog, model, options ?? new NeuralNetworkOptions { Epochs = 5 }, options?.Pruning);
+    }
+
+    /// <summary>Measures fitted DeepML networks side by side (<see cref="CompressionReport"/>): size, multiply-adds, metric, CPU latency and throughput.</summary>
+    /// <param name="catalog">The DeepML compression catalog.</param>
+    /// <param name="models">Named models of one task, for example the fitted network and its compressed versions.</param>
+    /// <param name="evaluation">Data with the feature and label columns.</param>
+    /// <param name="labelColumnName">The label column.</param>
+    public static CompressionReport Report(this DeepMLCatalog.CompressionCatalog catalog, IReadOnlyList<(string Name, NetworkScoringTransformer Model)> models,
+        IDataView evaluation, string labelColumnName = "Label")
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return CompressionReport.Measure(catalog.Context, models, evaluation, labelColumnName);
     }
 
     private static NeuralNetworkTrainerBase WarmStart(DeepMLCatalog.CompressionCatalog catalog, NetworkModel model, NeuralNetworkOptions baseline, PruningOptions? pruning)
