@@ -28,9 +28,13 @@ public sealed record CompressionEntry(string Name, long Parameters, long NonZero
 /// CPU latency at batch 1 (median) and throughput at batch 256 — as a table, JSON and PNG bar charts.
 /// </summary>
 /// <remarks>Latency and throughput are measured on each model's own ONNX graph (<see cref="NetworkScoringTransformer.ExportOnnx"/>) in
-/// a fresh ONNX Runtime CPU session, one model after the other, after a warm-up: compare models within one report, not across machines.</remarks>
+/// a fresh ONNX Runtime CPU session, one model after the other, after a warm-up, each figure over at least half a second: compare models
+/// within one report, not across machines (on a busy machine the rates still move by tens of per cent).</remarks>
 public sealed class CompressionReport
 {
+    /// <summary>Each timing runs for at least this long.</summary>
+    private const double MinimumSeconds = 0.5;
+
     private CompressionReport(IReadOnlyList<CompressionEntry> entries) => Entries = entries;
 
     /// <summary>The models, in the order given.</summary>
@@ -98,19 +102,25 @@ public sealed class CompressionReport
         var output = new float[256 * model.OutputSize];
         for (var i = 0; i < 10; i++)
             predictor.Predict(rows, 256, output);
-        var single = new double[repetitions];
+        // Each figure is timed for at least MinimumSeconds (and `repetitions` runs), so a small model is not timed in microseconds.
+        var single = new List<double>();
         var watch = new Stopwatch();
-        for (var i = 0; i < repetitions; i++)
+        var total = Stopwatch.StartNew();
+        while (single.Count < repetitions || total.Elapsed.TotalSeconds < MinimumSeconds)
         {
             watch.Restart();
             predictor.Predict(rows, 1, output);
-            single[i] = watch.Elapsed.TotalMilliseconds;
+            single.Add(watch.Elapsed.TotalMilliseconds);
         }
-        Array.Sort(single);
-        watch.Restart();
-        for (var i = 0; i < repetitions; i++)
+        single.Sort();
+        var runs = 0;
+        total.Restart();
+        while (runs < repetitions || total.Elapsed.TotalSeconds < MinimumSeconds)
+        {
             predictor.Predict(rows, 256, output);
-        return (single[repetitions / 2], 256.0 * repetitions / watch.Elapsed.TotalSeconds);
+            runs++;
+        }
+        return (single[single.Count / 2], 256.0 * runs / total.Elapsed.TotalSeconds);
     }
 
     /// <summary>A text table, one row per model, the first model's figures as the baseline of the ratio columns.</summary>

@@ -56,13 +56,13 @@ public sealed class SharedErrorWordingTests
     }
 
     [Fact]
-    public void EstimatorsReferencesCoreOnlyAndGrantsInternalsToItsTestProjectOnly()
+    public void EstimatorsReferencesCoreAndTransformsOnlyAndGrantsInternalsToItsTestProjectOnly()
     {
-        // The compiled references (a project reference whose types are unused leaves no trace here;
-        // DeepML.Estimators.csproj names DeepML.Core only).
+        // The compiled references (a project reference whose types are unused leaves no trace here): DESIGN.md §3's
+        // direction, Core ← Transforms ← Estimators (the gradient explainers implement Transforms' IVectorExplainer); never Fairness.
         var estimators = typeof(BinaryNeuralNetworkTrainer).Assembly;
-        var deepml = estimators.GetReferencedAssemblies().Select(a => a.Name!).Where(n => n.StartsWith("DeepML.", StringComparison.Ordinal)).ToArray();
-        Assert.Equal(["DeepML.Core"], deepml);
+        var deepml = estimators.GetReferencedAssemblies().Select(a => a.Name!).Where(n => n.StartsWith("DeepML.", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(["DeepML.Core", "DeepML.Transforms"], deepml);
         Assert.Equal(["DeepML.Estimators.Tests"], estimators.GetCustomAttributes<InternalsVisibleToAttribute>().Select(a => a.AssemblyName));
     }
 }
