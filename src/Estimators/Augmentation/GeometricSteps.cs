@@ -48,6 +48,8 @@ public sealed record RandomRotation : AugmentationStep
 /// [<see cref="MinAspectRatio"/>, <see cref="MaxAspectRatio"/>] is placed uniformly at random (10 tries; then the central crop
 /// clamped to the ratio range) and stretched over the whole image, bilinear. Default probability 1.
 /// </summary>
+/// <remarks>The box is resampled from the whole image in one pass (<c>affine_grid</c> + <c>grid_sample</c>), so the output's outer
+/// ring of pixels blends with the pixels just beyond the box, where torchvision crops first and clamps at the box's edge.</remarks>
 public sealed record RandomResizedCrop : AugmentationStep
 {
     private readonly double _minScale = 0.08;

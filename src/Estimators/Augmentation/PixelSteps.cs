@@ -96,8 +96,8 @@ public sealed record RandomErasing : AugmentationStep
             for (var j = 0; j <= 20 && !fits; j++)
                 fits = Fits(Size(MinArea + (MaxArea - MinArea) * i / 20, Math.Exp(Math.Log(MinAspectRatio) + (Math.Log(MaxAspectRatio) - Math.Log(MinAspectRatio)) * j / 20), h, w), h, w);
         if (!fits)
-            throw DoesNotFit(component, shape, string.Create(CultureInfo.InvariantCulture, $"no rectangle of area fraction [{MinArea}, {MaxArea}] and aspect ratio [{MinAspectRatio}, {MaxAspectRatio}]"),
-                "A rectangle must cover at least one pixel and be smaller than the image; widen the ranges (for example MinArea 0.02, MaxArea 0.33, aspect ratio 0.3 to 3.3).");
+            throw DoesNotFit(component, shape, string.Create(CultureInfo.InvariantCulture, $"area fraction [{MinArea}, {MaxArea}] with aspect ratio [{MinAspectRatio}, {MaxAspectRatio}]"),
+                "No rectangle of these ranges covers at least one pixel and is smaller than the image, so nothing would ever be erased; widen the ranges (for example MinArea 0.02, MaxArea 0.33, aspect ratio 0.3 to 3.3).");
     }
 
     internal override Tensor Apply(Tensor x, bool[] applies, AugmentationBatch batch)
