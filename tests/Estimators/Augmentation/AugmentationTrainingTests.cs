@@ -88,6 +88,37 @@ public sealed class AugmentationTrainingTests : IDisposable
         public void Dispose() { }
     }
 
+    /// <summary>Checks, in the run itself, that every example the network gets is its training row mirrored left to right.</summary>
+    private sealed class MirrorCheck : ITrainingExtension
+    {
+        public int Checked { get; private set; }
+        public string Name => "MirrorCheck";
+        public void BeforeForward(TrainingStep step)
+        {
+            var x = step.X.cpu().data<float>().ToArray();
+            for (var i = 0; i < step.Rows.Count; i++)
+            {
+                var row = step.Data.Features.AsSpan(step.Rows[i] * 784, 784);
+                for (var p = 0; p < 784; p++)
+                    Assert.Equal(row[p / 28 * 28 + 27 - p % 28], x[i * 784 + p]);
+                Checked++;
+            }
+        }
+        public void Dispose() { }
+    }
+
+    [Fact]
+    public void In_a_real_run_the_network_gets_each_rows_own_image_flipped_rows_and_labels_stay_together()
+    {
+        var ml = new MLContext(seed: 1);
+        var (train, _) = Fashion(ml);
+        var trainer = ml.DeepML().MulticlassClassification.NeuralNetwork(Cnn(1) with { Augmentation = new AugmentationOptions { Steps = [new HorizontalFlip { Probability = 1 }] } });
+        MirrorCheck? check = null;
+        trainer.AdditionalExtensions = (_, _) => [check = new MirrorCheck()];
+        using var model = trainer.Fit(train);
+        Assert.Equal(300, check!.Checked);
+    }
+
     [Fact]
     public void Validation_never_sees_augmentation_the_reported_loss_and_accuracy_are_those_of_the_clean_validation_images()
     {
@@ -208,6 +239,35 @@ public sealed class AugmentationTrainingTests : IDisposable
         var regression = options with { Augmentation = new AugmentationOptions { Steps = [new Mixup { AllowRegression = true }] } };
         using var values = ml.DeepML().Regression.NeuralNetwork(regression).Fit(diabetes);
         Assert.True(ml.Regression.Evaluate(values.Transform(diabetes)).RSquared > 0.2, "mixup on regression, allowed explicitly, should still fit the diabetes data");
+    }
+
+    [Fact]
+    public void The_package_readme_example_trains_a_cnn_with_augmentation_and_the_tabular_steps_build()
+    {
+        var ml = new MLContext(seed: 1);
+        var (train, valid) = Fashion(ml);
+        var options = new NeuralNetworkOptions
+        {
+            FeatureColumnName = "Pixels",
+            Network = Networks.Cnn(channels: [16, 32], denseUnits: [64]),
+            InputShape = new TensorShape(1, 28, 28),                        // image steps need [C, H, W]
+            Epochs = 2, // the readme says 15
+            Augmentation = new AugmentationOptions
+            {
+                Steps = [new HorizontalFlip(), new RandomCrop { Padding = 2 }, new RandomErasing(), new Mixup { Alpha = 0.2 }],
+            },
+        };
+        using var model = ml.DeepML().MulticlassClassification.NeuralNetwork(options).Fit(train);
+        var tabular = new AugmentationOptions
+        {
+            Steps = [new GaussianNoise { StandardDeviation = 0.1, Scale = NoiseScale.PerFeatureStandardDeviation }, new Mixup()],
+        };
+        Assert.Equal(2, tabular.Steps.Count);
+        var accuracy = ml.MulticlassClassification.Evaluate(model.Transform(valid)).MicroAccuracy;
+        Assert.True(accuracy > 0.3, $"validation accuracy {accuracy:P1} after 2 epochs on 300 images: chance is 10 %");
+        Assert.Equal("Augmentation[HorizontalFlip{\"Probability\":0.5}, RandomCrop{\"Padding\":2,\"FillValue\":0,\"Probability\":1}, " +
+            "RandomErasing{\"MinArea\":0.02,\"MaxArea\":0.33,\"MinAspectRatio\":0.3,\"MaxAspectRatio\":3.3,\"FillValue\":0,\"Probability\":0.5}, " +
+            "Mixup{\"Alpha\":0.2,\"AllowRegression\":false,\"Probability\":1}]", options.Augmentation.ToString());
     }
 
     private sealed class Inline(Action<TrainingProgress> report) : IProgress<TrainingProgress>
