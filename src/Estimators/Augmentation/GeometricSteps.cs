@@ -48,8 +48,9 @@ public sealed record RandomRotation : AugmentationStep
 /// [<see cref="MinAspectRatio"/>, <see cref="MaxAspectRatio"/>] is placed uniformly at random (10 tries; then the central crop
 /// clamped to the ratio range) and stretched over the whole image, bilinear. Default probability 1.
 /// </summary>
-/// <remarks>The box is resampled from the whole image in one pass (<c>affine_grid</c> + <c>grid_sample</c>), so the output's outer
-/// ring of pixels blends with the pixels just beyond the box, where torchvision crops first and clamps at the box's edge.</remarks>
+/// <remarks>The box is resampled in one pass (<c>affine_grid</c> + <c>grid_sample</c>, the grid clamped to the box's outermost pixel
+/// centres), which gives what cropping and then <c>interpolate(bilinear, align_corners: false)</c> gives; torchvision's default
+/// antialiasing when shrinking is not applied (a box is never larger than the image, so this step only ever enlarges).</remarks>
 public sealed record RandomResizedCrop : AugmentationStep
 {
     private readonly double _minScale = 0.08;
@@ -110,6 +111,6 @@ public sealed record RandomResizedCrop : AugmentationStep
     {
         int h = (int)x.shape[2], w = (int)x.shape[3];
         var boxes = Enumerable.Range(0, batch.Count).Select(_ => Box(h, w, batch)).ToArray();
-        return ImageOps.Affine(x, ImageOps.CropTheta(boxes, h, w).to(x.device), 0);
+        return ImageOps.ResizedCrop(x, boxes);
     }
 }

@@ -96,6 +96,31 @@ internal static class ImageOps
     }
 
     /// <summary>
+    /// Each example's box (top, left, height, width, in whole pixels) resized to the whole image, bilinear, as cropping then
+    /// <c>interpolate(align_corners: false)</c> would: the sampling grid is clamped to the box's outermost pixel centres, so
+    /// nothing from beyond the box blends in.
+    /// </summary>
+    public static Tensor ResizedCrop(Tensor x, IReadOnlyList<(double Top, double Left, double Height, double Width)> boxes)
+    {
+        long b = x.shape[0], h = x.shape[2], w = x.shape[3];
+        using var theta = CropTheta(boxes, h, w);
+        var grid = F.affine_grid(theta.to(x.dtype).to(x.device), [b, x.shape[1], h, w], align_corners: false); // [B, H, W, 2]: (x, y)
+        var low = new float[b * 2];
+        var high = new float[b * 2];
+        for (var i = 0; i < boxes.Count; i++)
+        {
+            var (top, left, bh, bw) = boxes[i];
+            low[2 * i] = (float)((2 * left + 1) / w - 1);             // the centre of the box's first column
+            high[2 * i] = (float)((2 * (left + bw) - 1) / w - 1);     // and of its last
+            low[2 * i + 1] = (float)((2 * top + 1) / h - 1);
+            high[2 * i + 1] = (float)((2 * (top + bh) - 1) / h - 1);
+        }
+        var lo = tensor(low, [b, 1, 1, 2]).to(x.dtype).to(x.device);
+        var hi = tensor(high, [b, 1, 1, 2]).to(x.dtype).to(x.device);
+        return F.grid_sample(x, grid.maximum(lo).minimum(hi), GridSampleMode.Bilinear, GridSamplePaddingMode.Zeros, align_corners: false);
+    }
+
+    /// <summary>
     /// Brightness then contrast, per example: <c>x' = c·(b·x − m) + m</c> with <c>m</c> the mean of <c>b·x</c> over the example's
     /// channels and pixels (factors <paramref name="brightness"/> b and <paramref name="contrast"/> c, one per example). No clamping.
     /// </summary>

@@ -8,7 +8,7 @@ namespace DeepML.Estimators.Tests.Augmentation;
 /// <summary>
 /// Each image step on tiny hand-made images against the pixels it must give: flips reverse an index, crops with padding move the
 /// pixels by the drawn offset with zeros in the padding, erasing fills exactly one rectangle, a 90° rotation is a transpose and a
-/// flip, brightness/contrast follow their formula, a resized crop equals an independent bilinear resize.
+/// flip, brightness/contrast follow their formula, a resized crop equals cropping then an independent bilinear resize (interpolate).
 /// </summary>
 public sealed class AugmentationImageOpsTests
 {
@@ -205,24 +205,71 @@ public sealed class AugmentationImageOpsTests
     }
 
     [Fact]
-    public void A_resized_crop_equals_an_independent_bilinear_resize_of_the_box_and_the_whole_image_box_is_the_identity()
+    public void A_resized_crop_equals_cropping_then_an_independent_bilinear_resize_and_the_whole_image_box_is_the_identity()
     {
         const int c = 1, s = 4;
         var values = Distinct(1, c, s, s);
         using var x = tensor(values, [1, c, s, s]);
-        using var theta = ImageOps.CropTheta([(0, 0, 2, 2)], s, s);
-        using var zoomed = ImageOps.Affine(x, theta, 0);
-        using var box = x.narrow(2, 0, 2).narrow(3, 0, 2);
-        using var reference = F.interpolate(box, [s, s], mode: InterpolationMode.Bilinear, align_corners: false);
+        (double, double, double, double)[] boxes = [(0, 0, 2, 2), (1, 2, 3, 2)];
+        using var two = tensor(values.Concat(values).ToArray(), [2, c, s, s]);
+        using var zoomed = ImageOps.ResizedCrop(two, boxes);
         var z = zoomed.data<float>().ToArray();
-        var r = reference.contiguous().data<float>().ToArray();
-        // Inside, both sample the box alone; on the outer ring the crop-then-resize clamps at the box's edge while one resampling
-        // of the whole image blends with the pixels beyond it (or the zero fill), so only the inner 2×2 is compared.
-        foreach (var (y, col) in new[] { (1, 1), (1, 2), (2, 1), (2, 2) })
-            Assert.Equal(r[y * s + col], z[y * s + col], 1e-4f);
+        for (var e = 0; e < 2; e++)
+        {
+            var (top, left, bh, bw) = boxes[e];
+            using var box = x.narrow(2, (long)top, (long)bh).narrow(3, (long)left, (long)bw);
+            using var reference = F.interpolate(box, [s, s], mode: InterpolationMode.Bilinear, align_corners: false); // crop, then resize
+            var r = reference.contiguous().data<float>().ToArray();
+            for (var i = 0; i < r.Length; i++)
+                Assert.Equal(r[i], z[e * s * s + i], 1e-3f);
+        }
 
-        using var whole = ImageOps.CropTheta([(0, 0, s, s)], s, s);
-        using var same = ImageOps.Affine(x, whole, 0);
+        using var same = ImageOps.ResizedCrop(x, [(0, 0, s, s)]);
         Assert.Equal(values, same.data<float>().ToArray().Select(v => MathF.Round(v, 3)).ToArray());
+    }
+
+    [Fact]
+    public void The_jitter_step_gives_each_example_its_own_brightness_and_contrast_factors_within_the_ranges()
+    {
+        const int n = 20, c = 2, h = 3, w = 3;
+        var values = Distinct(n, c, h, w).Select(v => v / 5000f).ToArray();
+        using var x = Flat(values, n);
+        using var run = Run(new TensorShape(c, h, w), 6, new BrightnessContrast { Brightness = 0.3, Contrast = 0.4 });
+        var jittered = Augmented(run, x);
+        var size = c * h * w;
+        var factors = new List<(double B, double C)>();
+        for (var e = 0; e < n; e++)
+        {
+            // x' = c·b·x + (1 − c)·b·μ is affine in x: α = c·b, β = (1 − c)·b·μ, so b = α + β/μ and c = α/b.
+            var input = values.Skip(e * size).Take(size).Select(v => (double)v).ToArray();
+            var output = jittered.Skip(e * size).Take(size).Select(v => (double)v).ToArray();
+            var alpha = (output[^1] - output[0]) / (input[^1] - input[0]);
+            var beta = output[0] - alpha * input[0];
+            var mean = input.Average();
+            var b = alpha + beta / mean;
+            var k = alpha / b;
+            Assert.InRange(b, 0.7 - 1e-4, 1.3 + 1e-4);
+            Assert.InRange(k, 0.6 - 1e-4, 1.4 + 1e-4);
+            for (var i = 0; i < size; i++)
+                Assert.Equal(k * (b * input[i] - b * mean) + b * mean, output[i], 1e-5);
+            factors.Add((Math.Round(b, 3), Math.Round(k, 3)));
+        }
+        Assert.Equal(n, factors.Distinct().Count()); // per-example draws
+    }
+
+    [Fact]
+    public void A_resized_crop_step_whose_box_must_be_the_whole_square_image_is_the_identity_and_a_smaller_box_zooms_within_the_examples_values()
+    {
+        const int n = 3, c = 1, s = 6;
+        var values = Distinct(n, c, s, s);
+        using var x = Flat(values, n);
+        using var whole = Run(new TensorShape(c, s, s), 2, new RandomResizedCrop { MinScale = 1, MaxScale = 1, MinAspectRatio = 1, MaxAspectRatio = 1 });
+        Assert.Equal(values, Augmented(whole, x).Select(v => MathF.Round(v, 2)).ToArray());
+
+        using var zoom = Run(new TensorShape(c, s, s), 2, new RandomResizedCrop { MinScale = 0.25, MaxScale = 0.25, MinAspectRatio = 1, MaxAspectRatio = 1 });
+        var zoomed = Augmented(zoom, x); // a 3×3 box stretched over 6×6: every output lies within its example's range of values
+        for (var e = 0; e < n; e++)
+            Assert.All(zoomed.Skip(e * s * s).Take(s * s), v => Assert.InRange(v, e * 1000 - 1e-3f, e * 1000 + 56 + 1e-3f));
+        Assert.NotEqual(values, zoomed);
     }
 }
