@@ -25,7 +25,7 @@ public sealed record AugmentationOptions
 {
     private readonly IReadOnlyList<AugmentationStep> _steps = [];
 
-    /// <summary>The steps, applied in order to every training batch; at least one, no nulls, at most one <see cref="Mixup"/>. Required.</summary>
+    /// <summary>The steps, applied in order to every training batch; at least one, no nulls, at most one <see cref="Mixup"/>, every range's minimum at most its maximum. Required.</summary>
     public required IReadOnlyList<AugmentationStep> Steps
     {
         get => _steps;
@@ -37,6 +37,8 @@ public sealed record AugmentationOptions
                 throw new ArgumentException("AugmentationOptions: Steps holds a null step; expected augmentation steps only. Remove the null entry.", nameof(Steps));
             if (value.Count(s => s is Mixup) > 1)
                 throw new ArgumentException("AugmentationOptions: Steps holds more than one Mixup; expected at most one (mixup mixes the batch's targets once). Keep a single Mixup step.", nameof(Steps));
+            foreach (var step in value)
+                step.Validate(); // ranges as a whole: a minimum above its maximum fails here, where the options are written
             _steps = value.ToArray();
         }
     }

@@ -26,6 +26,16 @@ public abstract record AugmentationStep
     /// <summary>Whether the step works on images (<c>[C, H, W]</c> inputs only).</summary>
     internal virtual bool IsImageStep => true;
 
+    /// <summary>Checks what no single property can (a minimum above its maximum), when the step joins an <see cref="AugmentationOptions"/>.</summary>
+    internal virtual void Validate() { }
+
+    /// <summary>Refuses a range whose minimum is above its maximum, naming the minimum.</summary>
+    private protected void Ordered(double min, double max, string minName, string maxName)
+    {
+        if (min > max)
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{GetType().Name}: {minName} ({min}) is above {maxName} ({max}); expected {minName} ≤ {maxName}. Swap them."), minName);
+    }
+
     /// <summary>Checks the step against the network's input shape and the task, when the trainer is made (throws naming <c>Augmentation</c>).</summary>
     internal virtual void Check(TensorShape? shape, PredictionKind task, string component)
     {

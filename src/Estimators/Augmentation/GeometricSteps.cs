@@ -1,4 +1,3 @@
-using System.Globalization;
 using static TorchSharp.torch;
 
 namespace DeepML;
@@ -25,13 +24,7 @@ public sealed record RandomRotation : AugmentationStep
     /// <summary>The value where the rotated image does not reach. Default 0.</summary>
     public double FillValue { get; init => field = double.IsFinite(value) ? value : throw new ArgumentException($"RandomRotation: FillValue must be finite, got {value}.", nameof(FillValue)); }
 
-    internal override void Check(TensorShape? shape, PredictionKind task, string component)
-    {
-        base.Check(shape, task, component);
-        if (MinDegrees > MaxDegrees)
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{component}: augmentation step RandomRotation has MinDegrees {MinDegrees} above MaxDegrees {MaxDegrees}; expected MinDegrees ≤ MaxDegrees. Swap them."),
-                nameof(NeuralNetworkOptions.Augmentation));
-    }
+    internal override void Validate() => Ordered(MinDegrees, MaxDegrees, nameof(MinDegrees), nameof(MaxDegrees));
 
     internal override Tensor Apply(Tensor x, bool[] applies, AugmentationBatch batch)
     {
@@ -76,12 +69,10 @@ public sealed record RandomResizedCrop : AugmentationStep
     private double Positive(double value, string option) => value > 0 ? value
         : throw new ArgumentException($"RandomResizedCrop: {option} must be above 0, got {value}.", option);
 
-    internal override void Check(TensorShape? shape, PredictionKind task, string component)
+    internal override void Validate()
     {
-        base.Check(shape, task, component);
-        if (MinScale > MaxScale || MinAspectRatio > MaxAspectRatio)
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{component}: augmentation step RandomResizedCrop has scale [{MinScale}, {MaxScale}] and aspect ratio [{MinAspectRatio}, {MaxAspectRatio}]; expected each minimum ≤ its maximum. Swap them."),
-                nameof(NeuralNetworkOptions.Augmentation));
+        Ordered(MinScale, MaxScale, nameof(MinScale), nameof(MaxScale));
+        Ordered(MinAspectRatio, MaxAspectRatio, nameof(MinAspectRatio), nameof(MaxAspectRatio));
     }
 
     /// <summary>torchvision's <c>RandomResizedCrop.get_params</c>: the box (top, left, height, width) in pixels.</summary>

@@ -83,12 +83,15 @@ public sealed record RandomErasing : AugmentationStep
 
     private static bool Fits((int H, int W) s, int height, int width) => s.H >= 1 && s.W >= 1 && s.H < height && s.W < width;
 
+    internal override void Validate()
+    {
+        Ordered(MinArea, MaxArea, nameof(MinArea), nameof(MaxArea));
+        Ordered(MinAspectRatio, MaxAspectRatio, nameof(MinAspectRatio), nameof(MaxAspectRatio));
+    }
+
     internal override void Check(TensorShape? shape, PredictionKind task, string component)
     {
         base.Check(shape, task, component);
-        if (MinArea > MaxArea || MinAspectRatio > MaxAspectRatio)
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{component}: augmentation step RandomErasing has area [{MinArea}, {MaxArea}] and aspect ratio [{MinAspectRatio}, {MaxAspectRatio}]; expected each minimum ≤ its maximum. Swap them."),
-                nameof(NeuralNetworkOptions.Augmentation));
         int h = shape!.Dims[1], w = shape.Dims[2];
         // Some rectangle of the ranges must fit (at least one pixel, smaller than the image), else erasing would never happen.
         var fits = false;

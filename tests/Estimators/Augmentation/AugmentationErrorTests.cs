@@ -39,8 +39,11 @@ public sealed class AugmentationErrorTests
         Assert.Equal("MinDegrees", min.ParamName);
         Assert.StartsWith("RandomRotation: MinDegrees must be in [-180, 180], got ", min.Message);
         Assert.Equal("MaxDegrees", Assert.Throws<ArgumentException>(() => new RandomRotation { MaxDegrees = degrees }).ParamName);
-        Assert.Contains("MinDegrees 20 above MaxDegrees 10", Assert.Throws<ArgumentException>(() => new MLContext(1).DeepML().BinaryClassification.NeuralNetwork(
-            Images(new RandomRotation { MinDegrees = 20, MaxDegrees = 10 }))).Message);
+        var swapped = Assert.Throws<ArgumentException>(() => new AugmentationOptions { Steps = [new RandomRotation { MinDegrees = 20, MaxDegrees = 10 }] });
+        Assert.Equal("MinDegrees", swapped.ParamName); // where the options are written, not when training starts
+        Assert.StartsWith("RandomRotation: MinDegrees (20) is above MaxDegrees (10); expected MinDegrees ≤ MaxDegrees. Swap them.", swapped.Message);
+        Assert.Equal("MinArea", Assert.Throws<ArgumentException>(() => new AugmentationOptions { Steps = [new RandomErasing { MinArea = 0.5, MaxArea = 0.2 }] }).ParamName);
+        Assert.Equal("MinAspectRatio", Assert.Throws<ArgumentException>(() => new AugmentationOptions { Steps = [new RandomResizedCrop { MinAspectRatio = 2, MaxAspectRatio = 1 }] }).ParamName);
     }
 
     [Theory]
