@@ -29,7 +29,9 @@ internal static class AugmentationEffect
         var augmentation = new AugmentationOptions { Steps = [new HorizontalFlip(), new RandomCrop { Padding = 2 }, new RandomErasing()] };
         var light = new AugmentationOptions { Steps = [new HorizontalFlip(), new RandomCrop { Padding = 2 }] };
         Console.WriteLine($"Fashion-MNIST subset: {trainRows.Count} training images, {testRows.Count} test images; {options.Network}; {epochs} epochs, batch 64, seed 1, {threads} thread(s).");
-        foreach (var (name, aug) in new[] { ("none", (AugmentationOptions?)null), ("flip + crop(pad 2) + erasing", augmentation), ("flip + crop(pad 2)", light) })
+        foreach (var (name, aug) in new[] { ("none", (AugmentationOptions?)null), ("flip + crop(pad 2) + erasing", augmentation), ("flip + crop(pad 2)", light),
+            ("flip", new AugmentationOptions { Steps = [new HorizontalFlip()] }), ("crop(pad 2)", new AugmentationOptions { Steps = [new RandomCrop { Padding = 2 }] }),
+            ("erasing", new AugmentationOptions { Steps = [new RandomErasing()] }) })
         {
             var trainer = ml.DeepML().MulticlassClassification.NeuralNetwork(options with { Augmentation = aug });
             using var model = trainer.Fit(train);
