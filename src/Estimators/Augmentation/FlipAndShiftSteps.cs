@@ -1,3 +1,4 @@
+using System.Globalization;
 using static TorchSharp.torch;
 
 namespace DeepML;
@@ -81,7 +82,7 @@ public sealed record RandomTranslation : AugmentationStep
     {
         get => _maxFraction;
         init => _maxFraction = double.IsFinite(value) && value > 0 && value < 1 ? value
-            : throw new ArgumentException($"RandomTranslation: MaxFraction must be in (0, 1) (the largest shift as a fraction of the image's size), got {value}. 0.1 moves a 28×28 image by up to 3 pixels.", nameof(MaxFraction));
+            : throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"RandomTranslation: MaxFraction must be in (0, 1) (the largest shift as a fraction of the image's size), got {value}. 0.1 moves a 28×28 image by up to 3 pixels."), nameof(MaxFraction));
     }
 
     /// <summary>The value of the uncovered pixels. Default 0.</summary>
@@ -93,7 +94,8 @@ public sealed record RandomTranslation : AugmentationStep
     {
         base.Check(shape, task, component);
         if (MaxPixels(shape!.Dims[1]) == 0 && MaxPixels(shape.Dims[2]) == 0)
-            throw DoesNotFit(component, shape, $"MaxFraction {MaxFraction}", $"It rounds to a shift of 0 pixels, so nothing would move; use at least {0.5 / Math.Max(shape.Dims[1], shape.Dims[2]):G3}.");
+            throw DoesNotFit(component, shape, string.Create(CultureInfo.InvariantCulture, $"MaxFraction {MaxFraction}"),
+                string.Create(CultureInfo.InvariantCulture, $"It rounds to a shift of 0 pixels, so nothing would move; use at least {0.5 / Math.Max(shape.Dims[1], shape.Dims[2]):G3}."));
     }
 
     internal override Tensor Apply(Tensor x, bool[] applies, AugmentationBatch batch)
