@@ -4,6 +4,8 @@
 //   dotnet run -c Release --project benchmarks/Training [epochs] [rounds] [threads]
 //   dotnet run -c Release --project benchmarks/Training cnn [rows] [epochs] [rounds] [threads] [--full]
 //       the Fashion-MNIST CNN epoch instead (CnnEpoch.cs), beside this machine's matrix-multiply peak
+//   dotnet run -c Release --project benchmarks/Training augment [rows] [epochs] [threads]
+//       a small CNN with and without on-the-fly augmentation: test accuracy and seconds per epoch (AugmentationEffect.cs)
 //
 // DeepML's epoch time is the difference between consecutive TrainingProgress.Elapsed values
 // (it includes the shuffle, the batch gathering, the step and the per-epoch validation pass,
@@ -26,6 +28,13 @@ if (args.Length > 0 && args[0] == "cnn")
     if (args.Length > 4 && int.TryParse(args[4], NumberStyles.Integer, CultureInfo.InvariantCulture, out var cnnThreads))
         set_num_threads(cnnThreads);
     DeepML.Benchmarks.CnnEpoch.Run(At(1, 6000), At(2, 3), At(3, 2), args.Contains("--full"));
+    return;
+}
+if (args.Length > 0 && args[0] == "augment")
+{
+    int At(int i, int fallback) => args.Length > i && int.TryParse(args[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : fallback;
+    set_num_threads(At(3, 1));
+    DeepML.Benchmarks.AugmentationEffect.Run(At(1, 2000), At(2, 12), At(3, 1));
     return;
 }
 var epochs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 4;

@@ -42,6 +42,7 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
         AdversarialDebiasingStep.CheckOptions(options, task);
         DistillationStep.CheckOptions(options.Distillation, task, component);
         PruningStep.CheckOptions(options, component);
+        AugmentationRun.CheckOptions(options, task, component);
         LearningRateScheduler.CheckOptions(options);
         if (options.InputShape is { } shape)
         {
@@ -163,7 +164,7 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
                 TransferLearning.WarmStart(network, spec, warm); // a resumed run's weights come from its checkpoint
             network.to(device);
             var loss = new TaskLoss(Task, o.Loss, o.HuberDelta, schema.ClassCount) { LabelScale = scale?.StandardDeviation ?? 1 };
-            using var extensions = new TrainingExtensions(Extensions(o, input, schema, beforeSplit.Rows, train, scale, spec, network, device));
+            using var extensions = new TrainingExtensions(Extensions(o, input, schema, beforeSplit.Rows, train, scale, spec, network, device, seed, loss));
             var loop = new TrainingLoop(network, spec, device, run, loss, Log, extensions) { Settings = settings, LabelScale = scale };
             var result = loop.Run(train, valid, seed, resume);
             LastTraining = new TrainingSummary(result.EpochsRun, result.BestEpoch, result.FinalTrainingLoss, result.BestValidationLoss, seed, result.History,
@@ -198,8 +199,11 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
 
     /// <summary>The run's training add-ons (<see cref="ITrainingExtension"/>), in the order the loop calls them.</summary>
     private IEnumerable<ITrainingExtension> Extensions(NeuralNetworkOptions o, IDataView input, TrainingSchema schema, int rowsRead, TrainingData train, LabelScale? scale,
-        NetworkSpec spec, TorchSharp.Modules.Sequential network, torch.Device device)
+        NetworkSpec spec, TorchSharp.Modules.Sequential network, torch.Device device, int seed, TaskLoss loss)
     {
+        // First: later add-ons (debiasing, a per-batch distillation teacher) see the augmented batch, and mixup's loss is what they weigh.
+        if (o.Augmentation is { } augmentation)
+            yield return new AugmentationRun(augmentation, seed, spec.InputShape, loss, train, device);
         if (o.AdversarialDebiasing is { } debiasing)
             yield return new AdversarialDebiasingStep(debiasing, train.SensitiveGroupNames, network.parameters(), device);
         if (o.Distillation is { } distillation)

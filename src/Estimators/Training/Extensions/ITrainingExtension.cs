@@ -4,8 +4,8 @@ using static TorchSharp.torch;
 namespace DeepML;
 
 /// <summary>
-/// A training add-on (adversarial debiasing, distillation and pruning masks today; quantization-aware
-/// training and augmentation later) as the <see cref="TrainingLoop"/> sees it: a handful of hooks
+/// A training add-on (adversarial debiasing, distillation, pruning masks and augmentation today; quantization-aware
+/// training later) as the <see cref="TrainingLoop"/> sees it: a handful of hooks
 /// at fixed points of a step and an epoch, and a part of the checkpoint. The loop knows no add-on
 /// by name; it calls every extension, in the order the trainer lists them, at each point.
 /// </summary>
