@@ -163,7 +163,8 @@ public sealed class CompressionReport
         {
             var bars = Entries.Select((e, i) => new Bar { Position = i * width + s, Value = series[s].Value(e), FillColor = palette.GetColor(s) }).ToList();
             var plotted = plot.Add.Bars(bars);
-            plotted.LegendText = series[s].Series;
+            if (series.Length > 1)
+                plotted.LegendText = series[s].Series;
         }
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             [.. Entries.Select((e, i) => new Tick(i * width + (series.Length - 1) / 2.0, e.Name))]);
