@@ -44,8 +44,9 @@ internal static class CalibrationRanges
 
     /// <summary>
     /// TensorRT's entropy calibration on the histogram of |x| (<paramref name="bins"/> bins over [0, max|x|]): for each candidate
-    /// threshold bin i ∈ [128, bins], P is the first i bins with the outliers added to bin i − 1, Q is P merged into 128 levels and
-    /// expanded back over the non-empty bins; the i with the smallest KL(P‖Q) gives T = i · bin width. Range: [max(min, −T), min(max, T)].
+    /// threshold bin i ∈ [128, bins], P is the first i bins with the outliers added to bin i − 1, Q is the first i bins (without the
+    /// outliers) merged into 128 levels and expanded back over P's non-empty bins; both are smoothed (zeros → 1e-4) and the i with the
+    /// smallest KL(P‖Q) gives T = i · bin width. Range: [max(min, −T), min(max, T)].
     /// </summary>
     public static (float Min, float Max) Entropy(float[] values, int bins) => Clip(MinMax(values), EntropyThreshold(values, bins));
 
@@ -68,7 +69,7 @@ internal static class CalibrationRanges
             var p = histogram[..i];
             for (var j = i; j < bins; j++)
                 p[i - 1] += histogram[j];
-            var q = Merge(p, i, levels);
+            var q = Merge(histogram, p, i, levels);
             var divergence = KullbackLeibler(p, q);
             if (divergence < bestDivergence - 1e-12)
                 (best, bestDivergence) = (i, divergence);
@@ -76,8 +77,11 @@ internal static class CalibrationRanges
         return Math.Min(absMax, best * width);
     }
 
-    /// <summary>The first <paramref name="count"/> bins merged into <paramref name="levels"/> groups, each group's mass spread evenly over its non-empty bins.</summary>
-    private static double[] Merge(double[] histogram, int count, int levels)
+    /// <summary>
+    /// TensorRT's Q: the first <paramref name="count"/> bins of <paramref name="histogram"/> (without the outliers) merged into
+    /// <paramref name="levels"/> groups, each group's mass spread evenly over the bins where <paramref name="p"/> is non-zero.
+    /// </summary>
+    private static double[] Merge(double[] histogram, double[] p, int count, int levels)
     {
         var q = new double[count];
         for (var level = 0; level < levels; level++)
@@ -89,27 +93,40 @@ internal static class CalibrationRanges
             for (var j = start; j < end; j++)
             {
                 mass += histogram[j];
-                nonEmpty += histogram[j] > 0 ? 1 : 0;
+                nonEmpty += p[j] > 0 ? 1 : 0;
             }
             for (var j = start; j < end && nonEmpty > 0; j++)
-                q[j] = histogram[j] > 0 ? mass / nonEmpty : 0;
+                q[j] = p[j] > 0 ? mass / nonEmpty : 0;
         }
         return q;
     }
 
-    /// <summary>KL(P‖Q) of two unnormalised histograms, over the bins where P is non-zero (infinite where Q is 0 there).</summary>
+    /// <summary>KL(P‖Q) after both are normalised and smoothed as ONNX Runtime does (zeros become ε = 1e-4, taken from the non-zeros).</summary>
     private static double KullbackLeibler(double[] p, double[] q)
     {
-        double sp = p.Sum(), sq = q.Sum(), divergence = 0;
-        for (var j = 0; j < p.Length; j++)
-        {
-            if (p[j] == 0)
-                continue;
-            if (q[j] == 0)
-                return double.PositiveInfinity;
-            divergence += p[j] / sp * Math.Log(p[j] / sp / (q[j] / sq));
-        }
+        var ps = Smooth(p);
+        var qs = Smooth(q);
+        if (ps is null || qs is null)
+            return double.PositiveInfinity;
+        double divergence = 0;
+        for (var j = 0; j < ps.Length; j++)
+            divergence += ps[j] * Math.Log(ps[j] / qs[j]);
         return divergence;
+    }
+
+    private static double[]? Smooth(double[] h)
+    {
+        const double epsilon = 1e-4;
+        var sum = h.Sum();
+        var zeros = h.Count(v => v == 0);
+        var nonZeros = h.Length - zeros;
+        if (sum == 0 || nonZeros == 0)
+            return null;
+        var take = epsilon * zeros / nonZeros;
+        var result = new double[h.Length];
+        for (var j = 0; j < h.Length; j++)
+            result[j] = h[j] == 0 ? epsilon : h[j] / sum - take;
+        return result.All(v => v > 0) ? result : null;
     }
 
     private static (float Min, float Max) Clip((float Min, float Max) range, float threshold) =>
