@@ -10,11 +10,12 @@ namespace DeepML.Core.Tests.Compression;
 /// <summary>The quantized transformer: agreement with the float one, int8 initializers, sizes, both ORT optimization levels, determinism.</summary>
 public sealed class QuantizationModelTests
 {
-    public static TheoryData<string> Methods => ["dynamic", "static-minmax", "static-percentile", "static-entropy", "static-int8-symmetric", "static-per-tensor"];
+    public static TheoryData<string> Methods => ["dynamic", "dynamic-per-batch", "static-minmax", "static-percentile", "static-entropy", "static-int8-symmetric", "static-per-tensor"];
 
     internal static QuantizationOptions OptionsFor(string method) => method switch
     {
         "dynamic" => new QuantizationOptions(),
+        "dynamic-per-batch" => new QuantizationOptions { DynamicScale = DynamicActivationScale.PerBatch },
         "static-minmax" => new QuantizationOptions { Method = QuantizationMethod.Static },
         "static-percentile" => new QuantizationOptions { Method = QuantizationMethod.Static, Calibration = CalibrationMethod.Percentile, Percentile = 99.9 },
         "static-entropy" => new QuantizationOptions { Method = QuantizationMethod.Static, Calibration = CalibrationMethod.Entropy },
@@ -109,17 +110,35 @@ public sealed class QuantizationModelTests
         Assert.Equal(first.ExportOnnx(), second.ExportOnnx());
     }
 
-    [Fact]
-    public void PredictionEngine_gives_the_Transform_values()
+    /// <summary>Static and per-row dynamic scales do not depend on the batch: one row at a time gives the batched values bit for bit.</summary>
+    [Theory]
+    [InlineData("dynamic")]
+    [InlineData("static-minmax")]
+    public void PredictionEngine_gives_the_Transform_values(string method)
     {
         var ml = new MLContext(1);
         using var fitted = Fitted(ml, Mlp());
-        using var quantized = ml.DeepML().Compression.Quantize(fitted, Data(ml, 256, 7), OptionsFor("static-minmax")).Transformer;
+        using var quantized = ml.DeepML().Compression.Quantize(fitted, Data(ml, 256, 7), OptionsFor(method)).Transformer;
         var test = Data(ml, 20, 8);
         var batch = quantized.Transform(test).GetColumn<float>("Score").ToArray();
         var engine = ml.Model.CreatePredictionEngine<Row, ScoreRow>(quantized, test.Schema);
         var single = test.GetColumn<float[]>("Features").Select(f => engine.Predict(new Row { Features = f }).Score).ToArray();
         Assert.Equal(batch, single);
+    }
+
+    /// <summary>ONNX Runtime's per-batch pattern: a row's score moves with its batch (one scale for all rows), within the quantization error.</summary>
+    [Fact]
+    public void Per_batch_dynamic_scores_depend_on_the_batch_within_the_quantization_error()
+    {
+        var ml = new MLContext(1);
+        using var fitted = Fitted(ml, Mlp());
+        using var quantized = ml.DeepML().Compression.Quantize(fitted, null, OptionsFor("dynamic-per-batch")).Transformer;
+        var test = Data(ml, 50, 8);
+        var batch = quantized.Transform(test).GetColumn<float>("Score").ToArray();
+        var engine = ml.Model.CreatePredictionEngine<Row, ScoreRow>(quantized, test.Schema);
+        var single = test.GetColumn<float[]>("Features").Select(f => engine.Predict(new Row { Features = f }).Score).ToArray();
+        Assert.NotEqual(batch, single);
+        Assert.True(batch.Zip(single, (x, y) => Math.Abs(x - y)).Max() < 0.05);
     }
 
     [Fact]

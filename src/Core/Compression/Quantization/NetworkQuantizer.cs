@@ -122,7 +122,9 @@ internal static class NetworkQuantizer
             ["method"] = o.Method.ToString(),
             ["weights"] = o.PerChannel ? "int8 symmetric per-channel" : "int8 symmetric per-tensor",
         };
-        if (o.Method == QuantizationMethod.Static)
+        if (o.Method == QuantizationMethod.Dynamic)
+            json["activations"] = o.DynamicScale == DynamicActivationScale.PerRow ? "UInt8 symmetric per row" : "UInt8 asymmetric per batch (DynamicQuantizeLinear)";
+        else
         {
             json["activations"] = $"{o.ActivationType} {(o.SymmetricActivations ? "symmetric" : "asymmetric")}";
             json["calibration"] = o.Calibration == CalibrationMethod.Percentile ? $"Percentile {o.Percentile.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : o.Calibration.ToString();

@@ -4,9 +4,9 @@ namespace DeepML;
 public enum QuantizationMethod
 {
     /// <summary>
-    /// Dynamic: weights are stored as int8; each activation is quantized at run time from its own batch's range
-    /// (<c>DynamicQuantizeLinear</c> → <c>MatMulInteger</c> → <c>Cast</c> → scale <c>Mul</c> → bias <c>Add</c>, the graph
-    /// ONNX Runtime's Python <c>quantize_dynamic</c> writes). No calibration data. Dense layers and attention projections only.
+    /// Dynamic: weights are stored as int8; each activation is quantized at run time from its own range (per row, or per batch as
+    /// ONNX Runtime's Python <c>quantize_dynamic</c> does: see <see cref="DynamicActivationScale"/>), then <c>MatMulInteger</c> →
+    /// <c>Cast</c> → scale <c>Mul</c> → bias <c>Add</c>. No calibration data. Dense layers and attention projections only.
     /// </summary>
     Dynamic,
 
@@ -15,6 +15,26 @@ public enum QuantizationMethod
     /// activations, whose ranges come from a calibration data view. Dense, Conv1d/Conv2d and attention projections.
     /// </summary>
     Static,
+}
+
+/// <summary>How dynamic quantization scales activations at run time.</summary>
+public enum DynamicActivationScale
+{
+    /// <summary>
+    /// One symmetric scale per row (per token for sequence inputs): <c>max|x_row| / 127</c>, uint8 zero point 128. A row's score does not
+    /// depend on the rows scored with it, so batched <c>Transform</c>, <c>PredictionEngine</c> and ML.NET's row-at-a-time
+    /// <c>OnnxTransformer</c> (plain <c>ml.Model.Load</c>) agree bit for bit. Written with standard operators (<c>ReduceMax</c>,
+    /// <c>Round</c>, <c>Clip</c>, <c>Cast</c>); ONNX Runtime does not fuse them into one kernel.
+    /// </summary>
+    PerRow,
+
+    /// <summary>
+    /// ONNX Runtime's <c>quantize_dynamic</c> graph: one <c>DynamicQuantizeLinear</c> (asymmetric uint8) over the whole input tensor, which
+    /// ONNX Runtime fuses with the <c>MatMulInteger</c> into its <c>DynamicQuantizeMatMul</c> kernel. The scale comes from the whole batch,
+    /// so a row's score changes (slightly) with the rows batched with it: batched scoring, <c>PredictionEngine</c> and plain
+    /// <c>ml.Model.Load</c> (one row per run) do not agree bit for bit.
+    /// </summary>
+    PerBatch,
 }
 
 /// <summary>How a static activation range is chosen from the calibration values.</summary>
@@ -67,6 +87,14 @@ public sealed record QuantizationOptions
         init => field = Enum.IsDefined(value) ? value
             : throw new ArgumentException($"QuantizationOptions: Method {value} is not a QuantizationMethod value; use QuantizationMethod.Dynamic or QuantizationMethod.Static.", nameof(Method));
     } = QuantizationMethod.Dynamic;
+
+    /// <summary>Dynamic only: per-row scales (default; batch-independent) or ONNX Runtime's per-batch <c>DynamicQuantizeLinear</c>.</summary>
+    public DynamicActivationScale DynamicScale
+    {
+        get;
+        init => field = Enum.IsDefined(value) ? value
+            : throw new ArgumentException($"QuantizationOptions: DynamicScale {value} is not a DynamicActivationScale value; use PerRow or PerBatch.", nameof(DynamicScale));
+    } = DynamicActivationScale.PerRow;
 
     /// <summary>Static only: how activation ranges are chosen. Default <see cref="CalibrationMethod.MinMax"/>.</summary>
     public CalibrationMethod Calibration

@@ -38,7 +38,11 @@ internal sealed class QuantizedGraphWriter
         _names = [.. graph.Node.SelectMany(n => n.Output.Concat([n.Name])), .. graph.Initializer.Select(t => t.Name), .. graph.Input.Select(i => i.Name)];
     }
 
-    /// <summary>The dynamic pattern (ONNX Runtime's <c>quantize_dynamic</c>) for every Gemm and MatMul of <paramref name="nodes"/>; Conv nodes are left float.</summary>
+    /// <summary>
+    /// The dynamic pattern for every Gemm and MatMul of <paramref name="nodes"/> (Conv nodes are left float): the activation quantized
+    /// to uint8 at run time (<see cref="DynamicPerRow"/> or <see cref="DynamicPerBatch"/>), <c>MatMulInteger</c> with the int8 weight
+    /// and both zero points, <c>Cast</c> to float, <c>Mul</c> by activation scale · weight scale, <c>Add</c> of the float bias.
+    /// </summary>
     public static void WriteDynamic(GraphProto graph, IReadOnlyList<QuantizableNode> nodes, QuantizationOptions options)
     {
         var writer = new QuantizedGraphWriter(graph, options);
@@ -53,23 +57,23 @@ internal sealed class QuantizedGraphWriter
             }
             if (!quantized.TryGetValue(q.Activation, out var x))
             {
-                x = (writer.Name(q.Activation + "_quantized"), writer.Name(q.Activation + "_scale"), writer.Name(q.Activation + "_zero_point"));
-                writer.Emit(q.Activation + "_QuantizeLinear", "DynamicQuantizeLinear", [q.Activation], [x.Q, x.Scale, x.ZeroPoint]);
+                x = options.DynamicScale == DynamicActivationScale.PerBatch ? writer.DynamicPerBatch(q.Activation) : writer.DynamicPerRow(q.Activation);
                 quantized[q.Activation] = x;
             }
             var (wq, ws, wz) = writer.Weight(q, transposeForMatMul: q.Op == QuantizableOp.Gemm);
             var product = writer.Emit(node.Name + "_MatMulInteger", "MatMulInteger", [x.Q, wq, x.ZeroPoint, wz]);
             var cast = writer.Emit(node.Name + "_Cast", "Cast", [product], attributes: IntAttribute("to", OnnxDataType.Float));
-            var scale = writer.Emit(node.Name + "_scales_mul", "Mul", [x.Scale, ws]);
+            string Scaled(string[]? output)
+            {
+                if (options.DynamicScale == DynamicActivationScale.PerBatch) // quantize_dynamic's form, which ORT fuses (DynamicQuantizeMatMul)
+                    return writer.Emit(node.Name + "_output_scale_mul", "Mul", [cast, writer.Emit(node.Name + "_scales_mul", "Mul", [x.Scale, ws])], output);
+                // Per row: the weight scale first, then the [N, 1] row scale, so that no fusion takes the row scales for a per-tensor one.
+                return writer.Emit(node.Name + "_row_scale_mul", "Mul", [writer.Emit(node.Name + "_weight_scale_mul", "Mul", [cast, ws]), x.Scale], output);
+            }
             if (q.Bias is null)
-            {
-                writer.Emit(node.Name + "_output_scale_mul", "Mul", [cast, scale], [q.Output]);
-            }
+                Scaled([q.Output]);
             else
-            {
-                var scaled = writer.Emit(node.Name + "_output_scale_mul", "Mul", [cast, scale]);
-                writer.Emit(node.Name + "_bias_add", "Add", [scaled, q.Bias], [q.Output]);
-            }
+                writer.Emit(node.Name + "_bias_add", "Add", [Scaled(null), q.Bias], [q.Output]);
             writer.Remove(q);
         }
         writer.Finish();
@@ -123,6 +127,41 @@ internal sealed class QuantizedGraphWriter
                 QuantizeTensor(output);
         }
         writer.Finish();
+    }
+
+    /// <summary>ONNX Runtime's <c>quantize_dynamic</c> activation: one <c>DynamicQuantizeLinear</c> (asymmetric uint8, one scale for the whole batch).</summary>
+    private (string Q, string Scale, string ZeroPoint) DynamicPerBatch(string activation)
+    {
+        (string Q, string Scale, string ZeroPoint) x = (Name(activation + "_quantized"), Name(activation + "_scale"), Name(activation + "_zero_point"));
+        Emit(activation + "_QuantizeLinear", "DynamicQuantizeLinear", [activation], [x.Q, x.Scale, x.ZeroPoint]);
+        return x;
+    }
+
+    /// <summary>
+    /// Symmetric uint8 per row (per token for <c>[N, T, K]</c>): <c>s = max(max|x_row|, 1e-30) / 127</c>, <c>q = Cast&lt;uint8&gt;(Clip(Round(x / s) + 128, 0, 255))</c>
+    /// (<c>Round</c> is half to even), zero point 128. Every row is quantized on its own, so a row's result never depends on the rows batched with it.
+    /// </summary>
+    private (string Q, string Scale, string ZeroPoint) DynamicPerRow(string activation)
+    {
+        var absMax = Emit(activation + "_ReduceMax", "ReduceMax", [Emit(activation + "_Abs", "Abs", [activation])], null, IntsAttribute("axes", -1), IntAttribute("keepdims", 1));
+        var floor = Constant(activation + "_tiny", OnnxDataType.Float, MemoryMarshal.AsBytes(new[] { 1e-30f }.AsSpan()), []);
+        var levels = Constant(activation + "_levels", OnnxDataType.Float, MemoryMarshal.AsBytes(new[] { 127f }.AsSpan()), []);
+        var scale = Emit(activation + "_scale_div", "Div", [Emit(activation + "_Max", "Max", [absMax, floor]), levels]);
+        var offset = Constant(activation + "_offset", OnnxDataType.Float, MemoryMarshal.AsBytes(new[] { 128f }.AsSpan()), []);
+        var low = Constant(activation + "_low", OnnxDataType.Float, MemoryMarshal.AsBytes(new[] { 0f }.AsSpan()), []);
+        var high = Constant(activation + "_high", OnnxDataType.Float, MemoryMarshal.AsBytes(new[] { 255f }.AsSpan()), []);
+        var rounded = Emit(activation + "_Round", "Round", [Emit(activation + "_Div", "Div", [activation, scale])]);
+        var clipped = Emit(activation + "_Clip", "Clip", [Emit(activation + "_Add", "Add", [rounded, offset]), low, high]);
+        var q = Emit(activation + "_Cast", "Cast", [clipped], null, IntAttribute("to", OnnxDataType.UInt8));
+        var zero = Constant(activation + "_zero_point", OnnxDataType.UInt8, [128], []);
+        return (q, scale, zero);
+    }
+
+    private static AttributeProto IntsAttribute(string name, params long[] values)
+    {
+        var a = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
+        a.Ints.AddRange(values);
+        return a;
     }
 
     /// <summary>The int8 weight (and, for Gemm in the dynamic graph, transposed to <c>[K, U]</c>), its scale and zero point.</summary>
