@@ -137,6 +137,7 @@ public sealed class QuantizationLayerTests
             var e = fitted.Transform(Data(ml, 40, 4, inputs: 72)).GetColumn<float>("Score").ToArray();
             var a = result.Transformer.Transform(Data(ml, 40, 4, inputs: 72)).GetColumn<float>("Score").ToArray();
             Assert.True(e.Zip(a, (x, y) => Math.Abs(x - y)).Max() < 0.05);
+            AssertOptimizationLevelsAgree(result.Transformer.ExportOnnx(), 72);
         }
 
         var dynamic = ml.DeepML().Compression.Quantize(fitted);
@@ -176,6 +177,16 @@ public sealed class QuantizationLayerTests
         var e = fitted.Transform(Data(ml, 40, 4, inputs: 32)).GetColumn<float>("Score").ToArray();
         var a = quantized.Transform(Data(ml, 40, 4, inputs: 32)).GetColumn<float>("Score").ToArray();
         Assert.True(e.Zip(a, (x, y) => Math.Abs(x - y)).Max() < 0.1, $"max |Δ| = {e.Zip(a, (x, y) => Math.Abs(x - y)).Max()}");
+        AssertOptimizationLevelsAgree(quantized.ExportOnnx(), 32);
+    }
+
+    /// <summary>ORT accepts the graph with optimizations off and on (fused int8 kernels) and both give the same scores within 0.01.</summary>
+    private static void AssertOptimizationLevelsAgree(byte[] onnx, int inputs)
+    {
+        var x = Features(Data(new MLContext(1), 32, 17, inputs));
+        var off = Run(onnx, x, 32, inputs, Microsoft.ML.OnnxRuntime.GraphOptimizationLevel.ORT_DISABLE_ALL);
+        var on = Run(onnx, x, 32, inputs, Microsoft.ML.OnnxRuntime.GraphOptimizationLevel.ORT_ENABLE_ALL);
+        Assert.True(off.Zip(on, (p, q) => Math.Abs(p - q)).Max() < 0.01, $"optimized vs unoptimized: {off.Zip(on, (p, q) => Math.Abs(p - q)).Max()}");
     }
 
     private static NetworkWeights RandomConvWeights(NetworkSpec spec)
