@@ -142,6 +142,22 @@ public sealed class QuantizationModelTests
     }
 
     [Fact]
+    public void Quantize_logs_the_layers_and_sizes_to_the_MLContext()
+    {
+        var ml = new MLContext(1);
+        var lines = new List<string>();
+        ml.Log += (_, e) => { lock (lines) lines.Add(e.Message); };
+        using var fitted = Fitted(ml, Mlp());
+        var result = ml.DeepML().Compression.Quantize(fitted, Data(ml, 100, 7), OptionsFor("static-minmax"));
+        using var _ = result.Transformer;
+        var line = lines.SingleOrDefault(l => l.Contains("Quantize: Static int8", StringComparison.Ordinal));
+        Assert.True(line is not null, string.Join("\n", lines.Where(l => l.Contains("Quantiz", StringComparison.Ordinal))));
+        Assert.Contains("3 layer(s) int8 (0 Dense, 2 Dense, 4 Dense), 0 float", line);
+        Assert.Contains($"{result.FloatOnnxBytes:N0} → {result.QuantizedOnnxBytes:N0} bytes", line);
+        Assert.Contains("from 100 calibration row(s)", line);
+    }
+
+    [Fact]
     public void Quantizing_a_quantized_network_is_refused()
     {
         var ml = new MLContext(1);

@@ -52,6 +52,9 @@ internal static class NetworkQuantizer
         try
         {
             var transformer = new NetworkScoringTransformer(ml, network, predictor, bytes, fitted.BatchSize);
+            Log(ml, $"{Component}: {options.Method} int8, {quantized.Count} layer(s) int8 ({string.Join(", ", quantized.Select(l => $"{l.Path} {l.Kind}"))}), " +
+                $"{floats.Count} float{string.Concat(floats.Select(f => $"; {f.Path} {f.Kind}: {f.Reason}"))}; ONNX {floatBytes.Length:N0} → {bytes.Length:N0} bytes" +
+                (rows > 0 ? $"; {ranges.Count} activation range(s) from {rows} calibration row(s)." : "."));
             return new QuantizationResult(transformer, quantized, floats, ranges, floatBytes.Length, bytes.Length, rows, options);
         }
         catch
@@ -59,6 +62,12 @@ internal static class NetworkQuantizer
             predictor.Dispose();
             throw;
         }
+    }
+
+    private static void Log(MLContext ml, string message)
+    {
+        using var channel = ((Microsoft.ML.Runtime.IHostEnvironment)ml).Register("DeepML.Quantize").Start("Quantize");
+        channel.Info(Microsoft.ML.Runtime.MessageSensitivity.None, message);
     }
 
     private static DataViewSchema.Column? CheckCalibration(IDataView? calibration, NetworkScoringTransformer fitted)
