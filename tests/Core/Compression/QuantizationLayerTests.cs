@@ -180,6 +180,34 @@ public sealed class QuantizationLayerTests
         AssertOptimizationLevelsAgree(quantized.ExportOnnx(), 32);
     }
 
+    /// <summary>A transformer block (nested paths): its attention and feed-forward Dense layers are int8, its LayerNorms stay float.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_transformer_block_quantizes_its_nested_attention_and_feed_forward_layers(bool isStatic)
+    {
+        var ml = new MLContext(1);
+        var spec = new NetworkSpec([new TransformerBlockLayer(heads: 2, ffnHidden: 16, tokenDimension: 8), new ClsPoolingLayer(), new DenseLayer(1)], new TensorShape(4, 8));
+        var random = new Random(4);
+        var arrays = spec.WeightShapes().ToDictionary(w => w.Name, w => new WeightArray(
+            w.Shape.Length == 1 && w.Name.Contains("norm", StringComparison.Ordinal) && w.Name.EndsWith("weight", StringComparison.Ordinal)
+                ? [.. Enumerable.Range(0, w.Shape[0]).Select(_ => 1f)]
+                : [.. Enumerable.Range(0, w.Shape.Aggregate(1, (a, b) => a * b)).Select(_ => (float)(random.NextDouble() - 0.5) * 0.5f)], w.Shape));
+        using var fitted = Fitted(ml, new NetworkModel(new NetworkWeights(spec, arrays), PredictionKind.BinaryClassification, "Features"));
+        var options = isStatic ? new QuantizationOptions { Method = QuantizationMethod.Static } : new QuantizationOptions();
+        var result = ml.DeepML().Compression.Quantize(fitted, Data(ml, 128, 3, inputs: 32), options);
+        using var quantized = result.Transformer;
+
+        var leaves = LayerTree.Walk(spec.Root, spec.InputShape!).Where(l => l.Layer.WeightShapes(l.Input).Any()).ToArray();
+        Assert.Equal(leaves.Where(l => l.Layer is DenseLayer or MultiHeadSelfAttentionLayer).Select(l => l.Path), result.QuantizedLayers.Select(l => l.Path));
+        Assert.Equal(leaves.Where(l => l.Layer is LayerNormLayer).Select(l => l.Path), result.FloatLayers.Select(l => l.Path));
+        Assert.Contains(result.QuantizedLayers, l => l.Kind == "MultiHeadSelfAttention" && l.Path.Contains('.', StringComparison.Ordinal));
+        var e = fitted.Transform(Data(ml, 40, 4, inputs: 32)).GetColumn<float>("Score").ToArray();
+        var a = quantized.Transform(Data(ml, 40, 4, inputs: 32)).GetColumn<float>("Score").ToArray();
+        Assert.True(e.Zip(a, (x, y) => Math.Abs(x - y)).Max() < 0.1, $"max |Δ| = {e.Zip(a, (x, y) => Math.Abs(x - y)).Max()}");
+        AssertOptimizationLevelsAgree(quantized.ExportOnnx(), 32);
+    }
+
     /// <summary>ORT accepts the graph with optimizations off and on (fused int8 kernels) and both give the same scores within 0.01.</summary>
     private static void AssertOptimizationLevelsAgree(byte[] onnx, int inputs)
     {
