@@ -180,6 +180,23 @@ public sealed class QuantizationLayerTests
         AssertOptimizationLevelsAgree(quantized.ExportOnnx(), 32);
     }
 
+    [Fact]
+    public void Conv1d_is_int8_in_static_QDQ()
+    {
+        var ml = new MLContext(1);
+        var spec = new NetworkSpec([new Conv1dLayer(3, 3, padding: 1), new ActivationLayer(ActivationKind.Relu), new FlattenLayer(), new DenseLayer(1)], new TensorShape(2, 10));
+        using var fitted = Fitted(ml, new NetworkModel(RandomConvWeights(spec), PredictionKind.BinaryClassification, "Features"));
+        var result = ml.DeepML().Compression.Quantize(fitted, Data(ml, 64, 3, inputs: 20), new QuantizationOptions { Method = QuantizationMethod.Static });
+        using var quantized = result.Transformer;
+        Assert.Equal([("0", "Conv1d"), ("3", "Dense")], result.QuantizedLayers.Select(l => (l.Path, l.Kind)));
+        var weight = Parse(quantized.ExportOnnx()).Graph.Initializer.Single(t => t.Name == "0.weight_quantized");
+        Assert.Equal([3L, 2L, 3L], weight.Dims);
+        var e = fitted.Transform(Data(ml, 40, 4, inputs: 20)).GetColumn<float>("Score").ToArray();
+        var a = quantized.Transform(Data(ml, 40, 4, inputs: 20)).GetColumn<float>("Score").ToArray();
+        Assert.True(e.Zip(a, (x, y) => Math.Abs(x - y)).Max() < 0.05);
+        AssertOptimizationLevelsAgree(quantized.ExportOnnx(), 20);
+    }
+
     /// <summary>A transformer block (nested paths): its attention and feed-forward Dense layers are int8, its LayerNorms stay float.</summary>
     [Theory]
     [InlineData(false)]

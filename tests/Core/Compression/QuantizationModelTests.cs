@@ -10,7 +10,7 @@ namespace DeepML.Core.Tests.Compression;
 /// <summary>The quantized transformer: agreement with the float one, int8 initializers, sizes, both ORT optimization levels, determinism.</summary>
 public sealed class QuantizationModelTests
 {
-    public static TheoryData<string> Methods => ["dynamic", "dynamic-per-batch", "static-minmax", "static-percentile", "static-entropy", "static-int8-symmetric", "static-per-tensor"];
+    public static TheoryData<string> Methods => ["dynamic", "dynamic-per-batch", "static-minmax", "static-percentile", "static-entropy", "static-int8-symmetric", "static-int8-asymmetric", "static-per-tensor"];
 
     internal static QuantizationOptions OptionsFor(string method) => method switch
     {
@@ -20,6 +20,7 @@ public sealed class QuantizationModelTests
         "static-percentile" => new QuantizationOptions { Method = QuantizationMethod.Static, Calibration = CalibrationMethod.Percentile, Percentile = 99.9 },
         "static-entropy" => new QuantizationOptions { Method = QuantizationMethod.Static, Calibration = CalibrationMethod.Entropy },
         "static-int8-symmetric" => new QuantizationOptions { Method = QuantizationMethod.Static, ActivationType = QuantizedActivationType.Int8, SymmetricActivations = true },
+        "static-int8-asymmetric" => new QuantizationOptions { Method = QuantizationMethod.Static, ActivationType = QuantizedActivationType.Int8 },
         _ => new QuantizationOptions { Method = QuantizationMethod.Static, PerChannel = false },
     };
 
