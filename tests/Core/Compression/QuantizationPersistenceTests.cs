@@ -93,7 +93,7 @@ public sealed class QuantizationPersistenceTests
         var options = new QuantizationOptions { Method = QuantizationMethod.Static, Calibration = CalibrationMethod.Percentile, Percentile = 99.9 };
         using var quantized = ml.DeepML().Compression.Quantize(fitted, Data(ml, 64, 7), options).Transformer;
         var metadata = OnnxModelMetadata.ReadMetadataProps(quantized.ExportOnnx());
-        Assert.Equal("""{"method":"Static","weights":"int8 symmetric per-channel","activations":"UInt8 asymmetric","calibration":"Percentile 99.9"}""", metadata["deepml.quantization"]);
+        Assert.Equal("""{"method":"Static","weights":"int8 symmetric per-channel","activations":"UInt8 asymmetric","calibration":"Percentile 99.9"}""", metadata[OnnxMetadataKeys.Quantization]);
         Assert.Equal("BinaryClassification", metadata[OnnxMetadataKeys.Task]);
     }
 }

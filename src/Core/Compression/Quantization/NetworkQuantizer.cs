@@ -13,7 +13,7 @@ namespace DeepML.Compression.Quantization;
 internal static class NetworkQuantizer
 {
     /// <summary>The <c>metadata_props</c> key of a quantized DeepML graph: the options as JSON.</summary>
-    public const string MetadataKey = "deepml.quantization";
+    public const string MetadataKey = OnnxMetadataKeys.Quantization;
 
     private const string Component = "Quantize";
 

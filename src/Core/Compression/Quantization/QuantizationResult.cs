@@ -53,7 +53,10 @@ public sealed class QuantizationResult
     /// <summary>The layers with weights that stay float, with the reason, in network order.</summary>
     public IReadOnlyList<FloatLayer> FloatLayers { get; }
 
-    /// <summary>Static: the calibrated activation tensors in graph order; dynamic: empty (ranges are computed per batch at run time).</summary>
+    /// <summary>
+    /// Static: the calibrated tensors, first each quantized node's input then each node's output (graph outputs excepted), in node order;
+    /// dynamic: empty (the scales are computed at run time).
+    /// </summary>
     public IReadOnlyList<ActivationRange> ActivationRanges { get; }
 
     /// <summary>Size of the float ONNX model in bytes.</summary>
