@@ -50,7 +50,7 @@ public sealed class DeepMLCatalog
     /// <summary>Explanations for any ML.NET model (SHAP, LIME, TreeSHAP) and gradient attributions for DeepML networks.</summary>
     public ExplainabilityCatalog Explainability { get; }
 
-    /// <summary>Compression of DeepML networks: magnitude pruning (fine-tuning a fitted network) and sparsity reports; distillation is a trainer option.</summary>
+    /// <summary>Compression of DeepML networks: post-training int8 quantization (DeepML.Core), magnitude pruning (fine-tuning a fitted network) and sparsity reports (DeepML.Estimators); distillation is a trainer option.</summary>
     public CompressionCatalog Compression { get; }
 
     /// <summary>ONNX export and batched ONNX Runtime scoring.</summary>
@@ -107,7 +107,7 @@ public sealed class DeepMLCatalog
         internal ExplainabilityCatalog(MLContext context) : base(context) { }
     }
 
-    /// <summary>Compression components; added by DeepML.Estimators (training time: pruning).</summary>
+    /// <summary>Compression components; added by DeepML.Core (post-training quantization) and DeepML.Estimators (training time: pruning).</summary>
     public sealed class CompressionCatalog : SubCatalog
     {
         internal CompressionCatalog(MLContext context) : base(context) { }

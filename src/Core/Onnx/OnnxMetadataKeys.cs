@@ -36,6 +36,12 @@ public static class OnnxMetadataKeys
     /// <summary>The raw output name (<see cref="OnnxNames.Logits"/> or <see cref="OnnxNames.Output"/>).</summary>
     public const string RawOutput = "deepml.raw_output";
 
+    /// <summary>
+    /// Present only in int8 graphs written by <c>ml.DeepML().Compression.Quantize</c>: the quantization options as JSON, for example
+    /// <c>{"method":"Static","weights":"int8 symmetric per-channel","activations":"UInt8 asymmetric","calibration":"MinMax"}</c>.
+    /// </summary>
+    public const string Quantization = "deepml.quantization";
+
     /// <summary>The task-shaped output name (<see cref="OnnxNames.Probability"/>, <see cref="OnnxNames.Probabilities"/> or <see cref="OnnxNames.Score"/>).</summary>
     public const string TaskOutput = "deepml.task_output";
 }

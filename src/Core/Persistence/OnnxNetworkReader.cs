@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using DeepML.Compression.Quantization;
 using DeepML.Onnx.Proto;
 
 namespace DeepML.Persistence;
@@ -125,6 +126,45 @@ internal static class OnnxNetworkReader
             }
             result[tensor.Name] = (tensor.Dims.ToArray(), data);
         }
+        AddDequantized(model, result);
         return result;
+    }
+
+    /// <summary>
+    /// A quantized graph (<c>ml.DeepML().Compression.Quantize</c>) stores a weight <c>W</c> as <c>W_quantized</c> (int8, or int32 for a
+    /// bias) with <c>W_scale</c> (one, or one per channel of axis 0) and an optional <c>W_zero_point</c>; <c>W_transposed_quantized</c> is
+    /// stored as <c>[K, U]</c> with channels on axis 1. Each becomes <c>W</c> again as <c>(q − zero_point) · scale</c>, in the layer's layout.
+    /// </summary>
+    private static void AddDequantized(ModelProto model, Dictionary<string, (long[] Dims, float[] Data)> floats)
+    {
+        const string quantized = QuantizedGraphWriter.QuantizedSuffix, transposed = QuantizedGraphWriter.TransposedSuffix;
+        var all = (model.Graph?.Initializer ?? []).ToDictionary(t => t.Name);
+        foreach (var tensor in all.Values.Where(t => t.Name.EndsWith(quantized, StringComparison.Ordinal)))
+        {
+            var stem = tensor.Name[..^quantized.Length];
+            var isTransposed = stem.EndsWith(transposed, StringComparison.Ordinal) && tensor.Dims.Count == 2;
+            var name = isTransposed ? stem[..^transposed.Length] : stem;
+            if (floats.ContainsKey(name) || !floats.TryGetValue(stem + QuantizedGraphWriter.ScaleSuffix, out var scale))
+                continue;
+            long[] q = tensor.DataType switch
+            {
+                OnnxDataType.Int8 => MemoryMarshal.Cast<byte, sbyte>(tensor.RawData.Span).ToArray().Select(v => (long)v).ToArray(),
+                (int)TensorProto.Types.DataType.Int32 => MemoryMarshal.Cast<byte, int>(tensor.RawData.Span).ToArray().Select(v => (long)v).ToArray(),
+                _ => throw new FormatException($"DeepML ONNX model: quantized initializer '{tensor.Name}' has element type {tensor.DataType}; expected int8 or int32."),
+            };
+            var zero = all.TryGetValue(stem + QuantizedGraphWriter.ZeroPointSuffix, out var z) ? MemoryMarshal.Cast<byte, sbyte>(z.RawData.Span).ToArray() : [];
+            var dims = tensor.Dims.ToArray();
+            var channels = scale.Data.Length;
+            var inner = isTransposed ? 1 : (int)(q.Length / Math.Max(1, dims.Length == 0 ? 1 : dims[0]));
+            var values = new float[q.Length];
+            for (var i = 0; i < q.Length; i++)
+            {
+                var c = channels == 1 ? 0 : isTransposed ? (int)(i % dims[1]) : i / inner % channels;
+                values[i] = (q[i] - (zero.Length == 0 ? 0 : zero[zero.Length == 1 ? 0 : c])) * scale.Data[c];
+            }
+            floats[name] = isTransposed
+                ? ([dims[1], dims[0]], QuantizableNode.Transposed(values, (int)dims[0], (int)dims[1]))
+                : (dims, values);
+        }
     }
 }
