@@ -102,18 +102,24 @@ internal static class PathDependentTreeShap
             Unwind(path, start, length, k);
             length--;
         }
-        Recurse(tree, x, phi, path, hot, start, length, incomingZero * hotShare, incomingOne, split);
-        Recurse(tree, x, phi, path, cold, start, length, incomingZero * coldShare, 0, split);
+        // A branch that carries neither "zero" paths (no cover row reached it) nor "one" paths (x does not go there) adds
+        // exactly nothing, and its UNWIND would divide 0 by 0: it is skipped.
+        if (incomingZero * hotShare > 0 || incomingOne > 0)
+            Recurse(tree, x, phi, path, hot, start, length, incomingZero * hotShare, incomingOne, split);
+        if (incomingZero * coldShare > 0)
+            Recurse(tree, x, phi, path, cold, start, length, incomingZero * coldShare, 0, split);
     }
 
     /// <summary>EXTEND in place: appends an element to the path at <paramref name="start"/> and updates the subset-size weights; returns the new length.</summary>
     private static int Extend(PathElement[] path, int start, int l, double zero, double one, int feature)
     {
         path[start + l] = new PathElement { Feature = feature, Zero = zero, One = one, Weight = l == 0 ? 1 : 0 };
+        var inverse = 1.0 / (l + 1);
         for (var i = l - 1; i >= 0; i--)
         {
-            path[start + i + 1].Weight += one * path[start + i].Weight * (i + 1) / (l + 1);
-            path[start + i].Weight = zero * path[start + i].Weight * (l - i) / (l + 1.0);
+            ref var e = ref path[start + i];
+            path[start + i + 1].Weight += one * e.Weight * (i + 1) * inverse;
+            e.Weight = zero * e.Weight * (l - i) * inverse;
         }
         return l + 1;
     }
@@ -153,18 +159,23 @@ internal static class PathDependentTreeShap
         var zero = path[start + index].Zero;
         var n = path[start + length - 1].Weight;
         var total = 0.0;
-        for (var j = length - 2; j >= 0; j--)
+        if (one != 0)
         {
-            if (one != 0)
+            // w_j = n·L/((j + 1)·one); n ← weight_j − w_j·zero·(L − j − 1)/L
+            var scale = length / one;
+            var back = zero / length;
+            for (var j = length - 2; j >= 0; j--)
             {
-                var w = n * length / ((j + 1) * one);
+                var w = n * scale / (j + 1);
                 total += w;
-                n = path[start + j].Weight - w * zero * (length - (j + 1)) / length;
+                n = path[start + j].Weight - w * back * (length - (j + 1));
             }
-            else
-            {
-                total += path[start + j].Weight * length / (zero * (length - (j + 1)));
-            }
+        }
+        else
+        {
+            var scale = length / zero;
+            for (var j = length - 2; j >= 0; j--)
+                total += path[start + j].Weight * scale / (length - (j + 1));
         }
         return total;
     }
