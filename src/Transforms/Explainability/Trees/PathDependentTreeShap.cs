@@ -42,7 +42,8 @@ internal static class PathDependentTreeShap
         if (tree.IsLeaf(tree.Root))
             return;
         scratch.Fit(tree.MaxDepth);
-        Recurse(tree, x, phi, scratch.Path, tree.Root, 0, 0, 1, 1, -1);
+        var (left, right) = tree.CoverShares;
+        Recurse(tree, x, phi, scratch.Path, left, right, tree.Root, 0, 0, 1, 1, -1);
     }
 
     /// <summary>The tree's expected value over its covers: what the attributions start from.</summary>
@@ -66,8 +67,8 @@ internal static class PathDependentTreeShap
     }
 
     /// <summary>Visits <paramref name="node"/> with the parent's path at <c>path[parentStart .. parentStart + parentLength)</c>; its own goes right after.</summary>
-    private static void Recurse(FlatTree tree, ReadOnlySpan<float> x, double[] phi, PathElement[] path, int node, int parentStart, int parentLength,
-        double zero, double one, int feature)
+    private static void Recurse(FlatTree tree, ReadOnlySpan<float> x, double[] phi, PathElement[] path, double[] leftShares, double[] rightShares,
+        int node, int parentStart, int parentLength, double zero, double one, int feature)
     {
         var start = parentStart + parentLength;
         Array.Copy(path, parentStart, path, start, parentLength);
@@ -87,7 +88,7 @@ internal static class PathDependentTreeShap
         var hot = tree.Next(node, x);
         var hotIsLeft = hot == tree.Left[node];
         var cold = hotIsLeft ? tree.Right[node] : tree.Left[node];
-        var (leftShare, rightShare) = Shares(tree, node);
+        var (leftShare, rightShare) = (leftShares[node], rightShares[node]);
         var hotShare = hotIsLeft ? leftShare : rightShare;
         var coldShare = hotIsLeft ? rightShare : leftShare;
         double incomingZero = 1, incomingOne = 1;
@@ -105,9 +106,9 @@ internal static class PathDependentTreeShap
         // A branch that carries neither "zero" paths (no cover row reached it) nor "one" paths (x does not go there) adds
         // exactly nothing, and its UNWIND would divide 0 by 0: it is skipped.
         if (incomingZero * hotShare > 0 || incomingOne > 0)
-            Recurse(tree, x, phi, path, hot, start, length, incomingZero * hotShare, incomingOne, split);
+            Recurse(tree, x, phi, path, leftShares, rightShares, hot, start, length, incomingZero * hotShare, incomingOne, split);
         if (incomingZero * coldShare > 0)
-            Recurse(tree, x, phi, path, cold, start, length, incomingZero * coldShare, 0, split);
+            Recurse(tree, x, phi, path, leftShares, rightShares, cold, start, length, incomingZero * coldShare, 0, split);
     }
 
     /// <summary>EXTEND in place: appends an element to the path at <paramref name="start"/> and updates the subset-size weights; returns the new length.</summary>

@@ -36,6 +36,34 @@ internal sealed class FlatTree
     }
 
     private int _maxDepth = -1;
+    private Tuple<double[], double[]>? _shares; // a reference, so publishing it to other threads is one atomic write
+
+    /// <summary>
+    /// Per internal node, its children's shares of its cover (0.5 each where no cover row reached the node), computed once
+    /// (a benign race computes the same arrays twice at worst).
+    /// </summary>
+    public (double[] Left, double[] Right) CoverShares
+    {
+        get
+        {
+            var shares = Volatile.Read(ref _shares);
+            if (shares is null)
+                Volatile.Write(ref _shares, shares = ComputeShares());
+            return (shares.Item1, shares.Item2);
+        }
+    }
+
+    private Tuple<double[], double[]> ComputeShares()
+    {
+        var left = new double[Nodes];
+        var right = new double[Nodes];
+        for (var node = 0; node < Nodes; node++)
+        {
+            var total = Cover[node];
+            (left[node], right[node]) = total > 0 ? (Cover[Left[node]] / total, Cover[Right[node]] / total) : (0.5, 0.5);
+        }
+        return Tuple.Create(left, right);
+    }
 
     /// <summary>Depth of the deepest leaf, computed once (a benign race computes the same value twice at worst).</summary>
     public int MaxDepth => _maxDepth >= 0 ? _maxDepth : (_maxDepth = Depth());
