@@ -86,29 +86,44 @@ internal sealed class AugmentationRun : ITrainingExtension
         _mixedTarget = null;
         var count = (int)step.X.shape[0];
         var batch = new AugmentationBatch(_seed, step.Epoch, step.BatchIndex, count, step.Device, _generator) { FeatureSd = _featureSd };
-        var flat = step.X.shape;
-        var x = step.X;
-        foreach (var s in _options.Steps)
+        var x = Apply(_options, step.X, _imageShape, batch, (lambda, permutation) =>
+        {
+            _lambda = lambda;
+            _mixedTarget = step.Target.index_select(0, permutation);
+            _mixedStep = _step;
+        });
+        return x;
+    }
+
+    /// <summary>
+    /// <paramref name="input"/> (one example per row) through every step of <paramref name="options"/>, drawing from
+    /// <paramref name="batch"/>; <paramref name="mixed"/> learns mixup's λ and pairing when the batch is mixed. Returns the input's shape.
+    /// </summary>
+    internal static Tensor Apply(AugmentationOptions options, Tensor input, TensorShape? imageShape, AugmentationBatch batch, Action<double, Tensor>? mixed)
+    {
+        var count = (int)input.shape[0];
+        var flat = input.shape;
+        var x = input;
+        foreach (var s in options.Steps)
         {
             if (s is Mixup mixup)
             {
                 if (batch.Applies(mixup.Probability)[0] && count > 1) // one draw per batch
                 {
-                    _lambda = batch.Beta(mixup.Alpha);
+                    var lambda = batch.Beta(mixup.Alpha);
                     var permutation = batch.Indices(batch.Permutation(count));
-                    x = Mixup.Mix(x, permutation, _lambda);
-                    _mixedTarget = step.Target.index_select(0, permutation);
-                    _mixedStep = _step;
+                    x = Mixup.Mix(x, permutation, lambda);
+                    mixed?.Invoke(lambda, permutation);
                 }
                 continue;
             }
             var applies = batch.Applies(s.Probability);
             if (!applies.Any(a => a))
                 continue;
-            var shaped = s.IsImageStep ? x.reshape([count, .. _imageShape!.Dims.Select(d => (long)d)]) : x.reshape(count, -1);
+            var shaped = s.IsImageStep ? x.reshape([count, .. imageShape!.Dims.Select(d => (long)d)]) : x.reshape(count, -1);
             x = batch.Select(applies, s.Apply(shaped, applies, batch), shaped);
         }
-        return ReferenceEquals(x, step.X) ? x : x.reshape(flat);
+        return ReferenceEquals(x, input) ? x : x.reshape(flat);
     }
 
     Tensor ITrainingExtension.OnLoss(TrainingStep step, Tensor loss) => MixedLoss(step, loss);
