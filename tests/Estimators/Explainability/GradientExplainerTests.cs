@@ -187,6 +187,33 @@ public sealed class GradientExplainerTests
     }
 
     [Fact]
+    public void Grad_cam_reaches_convolutions_nested_in_residual_blocks()
+    {
+        // Networks.ResNet(): a stem, then residual stages whose convolutions sit inside Residual bodies. Every listed layer is
+        // observed by the forward hook (an unobserved one would throw), and a nested layer's map is a non-negative map of the image size.
+        var shape = new TensorShape(1, 12, 12);
+        var spec = Networks.ResNet().Bind(shape, new DenseLayer(3));
+        var random = new Random(2);
+        var weights = new NetworkWeights(spec, LayerTree.WeightShapes(spec.Root, shape).ToDictionary(w => w.Name,
+            w => new WeightArray(w.Name.EndsWith("running_var", StringComparison.Ordinal)
+                ? Enumerable.Repeat(1f, w.Shape.Aggregate(1, (a, b) => a * b)).ToArray()
+                : Enumerable.Range(0, w.Shape.Aggregate(1, (a, b) => a * b)).Select(_ => (float)(random.NextDouble() - 0.5) * 0.5f).ToArray(), w.Shape)));
+        var model = new NetworkModel(weights, PredictionKind.MulticlassClassification, "Features", ["a", "b", "c"]);
+        var layers = GradCam.ConvolutionLayers(model);
+        Assert.Contains(layers, l => l.Contains('.', StringComparison.Ordinal));
+        var images = Enumerable.Range(0, 2 * 144).Select(_ => (float)random.NextDouble()).ToArray();
+        var positive = 0;
+        foreach (var layer in layers)
+        {
+            var maps = GradCam.Compute(model, images, 2, layer, new SaliencyOptions { Output = ExplainedOutput.Class(1) });
+            Assert.Equal((12, 12), (maps.Height, maps.Width));
+            Assert.All(maps.Values, v => Assert.True(float.IsFinite(v) && v >= 0));
+            positive += maps.Values.Any(v => v > 0) ? 1 : 0;
+        }
+        Assert.True(positive > layers.Count / 2, $"{positive} of {layers.Count} layers gave a non-zero map"); // the probe's gradient arrives
+    }
+
+    [Fact]
     public void Bad_outputs_options_and_baselines_are_named()
     {
         var e = Assert.Throws<ArgumentException>(() => Ml.DeepML().Explainability.Saliency(Linear(), new SaliencyOptions { Output = ExplainedOutput.Probability }));
