@@ -71,7 +71,7 @@ internal static class PathDependentTreeShap
         int node, int parentStart, int parentLength, double zero, double one, int feature)
     {
         var start = parentStart + parentLength;
-        Array.Copy(path, parentStart, path, start, parentLength);
+        path.AsSpan(parentStart, parentLength).CopyTo(path.AsSpan(start, parentLength)); // short: a span copy, not Array.Copy's checks
         var length = Extend(path, start, parentLength, zero, one, feature);
         if (tree.IsLeaf(node))
         {
