@@ -13,6 +13,13 @@ public sealed class ExplanationPlotTests
         return new Attributions("Test", ["a", "b", "c", "d"], 0.5, values, values.Select(v => 0.5 + v.Sum()).ToArray());
     }
 
+    private static readonly SKColor Blue = SKColor.Parse("#1E88E5");
+    private static readonly SKColor Red = SKColor.Parse("#FF0D57");
+
+    /// <summary>Whether some pixel is within 6 of <paramref name="colour"/> in every channel.</summary>
+    private static bool Has(SKBitmap bitmap, SKColor colour) =>
+        bitmap.Pixels.Any(p => Math.Abs(p.Red - colour.Red) <= 6 && Math.Abs(p.Green - colour.Green) <= 6 && Math.Abs(p.Blue - colour.Blue) <= 6);
+
     [Fact]
     public void Summary_waterfall_and_dependence_plots_are_pngs_of_the_stated_size()
     {
@@ -27,13 +34,28 @@ public sealed class ExplanationPlotTests
                 (a.SaveWaterfallPlot(2, Path.Combine(folder, "waterfall.png"), maxFeatures: 2), 1000, 140 + 40 * 3),
                 (a.SaveDependencePlot("b", features.Select(v => v[1]).ToArray(), Path.Combine(folder, "dependence.png")), 800, 600),
             };
-            foreach (var (path, width, height) in files)
+            var bitmaps = files.Select(f => SKBitmap.Decode(f.Item1)).ToArray();
+            try
             {
-                using var bitmap = SKBitmap.Decode(path);
-                Assert.NotNull(bitmap);
-                Assert.Equal((width, height), (bitmap.Width, bitmap.Height));
-                Assert.False(File.Exists(path + ".tmp"));
+                Assert.Equal(files.Select(f => (f.Item2, f.Item3)), bitmaps.Select(b => (b.Width, b.Height)));
+                // Summary: the lowest feature values are drawn shap-blue and the highest shap-red.
+                Assert.True(Has(bitmaps[0], Blue) && Has(bitmaps[0], Red), "the summary plot lacks the low (blue) or high (red) dots");
+                // Waterfall of row 2: red bars for the positive contributions, blue for the negative ones, and only those.
+                var phi = a.Values[2];
+                var top = Enumerable.Range(0, 4).OrderByDescending(j => Math.Abs(phi[j])).ToArray();
+                var steps = new[] { phi[top[0]], phi[top[1]], phi[top[2]] + phi[top[3]] };
+                Assert.Equal(steps.Any(v => v >= 0), Has(bitmaps[1], Red));
+                Assert.Equal(steps.Any(v => v < 0), Has(bitmaps[1], Blue));
+                // Dependence: red dots, no blue ones (one colour: the dots are not coloured by value).
+                Assert.True(Has(bitmaps[2], Red) && !Has(bitmaps[2], Blue));
             }
+            finally
+            {
+                foreach (var b in bitmaps)
+                    b.Dispose();
+            }
+            // Written atomically: nothing but the three pictures is left in the folder.
+            Assert.Equal(["dependence.png", "summary.png", "waterfall.png"], Directory.GetFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         }
         finally
         {
