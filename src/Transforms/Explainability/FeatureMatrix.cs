@@ -40,6 +40,27 @@ internal sealed record FeatureMatrix(float[] Values, int Rows, int Size, IReadOn
         return new FeatureMatrix(values.ToArray(), rows, size, slotNames);
     }
 
+    /// <summary>
+    /// The rows an explainer explains: <see cref="Read"/>, refused unless the vectors have the explainer's <paramref name="size"/>
+    /// (<paramref name="sizeOf"/> says whose size that is, for the message).
+    /// </summary>
+    public static FeatureMatrix ReadRows(IDataView data, string column, int size, string component, string sizeOf, int maxRows, CancellationToken cancellation)
+    {
+        var rows = Read(data, column, component, "feature", maxRows, cancellation);
+        if (rows.Size != size)
+            throw new ArgumentException(ColumnChecks.MismatchMessage(component, "feature", column, $"vector of Single of size {size} ({sizeOf})",
+                $"Vector<Single, {rows.Size}>", "Explain rows built by the same featurization as the model's training data."), nameof(data));
+        return rows;
+    }
+
+    /// <summary>Refuses a buffer that does not hold <paramref name="rows"/> vectors of <paramref name="size"/> values.</summary>
+    public static void CheckBuffer(float[] features, int rows, int size, string component)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        if (rows < 0 || (long)rows * size > features.Length)
+            throw new ArgumentException($"{component}: {rows} rows of {size} values need {(long)rows * size} values; {features.Length} were given.", nameof(features));
+    }
+
     /// <summary>The column's slot names, or <c>f0, f1, …</c> where it has none (or they are empty).</summary>
     public static IReadOnlyList<string> SlotNamesOf(DataViewSchema.Column column, int size)
     {

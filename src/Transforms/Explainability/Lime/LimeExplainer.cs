@@ -85,10 +85,7 @@ public sealed class LimeExplainer : IVectorExplainer
     /// <param name="cancellation">Stops between model calls.</param>
     public LimeExplanations ExplainWithFit(IDataView data, int maxRows = int.MaxValue, CancellationToken cancellation = default)
     {
-        var rows = FeatureMatrix.Read(data, FeatureColumnName, _component, "feature", maxRows, cancellation);
-        if (rows.Size != InputSize)
-            throw new ArgumentException(ColumnChecks.MismatchMessage(_component, "feature", FeatureColumnName, $"vector of Single of size {InputSize} (the training data's)",
-                $"Vector<Single, {rows.Size}>", "Explain rows built by the same featurization as the model's training data."), nameof(data));
+        var rows = FeatureMatrix.ReadRows(data, FeatureColumnName, InputSize, _component, "the training data's", maxRows, cancellation);
         return ExplainWithFit(rows.Values, rows.Rows, cancellation);
     }
 
@@ -98,9 +95,7 @@ public sealed class LimeExplainer : IVectorExplainer
     /// <param name="cancellation">Stops between model calls.</param>
     public LimeExplanations ExplainWithFit(float[] features, int rows, CancellationToken cancellation = default)
     {
-        ArgumentNullException.ThrowIfNull(features);
-        if (rows < 0 || (long)rows * InputSize > features.Length)
-            throw new ArgumentException($"{_component}: {rows} rows of {InputSize} values need {(long)rows * InputSize} values; {features.Length} were given.", nameof(features));
+        FeatureMatrix.CheckBuffer(features, rows, InputSize, _component);
         var n = _options.Samples;
         var m = FeatureNames.Count;
         var coefficients = new double[rows][];

@@ -79,19 +79,14 @@ public sealed class TreeShapExplainer : IVectorExplainer
     /// <param name="cancellation">Stops between rows.</param>
     public Attributions Explain(IDataView data, int maxRows = int.MaxValue, CancellationToken cancellation = default)
     {
-        var rows = FeatureMatrix.Read(data, FeatureColumnName, _component, "feature", maxRows, cancellation);
-        if (rows.Size != InputSize)
-            throw new ArgumentException(ColumnChecks.MismatchMessage(_component, "feature", FeatureColumnName, $"vector of Single of size {InputSize} (the explained model's)",
-                $"Vector<Single, {rows.Size}>", "Explain rows built by the same featurization as the model's training data."), nameof(data));
+        var rows = FeatureMatrix.ReadRows(data, FeatureColumnName, InputSize, _component, "the explained model's", maxRows, cancellation);
         return Explain(rows.Values, rows.Rows, cancellation);
     }
 
     /// <inheritdoc />
     public Attributions Explain(float[] features, int rows, CancellationToken cancellation = default)
     {
-        ArgumentNullException.ThrowIfNull(features);
-        if (rows < 0 || (long)rows * InputSize > features.Length)
-            throw new ArgumentException($"{_component}: {rows} rows of {InputSize} values need {(long)rows * InputSize} values; {features.Length} were given.", nameof(features));
+        FeatureMatrix.CheckBuffer(features, rows, InputSize, _component);
         var values = new double[rows][];
         var outputs = new double[rows];
         var size = InputSize;
