@@ -4,6 +4,8 @@ independent of DeepML's writer).
 
     DEEPML_EXPORT_DIR=/tmp/onnx dotnet test tests/Estimators -c Release --filter "FullyQualifiedName~LayerParityTests"
     DEEPML_EXPORT_DIR=/tmp/onnx dotnet run -c Release --project examples/FashionMnist
+    DEEPML_EXPORT_DIR=/tmp/onnx dotnet test tests/Core -c Release --filter "FullyQualifiedName~Quantization"   # int8 graphs
+    DEEPML_EXPORT_DIR=/tmp/onnx dotnet run -c Release --project examples/Compression   # pruned, distilled, int8
     /usr/bin/python3 scripts/check_onnx.py /tmp/onnx
 
 Needs the onnx Python package (Debian: apt-get install python3-onnx). Not part of CI.

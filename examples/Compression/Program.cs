@@ -7,6 +7,7 @@
 // 2. Fashion-MNIST CNN (the repository's subset): structured pruning of half the filters, fine-tuned; static int8.
 // Each part prints a compression report (parameters, non-zeros, multiply-adds, ONNX/zip bytes, the metric, CPU latency
 // at batch 1 and rows/s at batch 256, measured in one run) and writes it as JSON and PNG; ends with `name: value` lines.
+// DEEPML_EXPORT_DIR=folder also writes every model's ONNX graph there.
 using System.Globalization;
 using DeepML;
 using DeepML.Examples;
@@ -84,6 +85,19 @@ Console.WriteLine(fashion.ToTable());
 File.WriteAllText(Path.Combine(outDir, "fashion_mnist_compression.json"), fashion.ToJson());
 fashion.SavePngs(Path.Combine(outDir, "fashion_mnist"));
 Console.WriteLine($"Reports in {outDir}");
+// DEEPML_EXPORT_DIR: every model's ONNX graph, for scripts/check_onnx.py (ONNX's own checker and strict shape inference).
+if (Environment.GetEnvironmentVariable("DEEPML_EXPORT_DIR") is { Length: > 0 } exportDir)
+{
+    using var perBatch = compress.Quantize(big, null, new QuantizationOptions { DynamicScale = DynamicActivationScale.PerBatch }).Transformer;
+    Directory.CreateDirectory(exportDir);
+    foreach (var (name, model) in new (string, NetworkScoringTransformer)[]
+    {
+        ("adult-mlp", big), ("adult-magnitude", magnitude), ("adult-structured", structured), ("adult-distilled", fromTrees),
+        ("adult-int8-dynamic", dynamicModel), ("adult-int8-dynamic-per-batch", perBatch), ("adult-int8-static", staticModel),
+        ("fashion-cnn", cnn), ("fashion-cnn-structured", thinCnn), ("fashion-cnn-int8-static", cnnInt8Model),
+    })
+        model.SaveOnnx(Path.Combine(exportDir, $"compression-{name}.onnx"));
+}
 
 CompressionEntry A(string name) => adult.Entries.Single(x => x.Name == name);
 CompressionEntry F(string name) => fashion.Entries.Single(x => x.Name == name);

@@ -29,6 +29,16 @@ internal static class QuantizationFixtures
         return new NetworkModel(new NetworkWeights(model.Spec, arrays), PredictionKind.BinaryClassification, "Features");
     }
 
+    /// <summary>
+    /// Writes a quantized graph to <c>DEEPML_EXPORT_DIR</c> when it is set, for the independent ONNX checker
+    /// (<c>scripts/check_onnx.py</c>: <c>onnx.checker.check_model(full_check=True)</c> and strict shape inference). Opt-in only.
+    /// </summary>
+    public static void ExportForChecker(string name, NetworkScoringTransformer quantized)
+    {
+        if (Environment.GetEnvironmentVariable("DEEPML_EXPORT_DIR") is { Length: > 0 } folder)
+            File.WriteAllBytes(Path.Combine(Directory.CreateDirectory(folder).FullName, $"quantized-{name}.onnx"), quantized.ExportOnnx());
+    }
+
     /// <summary>Rows of U(−2, 2) features in column "Features".</summary>
     public static IDataView Data(MLContext ml, int rows, int seed, int inputs = Inputs)
     {

@@ -127,6 +127,7 @@ public sealed class QuantizationLayerTests
         var data = Data(ml, 64, 3, inputs: 72);
 
         var result = ml.DeepML().Compression.Quantize(fitted, data, new QuantizationOptions { Method = QuantizationMethod.Static });
+        ExportForChecker("conv2d-static", result.Transformer);
         using (result.Transformer)
         {
             Assert.Equal([("0", "Conv2d"), ("3", "Dense")], result.QuantizedLayers.Select(l => (l.Path, l.Kind)));
@@ -141,6 +142,7 @@ public sealed class QuantizationLayerTests
         }
 
         var dynamic = ml.DeepML().Compression.Quantize(fitted);
+        ExportForChecker("conv2d-dynamic", dynamic.Transformer);
         using (dynamic.Transformer)
         {
             Assert.Equal(["3"], dynamic.QuantizedLayers.Select(l => l.Path));
@@ -165,6 +167,7 @@ public sealed class QuantizationLayerTests
         using var fitted = Fitted(ml, new NetworkModel(new NetworkWeights(spec, arrays), PredictionKind.BinaryClassification, "Features"));
         var options = isStatic ? new QuantizationOptions { Method = QuantizationMethod.Static } : new QuantizationOptions();
         var result = ml.DeepML().Compression.Quantize(fitted, Data(ml, 128, 3, inputs: 32), options);
+        ExportForChecker("attention" + (isStatic ? "-static" : "-dynamic"), result.Transformer);
         using var quantized = result.Transformer;
 
         var attention = result.QuantizedLayers.Single(l => l.Path == "0");
@@ -187,6 +190,7 @@ public sealed class QuantizationLayerTests
         var spec = new NetworkSpec([new Conv1dLayer(3, 3, padding: 1), new ActivationLayer(ActivationKind.Relu), new FlattenLayer(), new DenseLayer(1)], new TensorShape(2, 10));
         using var fitted = Fitted(ml, new NetworkModel(RandomConvWeights(spec), PredictionKind.BinaryClassification, "Features"));
         var result = ml.DeepML().Compression.Quantize(fitted, Data(ml, 64, 3, inputs: 20), new QuantizationOptions { Method = QuantizationMethod.Static });
+        ExportForChecker("conv1d-static", result.Transformer);
         using var quantized = result.Transformer;
         Assert.Equal([("0", "Conv1d"), ("3", "Dense")], result.QuantizedLayers.Select(l => (l.Path, l.Kind)));
         var weight = Parse(quantized.ExportOnnx()).Graph.Initializer.Single(t => t.Name == "0.weight_quantized");
@@ -213,6 +217,7 @@ public sealed class QuantizationLayerTests
         using var fitted = Fitted(ml, new NetworkModel(new NetworkWeights(spec, arrays), PredictionKind.BinaryClassification, "Features"));
         var options = isStatic ? new QuantizationOptions { Method = QuantizationMethod.Static } : new QuantizationOptions();
         var result = ml.DeepML().Compression.Quantize(fitted, Data(ml, 128, 3, inputs: 32), options);
+        ExportForChecker("transformer-block" + (isStatic ? "-static" : "-dynamic"), result.Transformer);
         using var quantized = result.Transformer;
 
         var leaves = LayerTree.Walk(spec.Root, spec.InputShape!).Where(l => l.Layer.WeightShapes(l.Input).Any()).ToArray();

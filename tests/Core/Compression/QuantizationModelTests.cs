@@ -42,6 +42,7 @@ public sealed class QuantizationModelTests
         var test = Data(ml, 400, 8);
         var result = ml.DeepML().Compression.Quantize(fitted, train, OptionsFor(method));
         using var quantized = result.Transformer;
+        ExportForChecker($"mlp-{method}", quantized);
 
         var expected = fitted.Transform(test);
         var actual = quantized.Transform(test);
