@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using DeepML.Cli.Data;
+using DeepML.Cli.Featurization;
+using DeepML.Cli.Output;
+using DeepML.Cli.Report;
+using DeepML.Cli.Training;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace DeepML.Cli.Commands;
+
+/// <summary>What <c>deepml train</c> was asked to do.</summary>
+internal sealed record TrainSettings
+{
+    public required string Dataset { get; init; }
+
+    public required string Label { get; init; }
+
+    public TaskKind? Task { get; init; }
+
+    public TimeSpan Budget { get; init; } = TimeSpan.FromMinutes(5);
+
+    public string Output { get; init; } = "deepml-output";
+
+    public IReadOnlyList<string> Sensitive { get; init; } = [];
+
+    public IReadOnlyList<string> Ignore { get; init; } = [];
+
+    public string Device { get; init; } = "cpu";
+
+    public string? TestDataset { get; init; }
+
+    public double TestFraction { get; init; } = 0.2;
+
+    public string? PositiveClass { get; init; }
+
+    public int Seed { get; init; } = 1;
+
+    public bool? HasHeader { get; init; }
+
+    public char? Separator { get; init; }
+
+    /// <summary>Test rows explained for the SHAP section (0 skips it).</summary>
+    public int ExplainRows { get; init; } = 100;
+}
+
+/// <summary>
+/// <c>deepml train</c> from top to bottom: infer the columns, prepare the label, split off a test
+/// set, search models within the budget, evaluate the best (and the default FastTree) on the test
+/// split, then write the model zip, its description, the ONNX file, a C# snippet and the report.
+/// </summary>
+internal static class TrainRun
+{
+    public static int Execute(TrainSettings s, CliConsole console, CancellationToken cancel)
+    {
+        var clock = Stopwatch.StartNew();
+        var ml = new MLContext(seed: s.Seed);
+        var schema = CsvSchemaInference.Infer(s.Dataset, s.HasHeader, s.Separator);
+        var task = TaskDescription.Infer(schema, s.Label, s.Task, s.PositiveClass);
+        schema = Exclude(schema, task, s);
+        var features = FeaturePipeline.For(schema);
+        console.Line($"{Path.GetFileName(s.Dataset)}: {schema.Rows:N0} rows, {schema.Columns.Count} columns ({features.Columns.Count} features); task {task.Task}, label '{task.LabelColumn}'" +
+            (task.PositiveClass is null ? "" : $" (positive class '{task.PositiveClass}')"));
+        foreach (var column in schema.Columns)
+            console.Line($"  {column.Name}: {(column.Name == task.LabelColumn ? "label" : column.Kind.ToString())} ({column.Reason})");
+
+        var raw = DatasetLoader.Load(ml, s.Dataset, schema, task);
+        var prepared = LabelPreparation.Apply(ml, raw, task);
+        IDataView trainAll, test;
+        if (s.TestDataset is { } testPath)
+        {
+            trainAll = prepared;
+            test = LabelPreparation.Apply(ml, DatasetLoader.Load(ml, testPath, DatasetLayout.Match(schema, task, testPath, requireLabel: true), task), task);
+        }
+        else
+        {
+            var split = ml.Data.TrainTestSplit(prepared, s.TestFraction, seed: s.Seed);
+            (trainAll, test) = (split.TrainSet, split.TestSet);
+        }
+        var selection = ml.Data.TrainTestSplit(trainAll, 0.2, seed: s.Seed + 1);
+        var train = ml.Data.Cache(selection.TrainSet);
+        var validation = ml.Data.Cache(selection.TestSet);
+        test = ml.Data.Cache(test);
+        var rows = (Train: LabelPreparation.Count(train), Validation: LabelPreparation.Count(validation), Test: LabelPreparation.Count(test),
+            Dropped: LabelPreparation.Count(raw) - LabelPreparation.Count(prepared));
+        RequireRows(rows, task);
+        console.Line($"rows: {rows.Train:N0} training, {rows.Validation:N0} model selection, {rows.Test:N0} test, {rows.Dropped:N0} dropped (label missing or unknown)");
+
+        var search = new ModelSearch(ml, task, features, s.Device);
+        console.WithStatus($"searching for {s.Budget.TotalSeconds:F0} s", status =>
+        {
+            search.Run(train, validation, s.Budget, s.Seed, new Inline<SearchProgress>(p =>
+            {
+                var t = p.Trial;
+                var result = t.State == TrialState.Completed ? $"validation {task.MainMetric} {t.ValidationMetric:F4}" : t.State == TrialState.Failed ? $"failed: {t.Error}" : "out of time";
+                console.Line($"trial {t.Number} {t.Family} ({t.Description}): {result}, {t.Seconds:F1} s");
+                status($"{p.Elapsed.TotalSeconds:F0} / {p.Budget.TotalSeconds:F0} s; best so far: {p.Best?.Family} {p.Best?.ValidationMetric:F4}");
+            }), cancel);
+            return 0;
+        });
+        var best = search.Best ?? throw new CliException(ExitCodes.BudgetExhausted,
+            $"--time: no model finished within {s.Budget.TotalSeconds:F0} s ({string.Join("; ", search.Trials.Select(t => $"{t.Family}: {t.Error ?? t.State.ToString()}"))}). Give a larger budget.");
+
+        var testEvaluation = TaskMetrics.Evaluate(ml, task, best.Model.Transform(test));
+        var baselineEvaluation = search.Baseline is { } b && b != best ? TaskMetrics.Evaluate(ml, task, b.Model.Transform(test)) : search.Baseline is null ? null : testEvaluation;
+        var artifacts = ArtifactWriter.Write(ml, s, schema, task, search, raw.Schema, test);
+        var insights = ReportInsights.Compute(ml, s, task, features, best, train, test, console);
+        var content = new ReportContent
+        {
+            DatasetPath = s.Dataset, Schema = schema, Task = task, Rows = rows, Trials = search.Trials, Best = best.Trial,
+            Test = testEvaluation, BaselineTest = baselineEvaluation, Budget = s.Budget, Elapsed = clock.Elapsed, Seed = s.Seed,
+            Importance = insights.Importance, ShapSummaryPng = insights.ShapSummary, Fairness = insights.Fairness,
+            Artifacts = artifacts.Files, Limitations = Limitations(s, task, best, artifacts),
+        };
+        var reportPath = Path.Combine(s.Output, "report.html");
+        HtmlReport.Write(content, reportPath);
+
+        foreach (var file in artifacts.Files.Append(reportPath))
+            console.Line($"wrote {file}");
+        console.Value("best_model", best.Trial.Family);
+        console.Value("best_trial", best.Trial.Number);
+        console.Value(task.MainMetric, testEvaluation[task.MainMetric]);
+        foreach (var (name, value) in testEvaluation.Metrics.Skip(1))
+            console.Value(name, value);
+        if (baselineEvaluation is not null)
+            console.Value($"fasttree_default_{task.MainMetric}", baselineEvaluation[task.MainMetric]);
+        console.Value("trials", search.Trials.Count);
+        console.Value("trials_completed", search.Trials.Count(t => t.State == TrialState.Completed));
+        console.Value("seconds", clock.Elapsed.TotalSeconds);
+        console.Value("model", artifacts.Model);
+        console.Value("report", reportPath);
+        return ExitCodes.Success;
+    }
+
+    /// <summary>The label and the --ignore columns become Ignored, with the reason.</summary>
+    private static DatasetSchema Exclude(DatasetSchema schema, TaskDescription task, TrainSettings s)
+    {
+        var ignored = s.Ignore.Select(name => schema.Find(name, "--ignore").Name).ToHashSet();
+        foreach (var name in s.Sensitive)
+            schema.Find(name, "--sensitive");
+        return schema with
+        {
+            Columns = [.. schema.Columns.Select(c =>
+                c.Name == task.LabelColumn ? c with { Kind = ColumnKind.Ignored, Reason = "the label" }
+                : ignored.Contains(c.Name) ? c with { Kind = ColumnKind.Ignored, Reason = "excluded by --ignore" }
+                : c)],
+        };
+    }
+
+    private static void RequireRows((long Train, long Validation, long Test, long Dropped) rows, TaskDescription task)
+    {
+        if (rows.Train < 10 || rows.Validation < 2 || rows.Test < 2)
+            throw new CliException(ExitCodes.BadInput, $"--dataset: after dropping {rows.Dropped:N0} rows without a usable label, {rows.Train} training, {rows.Validation} model-selection and {rows.Test} test rows remain; " +
+                $"at least 10, 2 and 2 are needed. Check the values of label column '{task.LabelColumn}'.");
+    }
+
+    private static IReadOnlyList<string> Limitations(TrainSettings s, TaskDescription task, TrainedModel best, ArtifactWriter.Result artifacts)
+    {
+        var notes = new List<string>
+        {
+            $"Chosen by validation {task.MainMetric} on a 20 % model-selection split of the training rows and trained on the other 80 % (not refitted on all rows); the test split was used once, for the figures above.",
+            "The metrics describe data like the training file; rows from another population, time or place can score worse, and the model learns whatever biases the data hold.",
+            "Columns were typed automatically (see the data summary); a column typed wrongly (an identifier read as a number, a code read as text) should be fixed with --ignore or by editing the file.",
+        };
+        if (s.Sensitive.Count == 0)
+            notes.Add("No sensitive column was given (--sensitive), so no fairness assessment was made.");
+        if (artifacts.Onnx is null)
+            notes.Add("No ONNX file: no DeepML network finished within the budget.");
+        else if (best.Trial.Family != "DeepML")
+            notes.Add($"The ONNX file holds the best DeepML network (trial {artifacts.OnnxTrial}), not the chosen {best.Trial.Family} model: DeepML exports its own networks; tree ensembles are served from the model zip.");
+        return notes;
+    }
+
+    /// <summary>An <see cref="IProgress{T}"/> that reports on the calling thread.</summary>
+    private sealed class Inline<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}
