@@ -25,6 +25,7 @@ internal static class ReportInsights
         byte[]? summary = null;
         if (s.ExplainRows > 0)
         {
+            console.Line($"explaining {s.ExplainRows} test rows with permutation SHAP (per original column)");
             var shap = Explain(ml, task, features, best.Model, train, test, s.ExplainRows, s.Seed);
             importance = (shap.Method, shap.Importance);
             summary = shap.SummaryPng;

@@ -15,6 +15,7 @@ internal static class TrainCommand
         var output = new Option<string>("--output", "-o") { Description = "The folder for model.zip, model.onnx, Predict.cs and report.html.", DefaultValueFactory = _ => "deepml-output" };
         var sensitive = new Option<string[]>("--sensitive") { Description = "Sensitive column(s) for the fairness section of the report.", AllowMultipleArgumentsPerToken = true };
         var ignore = new Option<string[]>("--ignore") { Description = "Columns not to use as features (identifiers, leaks).", AllowMultipleArgumentsPerToken = true };
+        var only = new Option<string[]>("--features") { Description = "Use only these columns as features (default: every column that is not ignored).", AllowMultipleArgumentsPerToken = true };
         var device = new Option<string>("--device") { Description = "cpu or cuda:N, for training and scoring DeepML networks.", DefaultValueFactory = _ => "cpu" };
         var testDataset = new Option<string?>("--test-dataset") { Description = "A separate test file with the same columns; otherwise --test-fraction of the rows is held out." };
         var testFraction = new Option<double>("--test-fraction") { Description = "The share of rows held out for the test split.", DefaultValueFactory = _ => 0.2 };
@@ -26,7 +27,7 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train DeepML networks against FastTree and LightGBM within a time budget; write the best model, its ONNX file, a C# snippet and an HTML report.")
         {
-            dataset, label, task, time, output, sensitive, ignore, device, testDataset, testFraction, positive, seed, header, separator, explainRows,
+            dataset, label, task, time, output, sensitive, ignore, only, device, testDataset, testFraction, positive, seed, header, separator, explainRows,
         };
         command.SetAction((result, cancel) => CliHost.Run(console => TrainRun.Execute(new TrainSettings
         {
@@ -37,6 +38,7 @@ internal static class TrainCommand
             Output = result.GetValue(output)!,
             Sensitive = result.GetValue(sensitive) ?? [],
             Ignore = result.GetValue(ignore) ?? [],
+            Features = result.GetValue(only) ?? [],
             Device = CliHost.Device(result.GetValue(device)!),
             TestDataset = result.GetValue(testDataset),
             TestFraction = result.GetValue(testFraction) is var f && f > 0 && f < 1 ? f

@@ -26,6 +26,9 @@ internal sealed record TrainSettings
 
     public IReadOnlyList<string> Ignore { get; init; } = [];
 
+    /// <summary>When given, only these columns are features.</summary>
+    public IReadOnlyList<string> Features { get; init; } = [];
+
     public string Device { get; init; } = "cpu";
 
     public string? TestDataset { get; init; }
@@ -101,6 +104,7 @@ internal static class TrainRun
         var best = search.Best ?? throw new CliException(ExitCodes.BudgetExhausted,
             $"--time: no model finished within {s.Budget.TotalSeconds:F0} s ({string.Join("; ", search.Trials.Select(t => $"{t.Family}: {t.Error ?? t.State.ToString()}"))}). Give a larger budget.");
 
+        console.Line($"best: trial {best.Trial.Number} {best.Trial.Family} ({best.Trial.Description}); scoring the test split");
         var testEvaluation = TaskMetrics.Evaluate(ml, task, best.Model.Transform(test));
         var baselineEvaluation = search.Baseline is { } b && b != best ? TaskMetrics.Evaluate(ml, task, b.Model.Transform(test)) : search.Baseline is null ? null : testEvaluation;
         var artifacts = ArtifactWriter.Write(ml, s, schema, task, search, raw.Schema, test);
@@ -136,6 +140,7 @@ internal static class TrainRun
     private static DatasetSchema Exclude(DatasetSchema schema, TaskDescription task, TrainSettings s)
     {
         var ignored = s.Ignore.Select(name => schema.Find(name, "--ignore").Name).ToHashSet();
+        var only = s.Features.Select(name => schema.Find(name, "--features").Name).ToHashSet();
         foreach (var name in s.Sensitive)
             schema.Find(name, "--sensitive");
         return schema with
@@ -143,6 +148,7 @@ internal static class TrainRun
             Columns = [.. schema.Columns.Select(c =>
                 c.Name == task.LabelColumn ? c with { Kind = ColumnKind.Ignored, Reason = "the label" }
                 : ignored.Contains(c.Name) ? c with { Kind = ColumnKind.Ignored, Reason = "excluded by --ignore" }
+                : only.Count > 0 && !only.Contains(c.Name) ? c with { Kind = ColumnKind.Ignored, Reason = "not listed in --features" }
                 : c)],
         };
     }

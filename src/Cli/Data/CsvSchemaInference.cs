@@ -108,7 +108,7 @@ internal static class CsvSchemaInference
     private static InferredColumn Describe(string name, int index, List<string> cells)
     {
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        int missing = 0, numbers = 0, words = 0;
+        int missing = 0, numbers = 0, words = 0, dates = 0;
         double sum = 0, min = double.PositiveInfinity, max = double.NegativeInfinity;
         var integersAscending = true;
         double previous = double.NegativeInfinity;
@@ -123,6 +123,8 @@ internal static class CsvSchemaInference
             if (counts.Count < DistinctCap || counts.ContainsKey(cell))
                 counts[cell] = counts.GetValueOrDefault(cell) + 1;
             words += cell.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
+            if (cell.Length >= 8 && (cell.Contains('-') || cell.Contains('/')) && DateTime.TryParse(cell, CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+                dates++;
             if (double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && double.IsFinite(x))
             {
                 numbers++;
@@ -151,6 +153,8 @@ internal static class CsvSchemaInference
                 ? Make(ColumnKind.Ignored, "an identifier (distinct ascending integers)") with { Numbers = summary }
                 : Make(ColumnKind.Numeric, "every value is a number") with { Numbers = summary };
         }
+        if (dates >= 0.95 * present)
+            return Make(ColumnKind.Ignored, "a date or time (derive a number from it, such as days since an event, to use it)");
         if (counts.Count <= MaxCategories && counts.Count <= Math.Max(2, present / 2))
             return Make(ColumnKind.Categorical, $"{counts.Count} distinct values");
         if (counts.Count >= 0.95 * present)

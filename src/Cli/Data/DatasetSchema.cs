@@ -12,7 +12,7 @@ internal enum ColumnKind
     /// <summary>A few distinct strings: one-hot encoded.</summary>
     Categorical,
 
-    /// <summary>Many distinct single tokens: one-hot encoded through a hash (2^10 slots).</summary>
+    /// <summary>Many distinct single tokens: one-hot encoded through a hash (2^8 slots).</summary>
     HashedCategorical,
 
     /// <summary>Free text of several words: n-gram features (ML.NET's FeaturizeText).</summary>

@@ -9,11 +9,14 @@ namespace DeepML.Cli.Featurization;
 /// The featurisation <c>deepml train</c> builds from the inferred columns, in ML.NET's own
 /// transforms (so it is saved in the model zip and scores anywhere ML.NET runs): numeric columns with
 /// missing values replaced by the mean, categorical columns one-hot encoded (an unseen category is
-/// all zeros), many-valued ones hashed into 2^10 slots, free text as n-grams; all concatenated into
+/// all zeros), many-valued ones hashed into 2^8 slots, free text as n-grams; all concatenated into
 /// <see cref="FeatureColumn"/>. Networks also get the features standardised (mean 0, variance 1).
 /// </summary>
 internal sealed class FeaturePipeline
 {
+    /// <summary>Slots of a hashed column: 2^8.</summary>
+    public const int HashBits = 8;
+
     /// <summary>The concatenated feature vector the trainers read.</summary>
     public const string FeatureColumn = "Features";
 
@@ -46,7 +49,7 @@ internal sealed class FeaturePipeline
             chain = chain.Append(ml.Transforms.Categorical.OneHotEncoding(Pairs(categorical)));
         var hashed = Of(ColumnKind.HashedCategorical);
         if (hashed.Length > 0)
-            chain = chain.Append(ml.Transforms.Categorical.OneHotHashEncoding(Pairs(hashed), numberOfBits: 10));
+            chain = chain.Append(ml.Transforms.Categorical.OneHotHashEncoding(Pairs(hashed), numberOfBits: HashBits));
         foreach (var text in Of(ColumnKind.Text))
             chain = chain.Append(ml.Transforms.Text.FeaturizeText(FeatureName(text), text));
         var parts = Columns.Select(c => FeatureName(c.Name)).ToArray();

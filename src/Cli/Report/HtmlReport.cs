@@ -16,6 +16,9 @@ namespace DeepML.Cli.Report;
 /// </summary>
 internal static class HtmlReport
 {
+    /// <summary>Trials shown in the leaderboard before the rest fold into a details element.</summary>
+    public const int LeaderboardRows = 20;
+
     public static string Render(ReportContent c)
     {
         var html = new StringBuilder();
@@ -83,13 +86,15 @@ internal static class HtmlReport
         for (var i = 0; i < ranked.Count; i++)
         {
             var t = ranked[i];
+            if (i == LeaderboardRows && ranked.Count > LeaderboardRows + 5)
+                h.Append("</table><details><summary>").Append(ranked.Count - LeaderboardRows).Append(" more trials</summary><table>");
             h.Append(t.Number == c.Best.Number ? "<tr class=\"best\">" : "<tr>").Append("<td class=\"n\">").Append(t.State == TrialState.Completed ? (i + 1).ToString(CultureInfo.InvariantCulture) : "–")
                 .Append("</td><td class=\"n\">").Append(t.Number).Append("</td><td>").Append(E(t.Family + (t.IsBaseline ? " (baseline)" : "")))
                 .Append("</td><td>").Append(E(t.Description)).Append("</td><td>").Append(E(t.State == TrialState.Failed ? $"failed: {t.Error}" : t.State.ToString()))
                 .Append("</td><td class=\"n\">").Append(t.State == TrialState.Completed ? F(t.ValidationMetric) : "–").Append("</td><td class=\"n\">")
                 .Append(t.Seconds.ToString("F1", CultureInfo.InvariantCulture)).Append("</td><td class=\"n\">").Append(t.Curve.Count == 0 ? "" : t.Curve.Count.ToString(CultureInfo.InvariantCulture)).Append("</td></tr>");
         }
-        h.Append("</table>");
+        h.Append(ranked.Count > LeaderboardRows + 5 ? "</table></details>" : "</table>");
         Image(h, ReportCharts.Leaderboard(c.Trials, metric), $"Validation {metric} of each trial");
         if (c.Trials.Any(t => t.Curve.Count > 0))
         {
@@ -201,5 +206,5 @@ internal static class HtmlReport
         "table{border-collapse:collapse;margin:1em 0;font-size:.92em}th,td{border:1px solid #ddd;padding:.3em .6em;text-align:left;vertical-align:top}" +
         "th{background:#f3f6f9}td.n{text-align:right;font-variant-numeric:tabular-nums}tr.best td{background:#fff6d5;font-weight:600}" +
         "table.kv th{width:16em}figure{margin:1em 0}img{max-width:100%;border:1px solid #eee}" +
-        ".grid{display:flex;flex-wrap:wrap;gap:1em}.grid figure{flex:1 1 360px}.grid img{width:100%}footer{margin-top:3em;color:#777;font-size:.85em}";
+        ".grid{display:flex;flex-wrap:wrap;gap:1em}.grid figure{flex:0 1 calc(33% - 1em);min-width:300px}.grid img{width:100%}footer{margin-top:3em;color:#777;font-size:.85em}";
 }

@@ -108,13 +108,18 @@ internal static class ReportCharts
         return Png(plot);
     }
 
-    /// <summary>Training and early-stopping losses per epoch, one colour per network trial.</summary>
+    /// <summary>How many network trials the learning-curve chart draws (the best by validation metric).</summary>
+    public const int CurveTrials = 5;
+
+    /// <summary>Training and early-stopping losses per epoch, one colour per network trial, for the <see cref="CurveTrials"/> best trials.</summary>
     public static byte[] LearningCurves(IReadOnlyList<TrialResult> trials)
     {
         var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
         var i = 0;
-        foreach (var trial in trials.Where(t => t.Curve.Count > 0))
+        var shown = trials.Where(t => t.Curve.Count > 0 && t.State == TrialState.Completed)
+            .OrderByDescending(t => t.ValidationMetric).Take(CurveTrials).OrderBy(t => t.Number);
+        foreach (var trial in shown)
         {
             var color = palette.GetColor(i++);
             var epochs = trial.Curve.Select(p => (double)p.Epoch).ToArray();
@@ -130,7 +135,7 @@ internal static class ReportCharts
                 validation.LegendText = $"trial {trial.Number} validation";
             }
         }
-        plot.Title("DeepML learning curves (solid: training loss, dashed: early-stopping split)");
+        plot.Title($"DeepML learning curves of the {CurveTrials} best network trials (solid: training loss, dashed: early-stopping split)");
         plot.XLabel("epoch");
         plot.YLabel("loss");
         plot.ShowLegend(Alignment.UpperRight);

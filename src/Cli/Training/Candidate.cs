@@ -39,6 +39,8 @@ internal abstract class Candidate
     /// <summary>LightGBM with the given leaves, learning rate and rounds.</summary>
     public sealed class LightGbm(int leaves = 31, double learningRate = 0.1, int rounds = 200, int minRowsPerLeaf = 20) : Candidate
     {
+        public int Rounds => rounds;
+
         public override string Family => "LightGBM";
 
         public override string Description => $"{leaves} leaves, learning rate {learningRate:G3}, {rounds} rounds, ≥ {minRowsPerLeaf} rows per leaf";

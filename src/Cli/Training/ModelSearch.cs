@@ -14,10 +14,12 @@ internal sealed record SearchProgress(TrialResult Trial, TrialResult? Best, Time
 
 /// <summary>
 /// Runs candidates within a time budget and keeps the best by the task's main metric on the validation
-/// split: ML.NET's default FastTree first (the baseline), then LightGBM, then DeepML networks proposed by
-/// <see cref="NetworkProposals"/> until the budget is spent. A network trial is cancelled when the
-/// budget runs out (the first one gets at least <see cref="FirstNetworkMinimum"/>, so that every search
-/// trains one network); tree trials are not interruptible and always finish.
+/// split: ML.NET's default FastTree first (the baseline), then LightGBM's defaults, then the DeepML
+/// networks and LightGBM settings of <see cref="CandidateProposals"/> until the budget is spent. A
+/// network trial is cancelled when the budget runs out (the first one gets at least
+/// <see cref="FirstNetworkMinimum"/>, so that every search trains one network); tree trials cannot be
+/// interrupted, so a LightGBM proposal starts only when twice the default LightGBM's time (scaled by its
+/// rounds) is left.
 /// </summary>
 internal sealed class ModelSearch(MLContext ml, TaskDescription task, FeaturePipeline features, string device)
 {
@@ -46,15 +48,25 @@ internal sealed class ModelSearch(MLContext ml, TaskDescription task, FeaturePip
             Report();
         }
         var rows = LabelPreparation.Count(train);
+        var lightGbmSecondsPerRound = Trials.LastOrDefault(t => t.Family == "LightGBM")?.Seconds / 200 ?? 0.05;
         var first = true;
-        foreach (var network in NetworkProposals.For(rows, seed, device))
+        foreach (var candidate in CandidateProposals.For(rows, seed, device))
         {
             var left = remaining();
             if (!first && left < TimeSpan.FromSeconds(5))
                 break;
+            if (candidate is Candidate.LightGbm tree)
+            {
+                if (left.TotalSeconds > 2 * lightGbmSecondsPerRound * tree.Rounds)
+                {
+                    Try(tree, train, validation, cancel, cancel);
+                    Report();
+                }
+                continue;
+            }
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
             deadline.CancelAfter(first && left < FirstNetworkMinimum ? FirstNetworkMinimum : left);
-            Try(network, train, validation, deadline.Token, cancel);
+            Try(candidate, train, validation, deadline.Token, cancel);
             first = false;
             Report();
         }

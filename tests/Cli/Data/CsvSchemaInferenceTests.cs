@@ -9,8 +9,8 @@ public sealed class CsvSchemaInferenceTests
     [Fact]
     public void Kinds_follow_the_values()
     {
-        var path = Repository.Csv("kinds", Lines("id,age,city,comment,const,code,label",
-            i => $"{i + 1},{20 + i % 30},{(i % 3 == 0 ? "Oslo" : i % 3 == 1 ? "Bergen" : "\"Trond, heim\"")},\"word{i} and some more words\",x,c{i % 300},{i % 2}", 600));
+        var path = Repository.Csv("kinds", Lines("id,age,city,comment,const,code,when,label",
+            i => $"{i + 1},{20 + i % 30},{(i % 3 == 0 ? "Oslo" : i % 3 == 1 ? "Bergen" : "\"Trond, heim\"")},\"word{i} and some more words\",x,c{i % 300},2013-08-{i % 28 + 1:D2} 06:03:42,{i % 2}", 600));
         var schema = CsvSchemaInference.Infer(path);
         Assert.Equal(',', schema.Separator);
         Assert.True(schema.HasHeader);
@@ -24,6 +24,8 @@ public sealed class CsvSchemaInferenceTests
         Assert.Equal(ColumnKind.Ignored, kinds["comment"]);       // a distinct value in every row
         Assert.Equal(ColumnKind.Ignored, kinds["const"]);
         Assert.Equal(ColumnKind.HashedCategorical, kinds["code"]); // 300 codes in 600 rows: too many to one-hot, not an identifier
+        Assert.Equal(ColumnKind.Ignored, kinds["when"]);
+        Assert.Equal("a date or time (derive a number from it, such as days since an event, to use it)", schema.Columns.Single(c => c.Name == "when").Reason);
         Assert.Equal(ColumnKind.Numeric, kinds["label"]);
         var age = schema.Columns.Single(c => c.Name == "age").Numbers!;
         Assert.Equal(Enumerable.Range(0, 600).Average(i => 20.0 + i % 30), age.Mean, 12);
