@@ -23,13 +23,13 @@ internal static class ArtifactWriter
         var best = search.Best!;
         var files = new List<string>();
         var modelPath = Path.Combine(s.Output, "model.zip");
-        SaveZip(ml, ForSaving(ml, task, best.Model, test), inputSchema, modelPath);
+        SaveZip(ml, ForSaving(ml, task, best.Fitted, test), inputSchema, modelPath);
         files.Add(modelPath);
         new ModelInfo(1, schema, task, $"{best.Trial.Family}: {best.Trial.Description}", s.Seed).Save(modelPath);
         files.Add(ModelInfo.PathFor(modelPath));
 
         string? onnx = null;
-        if (search.BestNetwork is { } network && Network(network.Model) is { } scorer)
+        if (search.BestNetwork is { } network && Network(network.Fitted) is { } scorer)
         {
             onnx = Path.Combine(s.Output, "model.onnx");
             AtomicFile.Write(onnx, scorer.ExportOnnx(), "deepml");

@@ -26,12 +26,12 @@ internal static class ReportInsights
         if (s.ExplainRows > 0)
         {
             console.Line($"explaining {s.ExplainRows} test rows with permutation SHAP (per original column)");
-            var shap = Explain(ml, task, features, best.Model, train, test, s.ExplainRows, s.Seed);
+            var shap = Explain(ml, task, features, best.Fitted, train, test, s.ExplainRows, s.Seed);
             importance = (shap.Method, shap.Importance);
             summary = shap.SummaryPng;
             console.Line($"explained {shap.Rows} test rows with {shap.Method}: top features {string.Join(", ", shap.Importance.Take(5).Select(f => $"{f.Feature} {f.Value:F4}"))}");
         }
-        var fairness = s.Sensitive.Count == 0 ? ((GroupMetrics, IReadOnlyList<byte[]>)?)null : Fairness(ml, task, best.Model.Transform(test), s.Sensitive);
+        var fairness = s.Sensitive.Count == 0 ? ((GroupMetrics, IReadOnlyList<byte[]>)?)null : Fairness(ml, task, best.Fitted.Transform(test), s.Sensitive);
         return new Result(importance, summary, fairness);
     }
 

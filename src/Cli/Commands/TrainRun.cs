@@ -80,22 +80,20 @@ internal static class TrainRun
             var split = ml.Data.TrainTestSplit(prepared, s.TestFraction, seed: s.Seed);
             (trainAll, test) = (split.TrainSet, split.TestSet);
         }
-        var selection = ml.Data.TrainTestSplit(trainAll, 0.2, seed: s.Seed + 1);
-        var train = ml.Data.Cache(selection.TrainSet);
-        var validation = ml.Data.Cache(selection.TestSet);
+        var selection = Selection.For(ml, task, trainAll, s.Seed);
         test = ml.Data.Cache(test);
-        var rows = (Train: LabelPreparation.Count(train), Validation: LabelPreparation.Count(validation), Test: LabelPreparation.Count(test),
+        var rows = (selection.Rows.Train, selection.Rows.Validation, Test: LabelPreparation.Count(test),
             Dropped: LabelPreparation.Count(raw) - LabelPreparation.Count(prepared));
         RequireRows(rows, task);
-        console.Line($"rows: {rows.Train:N0} training, {rows.Validation:N0} model selection, {rows.Test:N0} test, {rows.Dropped:N0} dropped (label missing or unknown)");
+        console.Line($"rows: {rows.Train + rows.Validation:N0} training, {rows.Test:N0} test, {rows.Dropped:N0} dropped (label missing or unknown); model selection by {selection.Description}");
 
         var search = new ModelSearch(ml, task, features, s.Device);
         console.WithStatus($"searching for {s.Budget.TotalSeconds:F0} s", status =>
         {
-            search.Run(train, validation, s.Budget, s.Seed, new Inline<SearchProgress>(p =>
+            search.Run(selection, s.Budget, s.Seed, new Inline<SearchProgress>(p =>
             {
                 var t = p.Trial;
-                var result = t.State == TrialState.Completed ? $"validation {task.MainMetric} {t.ValidationMetric:F4}" : t.State == TrialState.Failed ? $"failed: {t.Error}" : "out of time";
+                var result = t.State == TrialState.Completed ? $"{task.MainMetric} {t.ValidationMetric:F4}" : t.State == TrialState.Failed ? $"failed: {t.Error}" : "out of time";
                 console.Line($"trial {t.Number} {t.Family} ({t.Description}): {result}, {t.Seconds:F1} s");
                 status($"{p.Elapsed.TotalSeconds:F0} / {p.Budget.TotalSeconds:F0} s; best so far: {p.Best?.Family} {p.Best?.ValidationMetric:F4}");
             }), cancel);
@@ -105,16 +103,16 @@ internal static class TrainRun
             $"--time: no model finished within {s.Budget.TotalSeconds:F0} s ({string.Join("; ", search.Trials.Select(t => $"{t.Family}: {t.Error ?? t.State.ToString()}"))}). Give a larger budget.");
 
         console.Line($"best: trial {best.Trial.Number} {best.Trial.Family} ({best.Trial.Description}); scoring the test split");
-        var testEvaluation = TaskMetrics.Evaluate(ml, task, best.Model.Transform(test));
-        var baselineEvaluation = search.Baseline is { } b && b != best ? TaskMetrics.Evaluate(ml, task, b.Model.Transform(test)) : search.Baseline is null ? null : testEvaluation;
+        var testEvaluation = TaskMetrics.Evaluate(ml, task, best.Fitted.Transform(test));
+        var baselineEvaluation = search.Baseline is { } b && b != best ? TaskMetrics.Evaluate(ml, task, b.Fitted.Transform(test)) : search.Baseline is null ? null : testEvaluation;
         var artifacts = ArtifactWriter.Write(ml, s, schema, task, search, raw.Schema, test);
-        var insights = ReportInsights.Compute(ml, s, task, features, best, train, test, console);
+        var insights = ReportInsights.Compute(ml, s, task, features, best, trainAll, test, console);
         var content = new ReportContent
         {
             DatasetPath = s.Dataset, Schema = schema, Task = task, Rows = rows, Trials = search.Trials, Best = best.Trial,
-            Test = testEvaluation, BaselineTest = baselineEvaluation, Budget = s.Budget, Elapsed = clock.Elapsed, Seed = s.Seed,
+            Selection = selection.Description, Test = testEvaluation, BaselineTest = baselineEvaluation, Budget = s.Budget, Elapsed = clock.Elapsed, Seed = s.Seed,
             Importance = insights.Importance, ShapSummaryPng = insights.ShapSummary, Fairness = insights.Fairness,
-            Artifacts = artifacts.Files, Limitations = Limitations(s, task, best, artifacts),
+            Artifacts = artifacts.Files, Limitations = Limitations(s, task, best, artifacts, selection.Description),
         };
         var reportPath = Path.Combine(s.Output, "report.html");
         HtmlReport.Write(content, reportPath);
@@ -155,16 +153,16 @@ internal static class TrainRun
 
     private static void RequireRows((long Train, long Validation, long Test, long Dropped) rows, TaskDescription task)
     {
-        if (rows.Train < 10 || rows.Validation < 2 || rows.Test < 2)
-            throw new CliException(ExitCodes.BadInput, $"--dataset: after dropping {rows.Dropped:N0} rows without a usable label, {rows.Train} training, {rows.Validation} model-selection and {rows.Test} test rows remain; " +
-                $"at least 10, 2 and 2 are needed. Check the values of label column '{task.LabelColumn}'.");
+        if (rows.Train + rows.Validation < 20 || rows.Test < 2)
+            throw new CliException(ExitCodes.BadInput, $"--dataset: after dropping {rows.Dropped:N0} rows without a usable label, {rows.Train + rows.Validation} training and {rows.Test} test rows remain; " +
+                $"at least 20 and 2 are needed. Check the values of label column '{task.LabelColumn}'.");
     }
 
-    private static IReadOnlyList<string> Limitations(TrainSettings s, TaskDescription task, TrainedModel best, ArtifactWriter.Result artifacts)
+    private static IReadOnlyList<string> Limitations(TrainSettings s, TaskDescription task, TrainedModel best, ArtifactWriter.Result artifacts, string selection)
     {
         var notes = new List<string>
         {
-            $"Chosen by validation {task.MainMetric} on a 20 % model-selection split of the training rows and trained on the other 80 % (not refitted on all rows); the test split was used once, for the figures above.",
+            $"Chosen by {task.MainMetric} under {selection}; the test split was used once, for the figures above.",
             "The metrics describe data like the training file; rows from another population, time or place can score worse, and the model learns whatever biases the data hold.",
             "Columns were typed automatically (see the data summary); a column typed wrongly (an identifier read as a number, a code read as text) should be fixed with --ignore or by editing the file.",
         };

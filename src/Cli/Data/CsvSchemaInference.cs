@@ -16,7 +16,7 @@ internal static class CsvSchemaInference
     /// <summary>Distinct values tracked per column.</summary>
     public const int DistinctCap = 10_000;
 
-    /// <summary>A string column with at most this many distinct values (and at most half the rows) is categorical.</summary>
+    /// <summary>A string column with at most this many distinct values (and at most half the rows), or five times as many in ten times the rows, is categorical.</summary>
     public const int MaxCategories = 200;
 
     private static readonly char[] Separators = [',', ';', '\t', '|', ' '];
@@ -155,7 +155,7 @@ internal static class CsvSchemaInference
         }
         if (dates >= 0.95 * present)
             return Make(ColumnKind.Ignored, "a date or time (derive a number from it, such as days since an event, to use it)");
-        if (counts.Count <= MaxCategories && counts.Count <= Math.Max(2, present / 2))
+        if (counts.Count <= MaxCategories && counts.Count <= Math.Max(2, present / 2) || counts.Count <= 5 * MaxCategories && counts.Count <= present / 10)
             return Make(ColumnKind.Categorical, $"{counts.Count} distinct values");
         if (counts.Count >= 0.95 * present)
             return Make(ColumnKind.Ignored, "an identifier (a distinct value in almost every row)");

@@ -2,6 +2,7 @@ using DeepML.Cli.Data;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
+using Microsoft.ML.Transforms.Text;
 
 namespace DeepML.Cli.Featurization;
 
@@ -9,7 +10,7 @@ namespace DeepML.Cli.Featurization;
 /// The featurisation <c>deepml train</c> builds from the inferred columns, in ML.NET's own
 /// transforms (so it is saved in the model zip and scores anywhere ML.NET runs): numeric columns with
 /// missing values replaced by the mean, categorical columns one-hot encoded (an unseen category is
-/// all zeros), many-valued ones hashed into 2^8 slots, free text as n-grams; all concatenated into
+/// all zeros), many-valued ones hashed into 2^8 slots, free text as word uni- and bigrams; all concatenated into
 /// <see cref="FeatureColumn"/>. Networks also get the features standardised (mean 0, variance 1).
 /// </summary>
 internal sealed class FeaturePipeline
@@ -51,7 +52,7 @@ internal sealed class FeaturePipeline
         if (hashed.Length > 0)
             chain = chain.Append(ml.Transforms.Categorical.OneHotHashEncoding(Pairs(hashed), numberOfBits: HashBits));
         foreach (var text in Of(ColumnKind.Text))
-            chain = chain.Append(ml.Transforms.Text.FeaturizeText(FeatureName(text), text));
+            chain = chain.Append(ml.Transforms.Text.FeaturizeText(FeatureName(text), TextOptions, text));
         var parts = Columns.Select(c => FeatureName(c.Name)).ToArray();
         chain = chain.Append(ml.Transforms.Concatenate(FeatureColumn, parts));
         return standardize ? chain.Append(ml.Transforms.NormalizeMeanVariance(FeatureColumn)) : chain;
@@ -70,6 +71,13 @@ internal sealed class FeaturePipeline
         }
         return groups;
     }
+
+    /// <summary>Word unigrams and bigrams, L2-normalised; no character n-grams, which multiply the width by thousands.</summary>
+    private static TextFeaturizingEstimator.Options TextOptions => new()
+    {
+        CharFeatureExtractor = null,
+        WordFeatureExtractor = new WordBagEstimator.Options { NgramLength = 2, UseAllLengths = true },
+    };
 
     private string[] Of(ColumnKind kind) => [.. Columns.Where(c => c.Kind == kind).Select(c => c.Name)];
 

@@ -22,6 +22,7 @@ internal static class CodeSnippet
         code.AppendLine("// Packages: Microsoft.ML, DeepML.Estimators (it brings DeepML.Core), libtorch-cpu-linux-x64 and one ONNX Runtime");
         code.AppendLine("// native package (Microsoft.ML.OnnxRuntime for the CPU), plus Microsoft.ML.FastTree / Microsoft.ML.LightGbm");
         code.AppendLine("// when the chosen model is a tree ensemble.");
+        code.AppendLine("using System;");
         code.AppendLine("using DeepML;");
         code.AppendLine("using Microsoft.ML;");
         code.AppendLine("using Microsoft.ML.Data;");

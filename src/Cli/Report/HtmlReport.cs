@@ -45,7 +45,8 @@ internal static class HtmlReport
         h.Append("<section id=\"model-card\"><h2>Model card</h2><table class=\"kv\">");
         Row(h, "Task", $"{c.Task.Task} classification".Replace("Regression classification", "Regression"));
         Row(h, "Label", c.Task.Task == TaskKind.Binary ? $"{c.Task.LabelColumn} (positive class: {c.Task.PositiveClass})" : c.Task.LabelColumn);
-        Row(h, "Data", $"{Path.GetFileName(c.DatasetPath)}: {c.Rows.Train + c.Rows.Validation + c.Rows.Test:N0} rows used ({c.Rows.Train:N0} training, {c.Rows.Validation:N0} model selection, {c.Rows.Test:N0} held-out test); {c.Rows.Dropped:N0} dropped for a missing label");
+        Row(h, "Data", $"{Path.GetFileName(c.DatasetPath)}: {c.Rows.Train + c.Rows.Validation + c.Rows.Test:N0} rows used ({c.Rows.Train + c.Rows.Validation:N0} training, {c.Rows.Test:N0} held-out test); {c.Rows.Dropped:N0} dropped for a missing or unknown label");
+        Row(h, "Model selection", c.Selection);
         Row(h, "Model", $"{c.Best.Family}: {c.Best.Description} (trial {c.Best.Number})");
         Row(h, $"Test {main}", F(c.Test[main]));
         if (c.BaselineTest is { } baseline)
@@ -80,7 +81,7 @@ internal static class HtmlReport
     {
         var metric = c.Task.MainMetric;
         h.Append("<section id=\"leaderboard\"><h2>Trial leaderboard</h2><p>Ranked by validation ").Append(E(metric))
-            .Append(" on the model-selection split; the chosen model is marked.</p><table><tr><th>Rank</th><th>Trial</th><th>Family</th><th>Settings</th><th>State</th><th>Validation ")
+            .Append(" (").Append(E(c.Selection)).Append("); the chosen model is marked.</p><table><tr><th>Rank</th><th>Trial</th><th>Family</th><th>Settings</th><th>State</th><th>Validation ")
             .Append(E(metric)).Append("</th><th>Seconds</th><th>Epochs</th></tr>");
         var ranked = c.Trials.OrderBy(t => t.State != TrialState.Completed).ThenByDescending(t => double.IsNaN(t.ValidationMetric) ? double.MinValue : t.ValidationMetric).ToList();
         for (var i = 0; i < ranked.Count; i++)

@@ -18,6 +18,9 @@ internal sealed record ReportContent
 
     public required IReadOnlyList<TrialResult> Trials { get; init; }
 
+    /// <summary>How candidates were scored (<see cref="Selection.Description"/>).</summary>
+    public required string Selection { get; init; }
+
     public required TrialResult Best { get; init; }
 
     /// <summary>The best model on the test split.</summary>

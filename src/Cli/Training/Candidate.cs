@@ -106,13 +106,19 @@ internal abstract class Candidate
         }
     }
 
-    /// <summary>Synchronous progress (no thread-pool hop), so the curve is complete when Fit returns.</summary>
+    /// <summary>Synchronous progress (no thread-pool hop), so the curve is complete when Fit returns; keeps the first fit's epochs only (cross-validation fits once per fold).</summary>
     private sealed class CurveRecorder(List<CurvePoint> curve) : IProgress<TrainingProgress>
     {
+        private bool _firstFitDone;
+
         public void Report(TrainingProgress value)
         {
             lock (curve)
-                curve.Add(new CurvePoint(value.Epoch, value.TrainingLoss, value.ValidationLoss, value.ValidationMetric));
+            {
+                _firstFitDone |= value.Epoch == 1 && curve.Count > 0;
+                if (!_firstFitDone)
+                    curve.Add(new CurvePoint(value.Epoch, value.TrainingLoss, value.ValidationLoss, value.ValidationMetric));
+            }
         }
     }
 }

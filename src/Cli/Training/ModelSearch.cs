@@ -13,8 +13,8 @@ namespace DeepML.Cli.Training;
 internal sealed record SearchProgress(TrialResult Trial, TrialResult? Best, TimeSpan Elapsed, TimeSpan Budget);
 
 /// <summary>
-/// Runs candidates within a time budget and keeps the best by the task's main metric on the validation
-/// split: ML.NET's default FastTree first (the baseline), then LightGBM's defaults, then the DeepML
+/// Runs candidates within a time budget and keeps the best by the task's main metric, scored as
+/// <see cref="Selection"/> says: ML.NET's default FastTree first (the baseline), then LightGBM's defaults, then the DeepML
 /// networks and LightGBM settings of <see cref="CandidateProposals"/> until the budget is spent. A
 /// network trial is cancelled when the budget runs out (the first one gets at least
 /// <see cref="FirstNetworkMinimum"/>, so that every search trains one network); tree trials cannot be
@@ -36,18 +36,19 @@ internal sealed class ModelSearch(MLContext ml, TaskDescription task, FeaturePip
     /// <summary>The best DeepML network (for ONNX export when a tree wins).</summary>
     public TrainedModel? BestNetwork { get; private set; }
 
-    public void Run(IDataView train, IDataView validation, TimeSpan budget, int seed, IProgress<SearchProgress>? progress, CancellationToken cancel)
+    /// <summary>Searches within <paramref name="budget"/>, then trains the final models of the best, the baseline and the best network (outside the budget).</summary>
+    public void Run(Selection selection, TimeSpan budget, int seed, IProgress<SearchProgress>? progress, CancellationToken cancel)
     {
         var clock = Stopwatch.StartNew();
         var remaining = () => budget - clock.Elapsed;
-        Try(new Candidate.FastTree(), train, validation, cancel, cancel, isBaseline: true);
+        Try(new Candidate.FastTree(), selection, cancel, cancel, isBaseline: true);
         Report();
         if (remaining() > TimeSpan.Zero)
         {
-            Try(new Candidate.LightGbm(), train, validation, cancel, cancel);
+            Try(new Candidate.LightGbm(), selection, cancel, cancel);
             Report();
         }
-        var rows = LabelPreparation.Count(train);
+        var rows = selection.Rows.Train;
         var lightGbmSecondsPerRound = Trials.LastOrDefault(t => t.Family == "LightGBM")?.Seconds / 200 ?? 0.05;
         var first = true;
         foreach (var candidate in CandidateProposals.For(rows, seed, device))
@@ -59,23 +60,35 @@ internal sealed class ModelSearch(MLContext ml, TaskDescription task, FeaturePip
             {
                 if (left.TotalSeconds > 2 * lightGbmSecondsPerRound * tree.Rounds)
                 {
-                    Try(tree, train, validation, cancel, cancel);
+                    Try(tree, selection, cancel, cancel);
                     Report();
                 }
                 continue;
             }
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
             deadline.CancelAfter(first && left < FirstNetworkMinimum ? FirstNetworkMinimum : left);
-            Try(candidate, train, validation, deadline.Token, cancel);
+            Try(candidate, selection, deadline.Token, cancel);
             first = false;
             Report();
         }
 
+        Best = Finish(Best, selection, cancel);
+        Baseline = Baseline?.Trial == Best?.Trial ? Best : Finish(Baseline, selection, cancel);
+        BestNetwork = BestNetwork?.Trial == Best?.Trial ? Best : Finish(BestNetwork, selection, cancel);
+
         void Report() => progress?.Report(new SearchProgress(Trials[^1], Best?.Trial, clock.Elapsed, budget));
     }
 
-    /// <summary>Trains one candidate; <paramref name="token"/> ends it for the budget (recorded as out of time), <paramref name="userToken"/> ends the search.</summary>
-    private void Try(Candidate candidate, IDataView train, IDataView validation, CancellationToken token, CancellationToken userToken, bool isBaseline = false)
+    private TrainedModel? Finish(TrainedModel? chosen, Selection selection, CancellationToken cancel)
+    {
+        if (chosen is null || chosen.Model is not null)
+            return chosen;
+        var estimator = features.Build(ml, chosen.Candidate.StandardizesFeatures).Append(chosen.Candidate.Trainer(ml, task.Task, [], cancel));
+        return chosen with { Model = selection.Final(estimator, null) };
+    }
+
+    /// <summary>Scores one candidate; <paramref name="token"/> ends it for the budget (recorded as out of time), <paramref name="userToken"/> ends the search.</summary>
+    private void Try(Candidate candidate, Selection selection, CancellationToken token, CancellationToken userToken, bool isBaseline = false)
     {
         var curve = new List<CurvePoint>();
         var number = Trials.Count + 1;
@@ -85,8 +98,7 @@ internal sealed class ModelSearch(MLContext ml, TaskDescription task, FeaturePip
         try
         {
             var estimator = features.Build(ml, candidate.StandardizesFeatures).Append(candidate.Trainer(ml, task.Task, curve, token));
-            model = estimator.Fit(train);
-            var metric = TaskMetrics.MainMetric(ml, task.Task, model.Transform(validation));
+            (var metric, model) = selection.Score(estimator);
             trial = new TrialResult(number, candidate.Family, candidate.Description, TrialState.Completed, metric, timer.Elapsed.TotalSeconds);
         }
         catch (OperationCanceledException) when (!userToken.IsCancellationRequested)
@@ -99,9 +111,9 @@ internal sealed class ModelSearch(MLContext ml, TaskDescription task, FeaturePip
         }
         trial = trial with { Curve = [.. curve], IsBaseline = isBaseline };
         Trials.Add(trial);
-        if (trial.State != TrialState.Completed || model is null)
+        if (trial.State != TrialState.Completed)
             return;
-        var trained = new TrainedModel(trial, model);
+        var trained = new TrainedModel(trial, model, candidate);
         if (isBaseline)
             Baseline = trained;
         if (Best is null || trial.ValidationMetric > Best.Trial.ValidationMetric)

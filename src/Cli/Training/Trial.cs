@@ -43,7 +43,13 @@ internal sealed record TrialResult(int Number, string Family, string Description
     public bool IsBaseline { get; init; }
 }
 
-/// <summary>A trained candidate: its trial record and the fitted featurisation + trainer.</summary>
+/// <summary>A scored candidate: its trial record, the candidate, and the fitted featurisation + trainer.</summary>
 /// <param name="Trial">The record.</param>
-/// <param name="Model">Featurisation and trainer; scores give ML.NET's columns (multiclass: PredictedLabel is a key).</param>
-internal sealed record TrainedModel(TrialResult Trial, ITransformer Model);
+/// <param name="Model">Featurisation and trainer (scores give ML.NET's columns; multiclass: PredictedLabel is a key);
+/// null until <see cref="ModelSearch"/> trains the final model of a cross-validated candidate.</param>
+/// <param name="Candidate">What was tried, to train its final model.</param>
+internal sealed record TrainedModel(TrialResult Trial, ITransformer? Model, Candidate Candidate)
+{
+    /// <summary>The final model (after the search).</summary>
+    public ITransformer Fitted => Model ?? throw new InvalidOperationException($"trial {Trial.Number} has no final model yet.");
+}

@@ -1,0 +1,78 @@
+using DeepML.Cli.Data;
+using Microsoft.ML;
+
+namespace DeepML.Cli.Training;
+
+/// <summary>
+/// How <see cref="ModelSearch"/> scores a candidate: on a held-out model-selection split (large data),
+/// or by k-fold cross-validation (small data, where one split's noise would pick the luckiest of many
+/// trials), then how the chosen candidate's final model is trained.
+/// </summary>
+internal abstract class Selection
+{
+    /// <summary>Below this many rows (training + model selection), candidates are cross-validated.</summary>
+    public const int CrossValidationRows = 5_000;
+
+    /// <summary>Folds when cross-validating.</summary>
+    public const int Folds = 5;
+
+    /// <summary>One line for the report and the console.</summary>
+    public abstract string Description { get; }
+
+    /// <summary>Rows the final model is trained on, and rows held for selection (0 when cross-validating).</summary>
+    public abstract (long Train, long Validation) Rows { get; }
+
+    /// <summary>The main metric of <paramref name="estimator"/>, and its model when the scoring trained one usable as final.</summary>
+    public abstract (double Metric, ITransformer? Model) Score(IEstimator<ITransformer> estimator);
+
+    /// <summary>The final model of a chosen candidate.</summary>
+    public abstract ITransformer Final(IEstimator<ITransformer> estimator, ITransformer? scored);
+
+    /// <summary>Cross-validation below <see cref="CrossValidationRows"/> rows, else an 80 / 20 split, seeded.</summary>
+    public static Selection For(MLContext ml, TaskDescription task, IDataView data, int seed)
+    {
+        var rows = LabelPreparation.Count(data);
+        if (rows < CrossValidationRows)
+            return new CrossValidation(ml, task.Task, ml.Data.Cache(data), rows, seed);
+        var split = ml.Data.TrainTestSplit(data, 0.2, seed: seed + 1);
+        var train = ml.Data.Cache(split.TrainSet);
+        var validation = ml.Data.Cache(split.TestSet);
+        return new Holdout(ml, task.Task, train, validation, LabelPreparation.Count(train), LabelPreparation.Count(validation));
+    }
+
+    private sealed class Holdout(MLContext ml, TaskKind task, IDataView train, IDataView validation, long trainRows, long validationRows) : Selection
+    {
+        public override string Description => $"validation on a held-out 20 % of the training rows ({validationRows:N0} rows); models trained on the other {trainRows:N0}";
+
+        public override (long Train, long Validation) Rows => (trainRows, validationRows);
+
+        public override (double Metric, ITransformer? Model) Score(IEstimator<ITransformer> estimator)
+        {
+            var model = estimator.Fit(train);
+            return (TaskMetrics.MainMetric(ml, task, model.Transform(validation)), model);
+        }
+
+        public override ITransformer Final(IEstimator<ITransformer> estimator, ITransformer? scored) => scored ?? estimator.Fit(train);
+    }
+
+    private sealed class CrossValidation(MLContext ml, TaskKind task, IDataView data, long rows, int seed) : Selection
+    {
+        public override string Description => $"{Folds}-fold cross-validation over {rows:N0} training rows; the chosen model refitted on all of them";
+
+        public override (long Train, long Validation) Rows => (rows, 0);
+
+        public override (double Metric, ITransformer? Model) Score(IEstimator<ITransformer> estimator)
+        {
+            const string label = LabelPreparation.Column;
+            var metric = task switch
+            {
+                TaskKind.Binary => ml.BinaryClassification.CrossValidate(data, estimator, Folds, label, seed: seed).Average(f => f.Metrics.AreaUnderRocCurve),
+                TaskKind.Multiclass => ml.MulticlassClassification.CrossValidate(data, estimator, Folds, label, seed: seed).Average(f => f.Metrics.MacroAccuracy),
+                _ => ml.Regression.CrossValidate(data, estimator, Folds, label, seed: seed).Average(f => f.Metrics.RSquared),
+            };
+            return (metric, null);
+        }
+
+        public override ITransformer Final(IEstimator<ITransformer> estimator, ITransformer? scored) => estimator.Fit(data);
+    }
+}
