@@ -99,7 +99,8 @@ internal static class HtmlReport
         Image(h, ReportCharts.Leaderboard(c.Trials, metric), $"Validation {metric} of each trial");
         if (c.Trials.Any(t => t.Curve.Count > 0))
         {
-            h.Append("<h3>Learning curves</h3>");
+            h.Append("<h3>Learning curves</h3><p>Per epoch: training loss (solid) and the loss on the trainer's early-stopping split, 10 % of its rows (dashed); the ")
+                .Append(ReportCharts.CurveTrials).Append(" DeepML trials with the best selection metric.</p>");
             Image(h, ReportCharts.LearningCurves(c.Trials), "Training and validation loss per epoch of each DeepML trial");
         }
         h.Append("</section>\n");

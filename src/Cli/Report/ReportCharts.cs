@@ -135,7 +135,7 @@ internal static class ReportCharts
                 validation.LegendText = $"trial {trial.Number} validation";
             }
         }
-        plot.Title($"DeepML learning curves of the {CurveTrials} best network trials (solid: training loss, dashed: early-stopping split)");
+        plot.Title($"Learning curves of the {CurveTrials} best DeepML trials");
         plot.XLabel("epoch");
         plot.YLabel("loss");
         plot.ShowLegend(Alignment.UpperRight);
