@@ -57,6 +57,7 @@ internal static class TrainRun
     public static int Execute(TrainSettings s, CliConsole console, CancellationToken cancel)
     {
         var clock = Stopwatch.StartNew();
+        RequireDevice(s.Device);
         var ml = new MLContext(seed: s.Seed);
         var schema = CsvSchemaInference.Infer(s.Dataset, s.HasHeader, s.Separator);
         var task = TaskDescription.Infer(schema, s.Label, s.Task, s.PositiveClass);
@@ -149,6 +150,21 @@ internal static class TrainRun
                 : only.Count > 0 && !only.Contains(c.Name) ? c with { Kind = ColumnKind.Ignored, Reason = "not listed in --features" }
                 : c)],
         };
+    }
+
+    /// <summary>A CUDA device that is not there fails before the budget is spent, not once per network trial.</summary>
+    private static void RequireDevice(string device)
+    {
+        if (device == "cpu")
+            return;
+        try
+        {
+            TorchRuntime.ResolveDevice(device);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new CliException(ExitCodes.BadInput, $"--device: {e.Message}", e);
+        }
     }
 
     private static void RequireRows((long Train, long Validation, long Test, long Dropped) rows, TaskDescription task)

@@ -129,6 +129,14 @@ public sealed class CommandTests(GermanCreditRun run)
         var device = CliRun.Start("evaluate", "--model", run.Model, "--dataset", run.TestCsv, "--device", "gpu7");
         Assert.Equal(ExitCodes.BadInput, device.ExitCode);
         Assert.Equal("error: --device: 'gpu7' is not a device. Use cpu, cuda or cuda:N (for example cuda:0).", device.Error.Trim());
+        if (!TorchRuntime.EnsureLoaded().CudaAvailable)
+        {
+            // No GPU here: asking for one fails at once, before the budget is spent, with the runtime's reason.
+            var cuda = CliRun.Start("train", "--dataset", run.TrainCsv, "--label", "credit", "--time", "60", "--device", "cuda:0", "--output", Path.Combine(run.Folder, "cuda"));
+            Assert.Equal(ExitCodes.BadInput, cuda.ExitCode);
+            Assert.StartsWith("error: --device: TorchRuntime: option 'Device' asks for 'cuda:0', but the loaded libtorch has no usable CUDA device", cuda.Error.Trim());
+            Assert.False(Directory.Exists(Path.Combine(run.Folder, "cuda")));
+        }
         var noModel = CliRun.Start("predict", "--model", Path.Combine(run.Folder, "none.zip"), "--dataset", run.TestCsv, "--output", Path.Combine(run.Folder, "p.csv"));
         Assert.Equal(ExitCodes.BadInput, noModel.ExitCode);
         Assert.Contains("does not exist. Give the model.zip written by deepml train.", noModel.Error);
