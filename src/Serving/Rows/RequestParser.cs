@@ -79,9 +79,9 @@ public static class RequestParser
         foreach (var property in item.EnumerateObject())
         {
             var i = schema.IndexOf(property.Name);
-            if (i < 0)
+            if (i < 0 && !schema.Ignored.Contains(property.Name))
                 errors.Add(RequestErrors.Format(RequestErrors.UnknownColumn, r, property.Name, schema.Describe()));
-            else
+            else if (i >= 0)
                 values[i] = Read(property.Value, r, schema.Columns[i], errors);
         }
         for (var i = 0; i < values.Length; i++)

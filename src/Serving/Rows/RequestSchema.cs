@@ -6,21 +6,25 @@ namespace DeepML.Serving;
 /// <summary>
 /// The columns a prediction request sends, found from a loaded model: the input columns the
 /// pipeline really reads (a column such as <c>Label</c> that is saved in the input schema but not
-/// needed to score is left out), in the saved order. Immutable.
+/// needed to score is left out, and ignored when a request sends it), in the saved order. Immutable.
 /// </summary>
 public sealed class RequestSchema
 {
     private readonly Dictionary<string, int> _index;
 
-    private RequestSchema(IReadOnlyList<InputColumn> columns, DataViewSchema schema)
+    private RequestSchema(IReadOnlyList<InputColumn> columns, DataViewSchema schema, IReadOnlySet<string> ignored)
     {
         Columns = columns;
+        Ignored = ignored;
         Schema = schema;
         _index = columns.Select((c, i) => (c.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
     }
 
     /// <summary>The columns every row must have, in order.</summary>
     public IReadOnlyList<InputColumn> Columns { get; }
+
+    /// <summary>Columns of the saved input schema the model does not read (such as <c>Label</c>): a request may send them; they are ignored.</summary>
+    public IReadOnlySet<string> Ignored { get; }
 
     /// <summary>The ML.NET schema of the rows built from a request (the columns above, with the saved annotations).</summary>
     public DataViewSchema Schema { get; }
@@ -60,7 +64,8 @@ public sealed class RequestSchema
         var schema = Build(needed);
         if (!Scores(model, schema))
             throw new InvalidDataException("DeepML Serving: the model cannot score rows of its own saved input schema. Save the model with the schema of the data it was fitted on (ml.Model.Save(model, trainData.Schema, path)).");
-        return new RequestSchema(columns, schema);
+        var ignored = visible.Select(c => c.Name).Except(columns.Select(c => c.Name), StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
+        return new RequestSchema(columns, schema, ignored);
     }
 
     private static bool Scores(ITransformer model, DataViewSchema schema)
