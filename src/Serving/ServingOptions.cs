@@ -43,7 +43,7 @@ public sealed class ServingOptions
             }
             catch (ArgumentException e)
             {
-                throw new ArgumentException(e.Message.Replace("ScoringOptions:", "ServingOptions:", StringComparison.Ordinal), nameof(Device), e);
+                throw new ArgumentException(e.Message.Replace("ScoringOptions:", "ServingOptions:", StringComparison.Ordinal).Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal), nameof(Device), e);
             }
             _device = value;
         }

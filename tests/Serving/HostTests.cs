@@ -29,12 +29,12 @@ public sealed class HostTests(ServingFixture fixture)
         Assert.Equal(fixture.ExpectedA.Take(5), Scores(lease.Score(rows.Rows)));
         using (var fresh = host.Acquire()!)
             Assert.Equal(fixture.ExpectedB.Take(5), Scores(fresh.Score(rows.Rows)));
-        _ = oldNetwork.GetOutputSchema(rows.Schema.Schema); // alive
+        Assert.NotEmpty(oldNetwork.ExportOnnx()); // alive
 
         lease.Dispose();
         lease.Dispose(); // twice is safe
         Assert.Equal(1, metrics.ModelsAlive);
-        Assert.Throws<ObjectDisposedException>(() => oldNetwork.GetOutputSchema(rows.Schema.Schema)); // its ONNX Runtime session is gone
+        Assert.Throws<ObjectDisposedException>(() => oldNetwork.ExportOnnx()); // disposed, and with it its ONNX Runtime session
         Assert.Throws<ObjectDisposedException>(() => lease.Version);
         var newNetwork = Networks(host.Acquire()!.Transformer).Single();
         host.Dispose();

@@ -24,9 +24,9 @@ public sealed class ModelNotReadyException : Exception
 /// <summary>The model threw while scoring one request's rows; the endpoint answers 500 naming the reason.</summary>
 public sealed class ScoringFailedException : Exception
 {
-    /// <summary>Wraps what the model threw.</summary>
+    /// <summary>Wraps what the model threw; the message names the innermost exception (ML.NET wraps errors of its worker threads).</summary>
     public ScoringFailedException(Exception inner)
-        : base(RequestErrors.Format(RequestErrors.ScoringFailed, $"{inner?.GetType().Name}: {inner?.Message}"), inner)
+        : base(RequestErrors.Format(RequestErrors.ScoringFailed, $"{inner?.GetBaseException().GetType().Name}: {inner?.GetBaseException().Message}"), inner)
     {
     }
 }
