@@ -1,7 +1,7 @@
 // The service under load on loopback: per-request scoring (BatchWindowMs = 0) against micro-batching
 // (2 ms), 64 concurrent clients each posting one row at a time; then 20 hot reloads under load
 // (two different model zips swapped in atomically). Prints `name: value` lines.
-//   dotnet run --project benchmarks/Service -c Release -- [seconds per run, default 10] [epochs, default 8]
+//   dotnet run --project benchmarks/Service -c Release -- [seconds per run, default 10] [epochs, default 8] [reloads, default 20] [ONNX Runtime intra-op threads, default 1]
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -23,7 +23,9 @@ CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10;
 var epochs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 8;
 const int Clients = 64;
-const int Reloads = 20;
+var reloads = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20;
+var intraOpThreads = args.Length > 3 ? args[3] : "1"; // 0 lets ONNX Runtime choose; with 64 concurrent per-request runs, 1 is its best setting
+Print("intra_op_threads", intraOpThreads);
 var folder = Directory.CreateTempSubdirectory("deepml-service-bench-").FullName;
 Print("processor_count", Environment.ProcessorCount);
 Print("load_average_at_start", LoadAverage());
@@ -70,11 +72,11 @@ Print("throughput_ratio_batching_over_per_request", results["micro_batching"].Re
     await driver.Run(Clients, TimeSpan.FromSeconds(2));
     var (rssBefore, managedBefore) = Memory();
     Print("rss_mb_before_reloads", rssBefore);
-    Print("managed_mb_before_reloads", managedBefore);
+    Print("native_mb_before_reloads", rssBefore - managedBefore);
     using var stop = new CancellationTokenSource();
     var load = driver.Run(Clients, TimeSpan.FromMinutes(10), stop.Token);
     var reloadTimer = Stopwatch.StartNew();
-    for (var i = 1; i <= Reloads; i++)
+    for (var i = 1; i <= reloads; i++)
     {
         var source = i % 2 == 1 ? modelB : modelA;
         var temporary = served + ".tmp";
@@ -89,7 +91,11 @@ Print("throughput_ratio_batching_over_per_request", results["micro_batching"].Re
         }
         await Task.Delay(250); // serve a while on this version
         if (i % 5 == 0)
-            Print($"rss_mb_after_reload_{i}", Memory().RssMb);
+        {
+            var (rss, managed) = Memory();
+            Print($"rss_mb_after_reload_{i}", rss);
+            Print($"native_mb_after_reload_{i}", rss - managed);
+        }
     }
     await stop.CancelAsync();
     var result = await load;
@@ -102,8 +108,9 @@ Print("throughput_ratio_batching_over_per_request", results["micro_batching"].Re
     Print("models_alive_after_reloads", Metric(metrics, "deepml_models_alive"));
     var (rssAfter, managedAfter) = Memory();
     Print("rss_mb_after_reloads", rssAfter);
-    Print("managed_mb_after_reloads", managedAfter);
+    Print("native_mb_after_reloads", rssAfter - managedAfter);
     Print("rss_mb_growth_over_reloads", rssAfter - rssBefore);
+    Print("native_mb_growth_over_reloads", rssAfter - managedAfter - (rssBefore - managedBefore));
     await app.StopAsync();
 }
 Print("load_average_at_end", LoadAverage());
@@ -120,6 +127,7 @@ WebApplication Start(string modelPath, int windowMs)
             ["DeepML:BatchWindowMs"] = windowMs.ToString(CultureInfo.InvariantCulture),
             ["DeepML:ReloadDebounceMs"] = "50",
             ["DeepML:PollIntervalMs"] = "200",
+            ["DeepML:IntraOpThreads"] = intraOpThreads,
             ["Logging:LogLevel:Default"] = "Warning",
         });
     });
@@ -162,13 +170,14 @@ static string Hash(string path) => Convert.ToHexStringLower(SHA256.HashData(File
 static double Metric(string text, string name) =>
     double.Parse(text.Split('\n').Single(l => l.StartsWith(name + " ", StringComparison.Ordinal)).Split(' ')[1], CultureInfo.InvariantCulture);
 
+// RSS, and the part of it the GC has committed (so RSS minus it is native memory: ONNX Runtime, libtorch, the runtime itself).
 static (double RssMb, double ManagedMb) Memory()
 {
     GC.Collect();
     GC.WaitForPendingFinalizers();
     GC.Collect();
     using var process = Process.GetCurrentProcess();
-    return (process.WorkingSet64 / 1048576.0, GC.GetTotalMemory(forceFullCollection: false) / 1048576.0);
+    return (process.WorkingSet64 / 1048576.0, GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0);
 }
 
 static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";

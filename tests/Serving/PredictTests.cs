@@ -10,10 +10,12 @@ public sealed class PredictTests(ServingFixture fixture)
 {
     private const string Expected = "Age (Single), Workclass (String), Fnlwgt (Single), Education (String), EducationNum (Single), MaritalStatus (String), Occupation (String), Relationship (String), Race (String), Sex (String), CapitalGain (Single), CapitalLoss (Single), HoursPerWeek (Single), NativeCountry (String)";
 
-    [Fact]
-    public async Task Many_rows_score_exactly_as_the_loaded_transformer_does()
+    [Theory]
+    [InlineData("2")] // micro-batched: one Transform over a RowDataView
+    [InlineData("0")] // per request: pooled one-row engines over the row-to-row mapper
+    public async Task Many_rows_score_exactly_as_the_loaded_transformer_does(string windowMs)
     {
-        await using var factory = ServiceFactory.Create(fixture.ModelA);
+        await using var factory = ServiceFactory.Create(fixture.ModelA, ("BatchWindowMs", windowMs));
         using var client = factory.CreateClient();
         var response = await client.PostAsync("/predict", ServingFixture.Body(ServingFixture.Json(fixture.Rows)));
         var body = await response.Content.ReadAsStringAsync();

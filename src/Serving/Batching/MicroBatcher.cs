@@ -13,7 +13,8 @@ namespace DeepML.Serving;
 /// cancelled before its batch runs is dropped from it. When the run fails, each request of the batch
 /// is scored alone, so a failing row fails only its own request. A full queue throws
 /// <see cref="QueueFullException"/>. With a zero window there is no queue: each request is scored
-/// alone on the caller's thread (per-request scoring).
+/// on the caller's thread, row by row, by a pooled one-row engine (per-request scoring, as a pool of
+/// <c>PredictionEngine</c>s would).
 /// </summary>
 /// <remarks>Thread-safe. <see cref="ServingOptions.MaxConcurrentBatches"/> batches run at once.</remarks>
 public sealed class MicroBatcher : BackgroundService
@@ -67,7 +68,7 @@ public sealed class MicroBatcher : BackgroundService
         using var lease = _host.Acquire() ?? throw new ModelNotReadyException();
         try
         {
-            var scored = lease.Score(rows.Rows);
+            var scored = lease.ScoreEachRow(rows.Rows);
             _metrics.Batch(rows.Count);
             return new ScoredRequest(lease.Version, lease.OutputNames, scored, rows.Count);
         }

@@ -6,11 +6,12 @@ namespace DeepML.Serving;
 /// One loaded model version: the transformer (which owns native ONNX Runtime sessions), the request
 /// and response columns, and a reference count. The host holds one reference while the version
 /// serves; each batch holds one through a <see cref="ModelLease"/> for its whole run. The transformer
-/// is disposed when the count reaches zero, so an old version is freed as soon as its last batch ends.
+/// and its pooled one-row engines are disposed when the count reaches zero, so an old version is freed as soon as its last batch ends.
 /// </summary>
 internal sealed class LoadedModel
 {
     private readonly ServingMetrics _metrics;
+    private readonly RowEnginePool _engines;
     private int _references = 1;
 
     public LoadedModel(ITransformer model, RequestSchema request, OutputColumns outputs, ModelVersion version, ServingMetrics metrics)
@@ -20,6 +21,7 @@ internal sealed class LoadedModel
         Outputs = outputs;
         Version = version;
         _metrics = metrics;
+        _engines = new RowEnginePool(model, request, outputs);
         metrics.ModelLoaded();
     }
 
@@ -41,6 +43,13 @@ internal sealed class LoadedModel
         return Outputs.Read(Model.Transform(new RowDataView(Request, rows)), rows.Count);
     }
 
+    /// <summary>Scores rows one at a time with a pooled engine (a row-to-row mapper, as a PredictionEngine): the per-request path.</summary>
+    public object?[][] ScoreEachRow(IReadOnlyList<object[]> rows)
+    {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        return _engines.Score(rows);
+    }
+
     /// <summary>Adds a reference unless the model is already freed.</summary>
     public bool TryAcquire()
     {
@@ -58,6 +67,7 @@ internal sealed class LoadedModel
         var left = Interlocked.Decrement(ref _references);
         if (left == 0)
         {
+            _engines.Dispose();
             (Model as IDisposable)?.Dispose();
             _metrics.ModelFreed();
         }

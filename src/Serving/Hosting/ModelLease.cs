@@ -27,6 +27,9 @@ public sealed class ModelLease : IDisposable
     /// <summary>Scores rows in one run on this version; one output array per row, in <see cref="OutputNames"/> order.</summary>
     public object?[][] Score(IReadOnlyList<object[]> rows) => Model.Score(rows);
 
+    /// <summary>Scores rows one at a time with a pooled one-row engine of this version (no batching: the per-request path).</summary>
+    public object?[][] ScoreEachRow(IReadOnlyList<object[]> rows) => Model.ScoreEachRow(rows);
+
     /// <summary>Releases the hold; the version is freed when no one else holds it.</summary>
     public void Dispose() => Interlocked.Exchange(ref _model, null)?.Release();
 }

@@ -65,6 +65,9 @@ public sealed class OutputColumns
             : throw new InvalidOperationException($"DeepML Serving: the model returned {n} rows for the {rowCount} it was given. A pipeline that filters rows cannot be served row by row.");
     }
 
+    /// <summary>One getter per output column over <paramref name="row"/> (a mapped row of a prediction engine).</summary>
+    internal Func<object?>[] Getters(DataViewRow row) => _readers.Select(r => r(row)).ToArray();
+
     private static Func<DataViewRow, Func<object?>>? Reader(DataViewSchema.Column column)
     {
         var type = column.Type;
