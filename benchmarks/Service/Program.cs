@@ -1,6 +1,6 @@
 // The service under load on loopback: per-request scoring (BatchWindowMs = 0) against micro-batching
-// (2 ms), 64 concurrent clients each posting one row at a time; then 20 hot reloads under load
-// (two different model zips swapped in atomically). Prints `name: value` lines.
+// (2 ms), 64 concurrent clients each posting one row at a time, for two model sizes; then 20 hot
+// reloads under load (two different model zips swapped in atomically). Prints `name: value` lines.
 //   dotnet run --project benchmarks/Service -c Release -- [seconds per run, default 10] [epochs, default 8] [reloads, default 20] [ONNX Runtime intra-op threads, default 1]
 using System.Diagnostics;
 using System.Globalization;
@@ -30,42 +30,51 @@ var folder = Directory.CreateTempSubdirectory("deepml-service-bench-").FullName;
 Print("processor_count", Environment.ProcessorCount);
 Print("load_average_at_start", LoadAverage());
 
-// Two different models of the Adult MLP pipeline (examples/Service --train-adult trains the same one).
-var modelA = Path.Combine(folder, "a.zip");
-var modelB = Path.Combine(folder, "b.zip");
+// Models of the Adult MLP pipeline (examples/Service --train-adult trains the first one): the usual
+// [128, 64] network, and two large ones ([2048, 2048, 2048], different seeds, ~36 MB of weights each)
+// for which scoring, not HTTP, is the cost of a request, as for larger production networks.
+var adult = Path.Combine(folder, "adult.zip");
+var wideA = Path.Combine(folder, "large-a.zip");
+var wideB = Path.Combine(folder, "large-b.zip");
 var timer = Stopwatch.StartNew();
-AdultModel.Train(modelA, new AdultTraining(Epochs: epochs, Seed: 1));
-AdultModel.Train(modelB, new AdultTraining(Epochs: epochs, Hidden: [64, 32], Seed: 2));
+AdultModel.Train(adult, new AdultTraining(Epochs: epochs, Seed: 1));
+AdultModel.Train(wideA, new AdultTraining(Rows: 2000, Epochs: 1, Hidden: [2048, 2048, 2048], Seed: 1));
+AdultModel.Train(wideB, new AdultTraining(Rows: 2000, Epochs: 1, Hidden: [2048, 2048, 2048], Seed: 2));
 Print("train_seconds", timer.Elapsed.TotalSeconds);
 var rows = AdultDataset.LoadTest().Take(512).ToArray();
 var bodies = rows.Select(r => JsonSerializer.Serialize(r)).ToArray();
-var expected = new Dictionary<string, float[]> { [Hash(modelA)] = Direct(modelA, rows), [Hash(modelB)] = Direct(modelB, rows) };
+var expected = new[] { adult, wideA, wideB }.ToDictionary(Hash, m => Direct(m, rows));
 bool Check(string version, int row, float[] scores) =>
     expected.TryGetValue(version[(version.IndexOf('-') + 1)..], out var e) && scores.Length == 1 && BitConverter.SingleToInt32Bits(scores[0]) == BitConverter.SingleToInt32Bits(e[row]);
 
-// 1. Per-request scoring vs micro-batching, same clients, same duration.
-var results = new Dictionary<string, LoadResult>();
-foreach (var (name, window) in new[] { ("per_request", 0), ("micro_batching", 2) })
+// 1. Per-request scoring (pooled one-row engines) vs micro-batching, same clients, same duration, per model.
+foreach (var (model, modelPath) in new[] { ("adult", adult), ("large", wideA) })
 {
-    var served = Path.Combine(folder, $"{name}.zip");
-    File.Copy(modelA, served);
-    await using var app = Start(served, window);
-    using var client = Client(app);
-    var driver = new LoadDriver(client, bodies, Check);
-    await driver.Run(Clients, TimeSpan.FromSeconds(2)); // warm-up
-    var result = await driver.Run(Clients, TimeSpan.FromSeconds(seconds));
-    results[name] = result;
-    Report(name, result);
-    var metrics = await client.GetStringAsync("/metrics");
-    Print($"{name}_mean_rows_per_run", Metric(metrics, "deepml_rows_scored_total") / Metric(metrics, "deepml_batches_total"));
-    await app.StopAsync();
+    var results = new Dictionary<string, LoadResult>();
+    foreach (var (mode, window) in new[] { ("per_request", 0), ("micro_batching", 2) })
+    {
+        var name = $"{model}_{mode}";
+        var served = Path.Combine(folder, $"{name}.zip");
+        File.Copy(modelPath, served);
+        await using var app = Start(served, window);
+        using var client = Client(app);
+        var driver = new LoadDriver(client, bodies, Check);
+        await driver.Run(Clients, TimeSpan.FromSeconds(2)); // warm-up
+        var result = await driver.Run(Clients, TimeSpan.FromSeconds(seconds));
+        results[mode] = result;
+        Report(name, result);
+        var metrics = await client.GetStringAsync("/metrics");
+        Print($"{name}_mean_rows_per_run", Metric(metrics, "deepml_rows_scored_total") / Metric(metrics, "deepml_batches_total"));
+        await app.StopAsync();
+    }
+    Print($"{model}_throughput_ratio_batching_over_per_request", results["micro_batching"].RequestsPerSecond / results["per_request"].RequestsPerSecond);
 }
-Print("throughput_ratio_batching_over_per_request", results["micro_batching"].RequestsPerSecond / results["per_request"].RequestsPerSecond);
 
-// 2. Twenty hot reloads under load: every response from exactly one model, none failed, memory flat.
+// 2. Twenty hot reloads under load, swapping the two large models: every response from exactly one
+//    model, none failed, native memory flat (a leaked version would hold its ONNX Runtime session).
 {
     var served = Path.Combine(folder, "reload.zip");
-    File.Copy(modelA, served);
+    File.Copy(wideA, served);
     await using var app = Start(served, 2);
     using var client = Client(app);
     var driver = new LoadDriver(client, bodies, Check);
@@ -78,7 +87,7 @@ Print("throughput_ratio_batching_over_per_request", results["micro_batching"].Re
     var reloadTimer = Stopwatch.StartNew();
     for (var i = 1; i <= reloads; i++)
     {
-        var source = i % 2 == 1 ? modelB : modelA;
+        var source = i % 2 == 1 ? wideB : wideA;
         var temporary = served + ".tmp";
         File.Copy(source, temporary, overwrite: true);
         File.Move(temporary, served, overwrite: true); // atomic: the service sees the old file or the new one, never half
@@ -128,6 +137,8 @@ WebApplication Start(string modelPath, int windowMs)
             ["DeepML:ReloadDebounceMs"] = "50",
             ["DeepML:PollIntervalMs"] = "200",
             ["DeepML:IntraOpThreads"] = intraOpThreads,
+            // Per request, the 64 request threads use every core; batching gets as many batches in flight as there are cores.
+            ["DeepML:MaxConcurrentBatches"] = Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture),
             ["Logging:LogLevel:Default"] = "Warning",
         });
     });
