@@ -181,12 +181,14 @@ static string Hash(string path) => Convert.ToHexStringLower(SHA256.HashData(File
 static double Metric(string text, string name) =>
     double.Parse(text.Split('\n').Single(l => l.StartsWith(name + " ", StringComparison.Ordinal)).Split(' ')[1], CultureInfo.InvariantCulture);
 
-// RSS, and the part of it the GC has committed (so RSS minus it is native memory: ONNX Runtime, libtorch, the runtime itself).
+// RSS after a full GC and malloc_trim, and the part of it the GC has committed (so RSS minus it is
+// native memory: ONNX Runtime sessions, libtorch, the runtime itself).
 static (double RssMb, double ManagedMb) Memory()
 {
     GC.Collect();
     GC.WaitForPendingFinalizers();
-    GC.Collect();
+    GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true); // gives committed GC memory back too
+    NativeMemory.Trim();
     using var process = Process.GetCurrentProcess();
     return (process.WorkingSet64 / 1048576.0, GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0);
 }
