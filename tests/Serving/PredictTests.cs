@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Text.Json;
 using DeepML.Examples;
 
@@ -112,6 +114,46 @@ public sealed class PredictTests(ServingFixture fixture)
         using var client = factory.CreateClient();
         var (status, detail, _) = await Problem(client, ServingFixture.Json(fixture.Rows.Take(1)));
         Assert.Equal((504, "The request was not scored within 100 ms. Retry, send fewer rows, or raise the service's RequestTimeout."), (status, detail));
+    }
+
+    [Fact]
+    public async Task A_full_queue_is_503_with_retry_after()
+    {
+        // The batcher is left unstarted (its hosted service removed), so queued requests wait until their timeout.
+        await using var factory = ServiceFactory.Create(fixture.ModelA, ("QueueCapacity", "2"), ("RequestTimeoutMs", "2000")).WithWebHostBuilder(builder =>
+            builder.ConfigureTestServices(services =>
+            {
+                services.RemoveAll<Microsoft.Extensions.Hosting.IHostedService>();
+                services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(sp => sp.GetRequiredService<ModelFileWatcher>());
+            }));
+        using var client = factory.CreateClient();
+        await HotReloadTests.Until(async () => (await client.GetAsync("/ready")).IsSuccessStatusCode, "the model to load");
+        var body = ServingFixture.Json(fixture.Rows.Take(1));
+        var waiting = Enumerable.Range(0, 2).Select(_ => client.PostAsync("/predict", ServingFixture.Body(body))).ToArray();
+        await HotReloadTests.Until(async () => Prometheus.Parse(await client.GetStringAsync("/metrics")).Value("deepml_queue_depth") == 2, "two requests to wait");
+        var response = await client.PostAsync("/predict", ServingFixture.Body(body));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("1", response.Headers.GetValues("Retry-After").Single());
+        Assert.Equal("The service is at capacity: 2 requests are already waiting to be scored. Retry after the time in the Retry-After header, or add replicas.",
+            ServiceFactory.Problem(await response.Content.ReadAsStringAsync()).Detail);
+        foreach (var timedOut in await Task.WhenAll(waiting))
+            Assert.Equal(HttpStatusCode.GatewayTimeout, timedOut.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_client_that_goes_away_before_its_batch_runs_is_dropped_from_it()
+    {
+        // A 1 s window: the client gives up after 100 ms, long before the batch would run.
+        await using var factory = ServiceFactory.Create(fixture.ModelA, ("BatchWindowMs", "1000"));
+        using var client = factory.CreateClient();
+        using var giveUp = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.PostAsync("/predict", ServingFixture.Body(ServingFixture.Json(fixture.Rows.Take(3))), giveUp.Token));
+        await HotReloadTests.Until(async () => Prometheus.Parse(await client.GetStringAsync("/metrics")).Value("deepml_requests_total", ("outcome", "cancelled")) == 1, "the request to be counted as cancelled");
+        await Task.Delay(1200); // past the window: had the rows stayed in the batch, they would have been scored by now
+        var metrics = Prometheus.Parse(await client.GetStringAsync("/metrics"));
+        Assert.Equal(0, metrics.Value("deepml_rows_scored_total"));
+        Assert.Equal(0, metrics.Value("deepml_batches_total"));
+        Assert.Equal(0, metrics.Value("deepml_queue_depth"));
     }
 
     [Fact]

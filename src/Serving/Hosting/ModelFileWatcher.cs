@@ -82,6 +82,11 @@ public sealed class ModelFileWatcher : BackgroundService
             {
                 return;
             }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // A watcher that stops would leave the service on its old model for good; log and keep watching.
+                _logger.LogError(e, "DeepML Serving: watching {Path} failed; retrying at the next change or poll.", _host.ModelPath);
+            }
         }
     }
 

@@ -107,9 +107,10 @@ public sealed class ModelHost : IDisposable
         {
             next = Load(bytes, new ModelVersion(_loads + 1, hash, time), current);
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException or InvalidOperationException or FormatException or NotSupportedException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return Reject(current, e.Message, e);
+            // Whatever a bad file makes ML.NET or ONNX Runtime throw, the serving model must keep serving.
+            return Reject(current, $"{e.GetType().Name}: {e.Message}", e);
         }
         _loads++;
         var old = Interlocked.Exchange(ref _current, next);
