@@ -54,6 +54,20 @@ public sealed class PredictTests(ServingFixture fixture)
     }
 
     [Fact]
+    public async Task Several_missing_columns_are_listed_in_one_message()
+    {
+        await using var factory = ServiceFactory.Create(fixture.ModelA);
+        using var client = factory.CreateClient();
+        var row = JsonSerializer.SerializeToNode(fixture.Rows[0])!.AsObject();
+        row.Remove("Race");
+        row.Remove("Age");
+        var (status, detail, errors) = await Problem(client, row.ToJsonString());
+        Assert.Equal(400, status);
+        Assert.Equal($"Row 0 has no columns 'Age', 'Race'. Expected columns: {Expected}.", detail);
+        Assert.Single(errors);
+    }
+
+    [Fact]
     public async Task Wrong_json_types_name_the_column_the_expected_and_the_actual_type()
     {
         await using var factory = ServiceFactory.Create(fixture.ModelA);

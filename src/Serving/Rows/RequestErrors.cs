@@ -30,6 +30,9 @@ public static class RequestErrors
     /// <summary>Row {0} lacks column {1}; {2} lists the expected columns.</summary>
     public const string MissingColumn = "Row {0} has no column '{1}'. Expected columns: {2}.";
 
+    /// <summary>Row {0} lacks several columns, listed in {1}; {2} lists the expected columns.</summary>
+    public const string MissingColumns = "Row {0} has no columns {1}. Expected columns: {2}.";
+
     /// <summary>Row {0} has column {1} the model does not take; {2} lists the expected columns.</summary>
     public const string UnknownColumn = "Row {0} has a column '{1}' that the model does not take. Expected columns: {2}.";
 

@@ -84,11 +84,11 @@ public static class RequestParser
             else if (i >= 0)
                 values[i] = Read(property.Value, r, schema.Columns[i], errors);
         }
-        for (var i = 0; i < values.Length; i++)
-        {
-            if (values[i] is null && !item.TryGetProperty(schema.Columns[i].Name, out _))
-                errors.Add(RequestErrors.Format(RequestErrors.MissingColumn, r, schema.Columns[i].Name, schema.Describe()));
-        }
+        var missing = schema.Columns.Where((c, i) => values[i] is null && !item.TryGetProperty(c.Name, out _)).Select(c => c.Name).ToList();
+        if (missing.Count == 1)
+            errors.Add(RequestErrors.Format(RequestErrors.MissingColumn, r, missing[0], schema.Describe()));
+        else if (missing.Count > 1)
+            errors.Add(RequestErrors.Format(RequestErrors.MissingColumns, r, string.Join(", ", missing.Select(m => $"'{m}'")), schema.Describe()));
         return errors.Count == before ? values.Select(v => v!).ToArray() : null;
     }
 
