@@ -7,7 +7,7 @@ namespace DeepML.Packaging.Tests;
 public sealed class PackageContentsTests(PackageFeed feed)
 {
     [Fact]
-    public void Feed_holds_exactly_the_four_library_packages()
+    public void Feed_holds_exactly_the_library_packages()
     {
         var packed = Directory.GetFiles(feed.Folder, "*.nupkg").Select(Path.GetFileName).Order().ToArray();
         Assert.Equal(PackageFeed.PackageIds.Select(id => $"{id}.{feed.Version}.nupkg").Order().ToArray(), packed);
@@ -17,6 +17,7 @@ public sealed class PackageContentsTests(PackageFeed feed)
     [InlineData("DeepML.Core")]
     [InlineData("DeepML.Estimators")]
     [InlineData("DeepML.Fairness")]
+    [InlineData("DeepML.Serving")]
     [InlineData("DeepML.Transforms")]
     public void Package_has_license_readme_description_and_its_assembly_with_docs(string id)
     {
@@ -39,6 +40,7 @@ public sealed class PackageContentsTests(PackageFeed feed)
     [InlineData("DeepML.Core", "Google.Protobuf Microsoft.ML Microsoft.ML.OnnxRuntime.Managed Microsoft.ML.OnnxTransformer")]
     [InlineData("DeepML.Estimators", "DeepML.Core DeepML.Transforms TorchSharp")]
     [InlineData("DeepML.Fairness", "DeepML.Core ScottPlot")]
+    [InlineData("DeepML.Serving", "DeepML.Core Microsoft.AspNetCore.OpenApi")]
     [InlineData("DeepML.Transforms", "DeepML.Core Microsoft.ML.FastTree ScottPlot")]
     public void Dependencies_are_the_managed_packages_at_the_pinned_versions(string id, string expected)
     {
