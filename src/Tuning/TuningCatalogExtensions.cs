@@ -23,7 +23,8 @@ public static class TuningCatalogExtensions
     public static Study CreateStudy(this DeepMLCatalog.TuningCatalog catalog, SearchSpace space, StudyOptions options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new Study(space, options, ContextSeed(catalog));
+        ArgumentNullException.ThrowIfNull(options);
+        return new Study(space, options, options.Seed ?? ContextSeed(catalog));
     }
 
     /// <summary>Opens the SQLite study database at <paramref name="path"/> (created when missing).</summary>

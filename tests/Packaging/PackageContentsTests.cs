@@ -7,7 +7,7 @@ namespace DeepML.Packaging.Tests;
 public sealed class PackageContentsTests(PackageFeed feed)
 {
     [Fact]
-    public void Feed_holds_exactly_the_four_library_packages()
+    public void Feed_holds_exactly_the_five_library_packages()
     {
         var packed = Directory.GetFiles(feed.Folder, "*.nupkg").Select(Path.GetFileName).Order().ToArray();
         Assert.Equal(PackageFeed.PackageIds.Select(id => $"{id}.{feed.Version}.nupkg").Order().ToArray(), packed);
@@ -18,6 +18,7 @@ public sealed class PackageContentsTests(PackageFeed feed)
     [InlineData("DeepML.Estimators")]
     [InlineData("DeepML.Fairness")]
     [InlineData("DeepML.Transforms")]
+    [InlineData("DeepML.Tuning")]
     public void Package_has_license_readme_description_and_its_assembly_with_docs(string id)
     {
         var metadata = Metadata(id);
@@ -40,6 +41,7 @@ public sealed class PackageContentsTests(PackageFeed feed)
     [InlineData("DeepML.Estimators", "DeepML.Core DeepML.Transforms TorchSharp")]
     [InlineData("DeepML.Fairness", "DeepML.Core ScottPlot")]
     [InlineData("DeepML.Transforms", "DeepML.Core Microsoft.ML.FastTree ScottPlot")]
+    [InlineData("DeepML.Tuning", "DeepML.Core DeepML.Estimators Microsoft.Data.Sqlite Npgsql")]
     public void Dependencies_are_the_managed_packages_at_the_pinned_versions(string id, string expected)
     {
         // Native runtimes (Microsoft.ML.OnnxRuntime, .Gpu.Linux, libtorch-*) are the application's choice (README "Packages").
