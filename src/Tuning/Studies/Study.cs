@@ -12,6 +12,8 @@ namespace DeepML.Tuning;
 /// <remarks>
 /// Deterministic for a seed with one worker: each trial's randomness comes from the seed and its number, and the
 /// sampler sees the same history. With several workers the history a sampler sees depends on timing (as in Optuna).
+/// DeepML's trainers seed TorchSharp's process-wide generator, so network trials running in parallel threads of one
+/// process are not bit-reproducible; for reproducible parallel network trials run several processes on one storage.
 /// Owns its storage only when <see cref="StudyOptions.Storage"/> is null (a temporary SQLite file, deleted on
 /// <see cref="Dispose"/>); a storage you pass stays yours.
 /// </remarks>

@@ -17,6 +17,31 @@ public sealed class GridSamplerTests
     }
 
     [Fact]
+    public void Parallel_workers_on_one_storage_take_each_point_once()
+    {
+        // Two studies (as two processes would) on one SQLite file, three threads each: 4 × 4 = 16 points, 16 trials.
+        var path = Storage.TestDatabases.SqlitePath();
+        try
+        {
+            var space = new SearchSpace().AddInteger("a", 0, 3).AddCategorical("b", ["w", "x", "y", "z"]);
+            using var storage = new SqliteStudyStorage(path);
+            StudyOptions Options(string worker) => new() { Name = "grid", Sampler = new GridSampler(), MaxTrials = 100, Parallelism = 3, Storage = storage, WorkerId = worker, Seed = 1 };
+            using var one = new Study(space, Options("one"));
+            using var two = new Study(space, Options("two"));
+            Parallel.Invoke(() => one.Optimize(t => { Thread.Sleep(20); return t.Parameters.Integer("a"); }),
+                            () => two.Optimize(t => { Thread.Sleep(20); return t.Parameters.Integer("a"); }));
+            var trials = one.Result().Trials;
+            Assert.Equal(16, trials.Count);
+            Assert.Equal(16, trials.Select(t => t.Parameters.ToString()).Distinct().Count());
+            Assert.Equal(2, trials.Select(t => t.Worker!.Split('#')[0]).Distinct().Count());
+        }
+        finally
+        {
+            Storage.TestDatabases.Cleanup(path);
+        }
+    }
+
+    [Fact]
     public void Float_points_are_evenly_spaced_and_log_points_geometric()
     {
         var grid = new GridSampler(pointsPerRange: 3);
