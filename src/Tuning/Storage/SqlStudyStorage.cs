@@ -50,7 +50,7 @@ public abstract class SqlStudyStorage : IStudyStorage
         {
             if (reader.Read())
             {
-                var (storedDirection, storedSpace) = (reader.GetString(0), reader.GetString(1));
+                var (storedDirection, storedSpace) = (reader.Row.GetString(0), reader.Row.GetString(1));
                 if (storedSpace != space.Signature)
                     throw new InvalidOperationException($"Study '{study}' in {Location} was created with another search space.\n  stored: {storedSpace}\n  given:  {space.Signature}\nUse the stored space to resume it, or a new study name for the new space.");
                 if (storedDirection != direction.ToString())
@@ -153,7 +153,7 @@ public abstract class SqlStudyStorage : IStudyStorage
         using var reader = Reader(connection, null, "SELECT name FROM tuning_studies ORDER BY name");
         var names = new List<string>();
         while (reader.Read())
-            names.Add(reader.GetString(0));
+            names.Add(reader.Row.GetString(0));
         return names;
     }
 
@@ -163,7 +163,7 @@ public abstract class SqlStudyStorage : IStudyStorage
         using (var reader = Reader(connection, tx, "SELECT number, params, retry_of, worker FROM tuning_trials WHERE study = @s AND state = 'Running' AND heartbeat_ms < @limit",
                    ("s", request.Study), ("limit", now - (long)request.GracePeriod.TotalMilliseconds)))
             while (reader.Read())
-                dead.Add((reader.GetInt32(0), reader.GetString(1), !reader.IsDBNull(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
+                dead.Add((reader.Row.GetInt32(0), reader.Row.GetString(1), !reader.Row.IsDBNull(2), reader.Row.IsDBNull(3) ? null : reader.Row.GetString(3)));
         foreach (var (number, parameters, isRetry, worker) in dead)
         {
             Execute(connection, tx, "UPDATE tuning_trials SET state = 'Failed', finished_ms = @t, error = @e WHERE study = @s AND number = @n",
@@ -186,20 +186,20 @@ public abstract class SqlStudyStorage : IStudyStorage
         using (var reader = Reader(connection, tx, "SELECT number, step, value FROM tuning_intermediate_values WHERE study = @s ORDER BY number, step", ("s", study)))
             while (reader.Read())
             {
-                var number = reader.GetInt32(0);
+                var number = reader.Row.GetInt32(0);
                 if (!curves.TryGetValue(number, out var curve))
                     curves[number] = curve = [];
-                curve.Add(new(reader.GetInt32(1), reader.GetDouble(2)));
+                curve.Add(new(reader.Row.GetInt32(1), reader.Row.GetDouble(2)));
             }
         var trials = new List<TrialRecord>();
         using (var reader = Reader(connection, tx, "SELECT number, state, params, value, worker, started_ms, finished_ms, retry_of, error FROM tuning_trials WHERE study = @s ORDER BY number", ("s", study)))
             while (reader.Read())
             {
-                var number = reader.GetInt32(0);
-                trials.Add(new TrialRecord(number, Enum.Parse<TrialState>(reader.GetString(1)), ParameterSet.FromJson(space, reader.GetString(2)),
-                    reader.IsDBNull(3) ? null : reader.GetDouble(3), curves.TryGetValue(number, out var c) ? c : [],
-                    reader.IsDBNull(4) ? null : reader.GetString(4), Time(reader, 5), Time(reader, 6),
-                    reader.IsDBNull(7) ? null : reader.GetInt32(7), reader.IsDBNull(8) ? null : reader.GetString(8)));
+                var number = reader.Row.GetInt32(0);
+                trials.Add(new TrialRecord(number, Enum.Parse<TrialState>(reader.Row.GetString(1)), ParameterSet.FromJson(space, reader.Row.GetString(2)),
+                    reader.Row.IsDBNull(3) ? null : reader.Row.GetDouble(3), curves.TryGetValue(number, out var c) ? c : [],
+                    reader.Row.IsDBNull(4) ? null : reader.Row.GetString(4), Time(reader.Row, 5), Time(reader.Row, 6),
+                    reader.Row.IsDBNull(7) ? null : reader.Row.GetInt32(7), reader.Row.IsDBNull(8) ? null : reader.Row.GetString(8)));
             }
         return trials;
     }
@@ -239,10 +239,32 @@ public abstract class SqlStudyStorage : IStudyStorage
         return command.ExecuteScalar();
     }
 
-    private static DbDataReader Reader(DbConnection connection, DbTransaction? tx, string sql, params (string Name, object? Value)[] parameters)
+    private static Query Reader(DbConnection connection, DbTransaction? tx, string sql, params (string Name, object? Value)[] parameters)
     {
         var command = Command(connection, tx, sql, parameters);
-        return command.ExecuteReader(CommandBehavior.Default);
+        try
+        {
+            return new Query(command, command.ExecuteReader(CommandBehavior.Default));
+        }
+        catch
+        {
+            command.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A reader and the command it came from, disposed together.</summary>
+    private sealed class Query(DbCommand command, DbDataReader reader) : IDisposable
+    {
+        public bool Read() => reader.Read();
+
+        public DbDataReader Row => reader;
+
+        public void Dispose()
+        {
+            reader.Dispose();
+            command.Dispose();
+        }
     }
 
     /// <summary>Releases what the dialect holds (pools, a kept-open in-memory connection).</summary>
