@@ -10,7 +10,7 @@ public sealed class CatalogTests
     public void Every_public_sub_catalog_has_extension_methods_in_the_packages()
     {
         Assembly[] packages = [typeof(DeepMLCatalog).Assembly, typeof(NeuralNetworkOptions).Assembly, typeof(DeepML.Fairness.GroupMetrics).Assembly,
-            typeof(DeepML.Explainability.Attributions).Assembly];
+            typeof(DeepML.Explainability.Attributions).Assembly, typeof(DeepML.Tuning.Study).Assembly];
         var extended = packages.SelectMany(a => a.GetExportedTypes())
             .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static))
             .Where(m => m.IsDefined(typeof(ExtensionAttribute)))
@@ -20,7 +20,7 @@ public sealed class CatalogTests
             .Where(p => p.PropertyType.IsSubclassOf(typeof(DeepMLCatalog.SubCatalog)))
             .ToDictionary(p => p.Name, p => p.PropertyType);
 
-        Assert.Equal(["Augmentation", "BinaryClassification", "Compression", "Explainability", "Fairness", "Model", "MulticlassClassification", "Onnx", "Regression"],
+        Assert.Equal(["Augmentation", "BinaryClassification", "Compression", "Explainability", "Fairness", "Model", "MulticlassClassification", "Onnx", "Regression", "Tuning"],
             subCatalogs.Keys.Order(StringComparer.Ordinal).ToArray());
         Assert.Empty(subCatalogs.Where(c => !extended.Contains(c.Value)).Select(c => c.Key));
         // Nested catalog types nobody can reach are gone as well.

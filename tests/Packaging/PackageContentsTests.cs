@@ -19,6 +19,7 @@ public sealed class PackageContentsTests(PackageFeed feed)
     [InlineData("DeepML.Fairness")]
     [InlineData("DeepML.Serving")]
     [InlineData("DeepML.Transforms")]
+    [InlineData("DeepML.Tuning")]
     public void Package_has_license_readme_description_and_its_assembly_with_docs(string id)
     {
         var metadata = Metadata(id);
@@ -42,6 +43,7 @@ public sealed class PackageContentsTests(PackageFeed feed)
     [InlineData("DeepML.Fairness", "DeepML.Core ScottPlot")]
     [InlineData("DeepML.Serving", "DeepML.Core Microsoft.AspNetCore.OpenApi")]
     [InlineData("DeepML.Transforms", "DeepML.Core Microsoft.ML.FastTree ScottPlot")]
+    [InlineData("DeepML.Tuning", "DeepML.Core DeepML.Estimators Microsoft.Data.Sqlite Npgsql")]
     public void Dependencies_are_the_managed_packages_at_the_pinned_versions(string id, string expected)
     {
         // Native runtimes (Microsoft.ML.OnnxRuntime, .Gpu.Linux, libtorch-*) are the application's choice (README "Packages").

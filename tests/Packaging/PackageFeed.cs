@@ -12,12 +12,12 @@ namespace DeepML.Packaging.Tests;
 public sealed class PackageFeed : IDisposable
 {
     /// <summary>The libraries that ship as packages.</summary>
-    public static readonly string[] PackageIds = ["DeepML.Core", "DeepML.Estimators", "DeepML.Fairness", "DeepML.Serving", "DeepML.Transforms"];
+    public static readonly string[] PackageIds = ["DeepML.Core", "DeepML.Estimators", "DeepML.Fairness", "DeepML.Serving", "DeepML.Transforms", "DeepML.Tuning"];
 
     private static readonly Dictionary<string, string> ProjectFolders = new()
     {
         ["DeepML.Core"] = "src/Core", ["DeepML.Estimators"] = "src/Estimators", ["DeepML.Fairness"] = "src/Fairness",
-        ["DeepML.Serving"] = "src/Serving", ["DeepML.Transforms"] = "src/Transforms",
+        ["DeepML.Serving"] = "src/Serving", ["DeepML.Transforms"] = "src/Transforms", ["DeepML.Tuning"] = "src/Tuning",
     };
 
     public PackageFeed()

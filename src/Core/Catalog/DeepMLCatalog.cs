@@ -11,7 +11,7 @@ namespace DeepML;
 /// <see cref="MLContext"/> (as <c>ml.Auto()</c> and <c>ml.Fairlearn()</c> do). Each task has a
 /// sub-catalog; the DeepML assemblies add their components to those sub-catalogs as extension
 /// methods, so that a project sees only what it references (fairness users never load TorchSharp).
-/// A sub-catalog appears when it has members: tuning comes with the components that fill it.
+/// A sub-catalog appears when it has members.
 /// </remarks>
 public sealed class DeepMLCatalog
 {
@@ -27,6 +27,7 @@ public sealed class DeepMLCatalog
         Compression = new CompressionCatalog(context);
         Onnx = new OnnxCatalog(context);
         Model = new ModelCatalog(context);
+        Tuning = new TuningCatalog(context);
     }
 
     /// <summary>The context this catalog was made from (seed, log, GPU settings).</summary>
@@ -58,6 +59,9 @@ public sealed class DeepMLCatalog
 
     /// <summary>Loading saved ML.NET zips with DeepML's batched scorer, on the device asked for.</summary>
     public ModelCatalog Model { get; }
+
+    /// <summary>Hyperparameter tuning: studies, samplers, pruners and shared study storage (DeepML.Tuning).</summary>
+    public TuningCatalog Tuning { get; }
 
     /// <summary>Base of every DeepML sub-catalog: it carries the context.</summary>
     public abstract class SubCatalog
@@ -123,5 +127,11 @@ public sealed class DeepMLCatalog
     public sealed class ModelCatalog : SubCatalog
     {
         internal ModelCatalog(MLContext context) : base(context) { }
+    }
+
+    /// <summary>Tuning components; added by DeepML.Tuning (studies over any options type, SQLite and PostgreSQL storage).</summary>
+    public sealed class TuningCatalog : SubCatalog
+    {
+        internal TuningCatalog(MLContext context) : base(context) { }
     }
 }

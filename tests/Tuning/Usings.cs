@@ -1,0 +1,2 @@
+global using DeepML.Testing;
+global using Xunit;
