@@ -89,12 +89,20 @@ internal static class TrainRun
         console.Line($"rows: {rows.Train + rows.Validation:N0} training, {rows.Test:N0} test, {rows.Dropped:N0} dropped (label missing or unknown); model selection by {selection.Description}");
 
         var search = new ModelSearch(ml, task, features, s.Device);
+        Directory.CreateDirectory(s.Output);
+        var studyPath = Path.Combine(s.Output, "study.db");
         console.WithStatus($"searching for {s.Budget.TotalSeconds:F0} s", status =>
         {
-            search.Run(selection, s.Budget, s.Seed, new Inline<SearchProgress>(p =>
+            search.Run(selection, s.Budget, s.Seed, studyPath, new Inline<SearchProgress>(p =>
             {
                 var t = p.Trial;
-                var result = t.State == TrialState.Completed ? $"{task.MainMetric} {t.ValidationMetric:F4}" : t.State == TrialState.Failed ? $"failed: {t.Error}" : "out of time";
+                var result = t.State switch
+                {
+                    TrialState.Completed => $"{task.MainMetric} {t.ValidationMetric:F4}",
+                    TrialState.Failed => $"failed: {t.Error}",
+                    TrialState.Pruned => $"pruned after {t.Curve.Count} epochs",
+                    _ => "out of time",
+                };
                 console.Line($"trial {t.Number} {t.Family} ({t.Description}): {result}, {t.Seconds:F1} s");
                 status($"{p.Elapsed.TotalSeconds:F0} / {p.Budget.TotalSeconds:F0} s; best so far: {p.Best?.Family} {p.Best?.ValidationMetric:F4}");
             }), cancel);
@@ -111,14 +119,14 @@ internal static class TrainRun
         var content = new ReportContent
         {
             DatasetPath = s.Dataset, Schema = schema, Task = task, Rows = rows, Trials = search.Trials, Best = best.Trial,
-            Selection = selection.Description, Test = testEvaluation, BaselineTest = baselineEvaluation, Budget = s.Budget, Elapsed = clock.Elapsed, Seed = s.Seed,
+            Selection = selection.Description, Tuning = search.TuningDescription, Test = testEvaluation, BaselineTest = baselineEvaluation, Budget = s.Budget, Elapsed = clock.Elapsed, Seed = s.Seed,
             Importance = insights.Importance, ShapSummaryPng = insights.ShapSummary, Fairness = insights.Fairness,
             Artifacts = artifacts.Files, Limitations = Limitations(s, task, best, artifacts, selection.Description),
         };
         var reportPath = Path.Combine(s.Output, "report.html");
         HtmlReport.Write(content, reportPath);
 
-        foreach (var file in artifacts.Files.Append(reportPath))
+        foreach (var file in artifacts.Files.Append(reportPath).Concat(File.Exists(studyPath) ? [studyPath] : []))
             console.Line($"wrote {file}");
         console.Value("best_model", best.Trial.Family);
         console.Value("best_trial", best.Trial.Number);
@@ -129,6 +137,7 @@ internal static class TrainRun
             console.Value($"fasttree_default_{task.MainMetric}", baselineEvaluation[task.MainMetric]);
         console.Value("trials", search.Trials.Count);
         console.Value("trials_completed", search.Trials.Count(t => t.State == TrialState.Completed));
+        console.Value("trials_pruned", search.Trials.Count(t => t.State == TrialState.Pruned));
         console.Value("seconds", clock.Elapsed.TotalSeconds);
         console.Value("model", artifacts.Model);
         console.Value("report", reportPath);

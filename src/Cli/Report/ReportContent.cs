@@ -18,6 +18,9 @@ internal sealed record ReportContent
 
     public required IReadOnlyList<TrialResult> Trials { get; init; }
 
+    /// <summary>How the tuning study ran (sampler, pruner, storage).</summary>
+    public required string Tuning { get; init; }
+
     /// <summary>How candidates were scored (<see cref="Selection.Description"/>).</summary>
     public required string Selection { get; init; }
 

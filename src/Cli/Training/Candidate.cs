@@ -3,6 +3,8 @@ using DeepML.Cli.Featurization;
 using Microsoft.ML;
 using Microsoft.ML.Trainers.FastTree;
 using Microsoft.ML.Trainers.LightGbm;
+using DeepML.Tuning;
+using Trial = DeepML.Tuning.Trial;
 
 namespace DeepML.Cli.Training;
 
@@ -77,6 +79,9 @@ internal abstract class Candidate
 
         public override bool StandardizesFeatures => true;
 
+        /// <summary>The tuning trial this network is, if any: its epochs go to the trial's pruner, which can stop it.</summary>
+        public Trial? Trial { get; init; }
+
         public override IEstimator<ITransformer> Trainer(MLContext ml, TaskKind task, List<CurvePoint> curve, CancellationToken cancel)
         {
             var options = new NeuralNetworkOptions
@@ -97,6 +102,8 @@ internal abstract class Candidate
                 Progress = new CurveRecorder(curve),
                 CancellationToken = cancel,
             };
+            if (Trial is not null)
+                options = options.ForTrial(Trial);
             return task switch
             {
                 TaskKind.Binary => ml.DeepML().BinaryClassification.NeuralNetwork(options),

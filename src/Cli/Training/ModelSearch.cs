@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using DeepML.Cli.Data;
 using DeepML.Cli.Featurization;
+using DeepML.Tuning;
 using Microsoft.ML;
+using TrialState = DeepML.Cli.Training.TrialState;
 
 namespace DeepML.Cli.Training;
 
@@ -36,8 +38,11 @@ internal sealed class ModelSearch(MLContext ml, TaskDescription task, FeaturePip
     /// <summary>The best DeepML network (for ONNX export when a tree wins).</summary>
     public TrainedModel? BestNetwork { get; private set; }
 
-    /// <summary>Searches within <paramref name="budget"/>, then trains the final models of the best, the baseline and the best network (outside the budget).</summary>
-    public void Run(Selection selection, TimeSpan budget, int seed, IProgress<SearchProgress>? progress, CancellationToken cancel)
+    /// <summary>
+    /// Searches within <paramref name="budget"/>, then trains the final models of the best, the baseline and the
+    /// best network (outside the budget). The tuning study lives in <paramref name="studyPath"/> (SQLite), started afresh.
+    /// </summary>
+    public void Run(Selection selection, TimeSpan budget, int seed, string studyPath, IProgress<SearchProgress>? progress, CancellationToken cancel)
     {
         var clock = Stopwatch.StartNew();
         var remaining = () => budget - clock.Elapsed;
@@ -49,34 +54,79 @@ internal sealed class ModelSearch(MLContext ml, TaskDescription task, FeaturePip
             Report();
         }
         var rows = selection.Rows.Train;
-        var lightGbmSecondsPerRound = Trials.LastOrDefault(t => t.Family == "LightGBM")?.Seconds / 200 ?? 0.05;
         var first = true;
-        foreach (var candidate in CandidateProposals.For(rows, seed, device))
+        foreach (var network in CandidateProposals.HandPicked(rows, device))
         {
             var left = remaining();
             if (!first && left < TimeSpan.FromSeconds(5))
                 break;
-            if (candidate is Candidate.LightGbm tree)
-            {
-                if (left.TotalSeconds > 2 * lightGbmSecondsPerRound * tree.Rounds)
-                {
-                    Try(tree, selection, cancel, cancel);
-                    Report();
-                }
-                continue;
-            }
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-            deadline.CancelAfter(first && left < FirstNetworkMinimum ? FirstNetworkMinimum : left);
-            Try(candidate, selection, deadline.Token, cancel);
+            TryWithin(network, first && left < FirstNetworkMinimum ? FirstNetworkMinimum : left);
             first = false;
             Report();
         }
+        if (remaining() > TimeSpan.FromSeconds(5))
+            Tune(selection, rows, seed, studyPath, remaining, Report, cancel);
 
         Best = Finish(Best, selection, cancel);
         Baseline = Baseline?.Trial == Best?.Trial ? Best : Finish(Baseline, selection, cancel);
         BestNetwork = BestNetwork?.Trial == Best?.Trial ? Best : Finish(BestNetwork, selection, cancel);
 
         void Report() => progress?.Report(new SearchProgress(Trials[^1], Best?.Trial, clock.Elapsed, budget));
+
+        TrialResult TryWithin(Candidate candidate, TimeSpan limit)
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+            deadline.CancelAfter(limit);
+            return Try(candidate, selection, deadline.Token, cancel);
+        }
+    }
+
+    /// <summary>What the tuning study is: its sampler, pruner and storage, for the report.</summary>
+    public string TuningDescription { get; private set; } = "no tuning (the budget ran out before it)";
+
+    /// <summary>
+    /// TPE (Optuna's defaults) over <see cref="TunedProposals.Space"/> for the rest of the budget. With a held-out
+    /// split, network trials report each epoch to an ASHA pruner (rungs at 2, 6, 18, … epochs, a third go on);
+    /// cross-validated trials are not pruned (one fit per fold has no single learning curve).
+    /// </summary>
+    private void Tune(Selection selection, long rows, int seed, string studyPath, Func<TimeSpan> remaining, Action report, CancellationToken cancel)
+    {
+        if (File.Exists(studyPath))
+            File.Delete(studyPath);
+        var prune = selection.Rows.Validation > 0;
+        using var study = ml.DeepML().Tuning.CreateStudy(TunedProposals.Space(rows), new StudyOptions
+        {
+            Name = $"deepml train ({task.Task}, label {task.LabelColumn})",
+            Direction = StudyDirection.Maximize,
+            Seed = seed,
+            Sampler = new TpeSampler(),
+            Pruner = prune ? new SuccessiveHalvingPruner(minResource: 2, reductionFactor: 3) : null,
+            Storage = ml.DeepML().Tuning.SqliteStorage(studyPath),
+            TimeBudget = remaining(),
+        });
+        TuningDescription = $"TPE (Optuna's defaults) over DeepML and LightGBM settings{(prune ? ", ASHA pruning of network trials by their per-epoch metric" : "")}; the study is stored in {Path.GetFileName(studyPath)}";
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        try
+        {
+            study.Optimize(trial =>
+            {
+                if (remaining() < TimeSpan.FromSeconds(1))
+                {
+                    stop.Cancel(); // the study may start one more trial at its deadline: end it instead
+                    return double.NaN;
+                }
+                // A cross-validated network fits once per fold: its epochs are not one curve, so it does not report them.
+                var candidate = TunedProposals.For(trial.Parameters, rows, device, prune ? trial : null);
+                using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+                deadline.CancelAfter(remaining());
+                var result = Try(candidate, selection, deadline.Token, cancel, pruned: () => trial.IsPruned);
+                report();
+                return result.State == TrialState.Completed ? result.ValidationMetric : double.NaN; // NaN: the study records a failure
+            }, cancellationToken: stop.Token);
+        }
+        catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
+        {
+        }
     }
 
     private TrainedModel? Finish(TrainedModel? chosen, Selection selection, CancellationToken cancel)
@@ -87,8 +137,11 @@ internal sealed class ModelSearch(MLContext ml, TaskDescription task, FeaturePip
         return chosen with { Model = selection.Final(estimator, null) };
     }
 
-    /// <summary>Scores one candidate; <paramref name="token"/> ends it for the budget (recorded as out of time), <paramref name="userToken"/> ends the search.</summary>
-    private void Try(Candidate candidate, Selection selection, CancellationToken token, CancellationToken userToken, bool isBaseline = false)
+    /// <summary>
+    /// Scores one candidate; <paramref name="token"/> ends it for the budget (recorded as out of time, or as pruned
+    /// when <paramref name="pruned"/> says so), <paramref name="userToken"/> ends the search.
+    /// </summary>
+    private TrialResult Try(Candidate candidate, Selection selection, CancellationToken token, CancellationToken userToken, bool isBaseline = false, Func<bool>? pruned = null)
     {
         var curve = new List<CurvePoint>();
         var number = Trials.Count + 1;
@@ -103,7 +156,8 @@ internal sealed class ModelSearch(MLContext ml, TaskDescription task, FeaturePip
         }
         catch (OperationCanceledException) when (!userToken.IsCancellationRequested)
         {
-            trial = new TrialResult(number, candidate.Family, candidate.Description, TrialState.OutOfTime, double.NaN, timer.Elapsed.TotalSeconds);
+            var state = pruned?.Invoke() == true ? TrialState.Pruned : TrialState.OutOfTime;
+            trial = new TrialResult(number, candidate.Family, candidate.Description, state, double.NaN, timer.Elapsed.TotalSeconds);
         }
         catch (Exception e) when (e is not OutOfMemoryException && !userToken.IsCancellationRequested)
         {
@@ -112,7 +166,7 @@ internal sealed class ModelSearch(MLContext ml, TaskDescription task, FeaturePip
         trial = trial with { Curve = [.. curve], IsBaseline = isBaseline };
         Trials.Add(trial);
         if (trial.State != TrialState.Completed)
-            return;
+            return trial;
         var trained = new TrainedModel(trial, model, candidate);
         if (isBaseline)
             Baseline = trained;
@@ -120,5 +174,6 @@ internal sealed class ModelSearch(MLContext ml, TaskDescription task, FeaturePip
             Best = trained;
         if (candidate is Candidate.Network && (BestNetwork is null || trial.ValidationMetric > BestNetwork.Trial.ValidationMetric))
             BestNetwork = trained;
+        return trial;
     }
 }

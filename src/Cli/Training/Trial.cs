@@ -13,6 +13,9 @@ internal enum TrialState
     /// <summary>Stopped because the time budget ran out; no model.</summary>
     OutOfTime,
 
+    /// <summary>Stopped by the tuning study's pruner (ASHA): its early epochs trailed the other trials'.</summary>
+    Pruned,
+
     /// <summary>Training failed; <see cref="TrialResult.Error"/> says why.</summary>
     Failed,
 }
