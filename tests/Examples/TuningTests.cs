@@ -18,7 +18,8 @@ public sealed class TuningTests
         Assert.Equal(0.25, figures["budget_minutes"]);
         Assert.InRange(figures["best_test_auc"], 0.85, 0.95);              // an MLP on Adult after a few epochs
         Assert.True(figures["trials_completed"] >= 1, output);
-        Assert.True(figures["trials_completed"] + figures["trials_pruned"] >= 2, output);
+        // A second trial is not asserted: on a loaded 2-core machine the first alone can take the 15-second budget
+        // (seen: 16.5 s). tests/Tuning checks pruning and budgets on their own.
         Assert.InRange(figures["asha_epochs_fraction"], 1.0 / 3, 1.0);     // 3 trials of 3 epochs; ASHA runs the first to the end
         // The time budget stops new trials, not running ones: the study ends within one trial's length of it.
         Assert.InRange(figures["tuning_seconds"], 1, 0.25 * 60 + 60);
