@@ -15,8 +15,8 @@ internal abstract class Candidate
 
     public abstract string Description { get; }
 
-    /// <summary>Networks want standardised features; trees do not.</summary>
-    public abstract bool StandardizesFeatures { get; }
+    /// <summary>Networks want the network featurisation (log amounts, quantile bins, scaled; <see cref="Featurization.FeaturePipeline.Build"/>); trees do not.</summary>
+    public abstract bool WantsNetworkFeatures { get; }
 
     /// <summary>The trainer for the task; <paramref name="curve"/> collects a network's epochs; <paramref name="cancel"/> stops it.</summary>
     public abstract IEstimator<ITransformer> Trainer(MLContext ml, TaskKind task, List<CurvePoint> curve, CancellationToken cancel);
@@ -28,7 +28,7 @@ internal abstract class Candidate
 
         public override string Description => "ML.NET defaults (100 trees, 20 leaves, learning rate 0.2)";
 
-        public override bool StandardizesFeatures => false;
+        public override bool WantsNetworkFeatures => false;
 
         public override IEstimator<ITransformer> Trainer(MLContext ml, TaskKind task, List<CurvePoint> curve, CancellationToken cancel) => task switch
         {
@@ -47,7 +47,7 @@ internal abstract class Candidate
 
         public override string Description => $"{leaves} leaves, learning rate {learningRate:G3}, {rounds} rounds, ≥ {minRowsPerLeaf} rows per leaf";
 
-        public override bool StandardizesFeatures => false;
+        public override bool WantsNetworkFeatures => false;
 
         public override IEstimator<ITransformer> Trainer(MLContext ml, TaskKind task, List<CurvePoint> curve, CancellationToken cancel) => task switch
         {
@@ -77,7 +77,7 @@ internal abstract class Candidate
         public override string Description =>
             $"MLP [{string.Join(", ", hidden)}], dropout {dropout:F2}, AdamW lr {learningRate:G3}, weight decay {weightDecay:G3}, batch {batchSize}, ≤ {epochs} epochs";
 
-        public override bool StandardizesFeatures => true;
+        public override bool WantsNetworkFeatures => true;
 
         /// <summary>The tuning trial this network is, if any: its epochs go to the trial's pruner, which can stop it.</summary>
         public Trial? Trial { get; init; }

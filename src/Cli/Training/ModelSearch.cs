@@ -133,7 +133,7 @@ internal sealed class ModelSearch(MLContext ml, TaskDescription task, FeaturePip
     {
         if (chosen is null || chosen.Model is not null)
             return chosen;
-        var estimator = features.Build(ml, chosen.Candidate.StandardizesFeatures).Append(chosen.Candidate.Trainer(ml, task.Task, [], cancel));
+        var estimator = features.Build(ml, chosen.Candidate.WantsNetworkFeatures).Append(chosen.Candidate.Trainer(ml, task.Task, [], cancel));
         return chosen with { Model = selection.Final(estimator, null) };
     }
 
@@ -150,7 +150,7 @@ internal sealed class ModelSearch(MLContext ml, TaskDescription task, FeaturePip
         ITransformer? model = null;
         try
         {
-            var estimator = features.Build(ml, candidate.StandardizesFeatures).Append(candidate.Trainer(ml, task.Task, curve, token));
+            var estimator = features.Build(ml, candidate.WantsNetworkFeatures).Append(candidate.Trainer(ml, task.Task, curve, token));
             (var metric, model) = selection.Score(estimator);
             trial = new TrialResult(number, candidate.Family, candidate.Description, TrialState.Completed, metric, timer.Elapsed.TotalSeconds);
         }
