@@ -35,6 +35,9 @@ internal static class ReportInsights
         return new Result(importance, summary, fairness);
     }
 
+    /// <summary>Background rows sampled from the training data for the explanations.</summary>
+    public const int BackgroundRows = 25;
+
     /// <summary>Global importance from permutation SHAP, the rows explained and the summary plot.</summary>
     public sealed record Shap(string Method, int Rows, IReadOnlyList<(string Feature, double Value)> Importance, byte[] SummaryPng);
 
@@ -50,32 +53,30 @@ internal static class ReportInsights
             ? Enumerable.Range(0, Math.Min(task.Classes.Count, 10)).Select(ExplainedOutput.Class).ToArray()
             : [ExplainedOutput.Score];
         var perClassRows = task.Task == TaskKind.Multiclass ? Math.Max(10, rows / outputs.Length) : rows;
+        // Real rows as the background, not k-means centroids: a centroid averages rows into values no row has (a capital
+        // gain between the usual 0 and the rare 99,999), where tree ensembles answer arbitrarily.
+        var reference = Background.Sample(featurizedBackground, BackgroundRows, seed, FeaturePipeline.FeatureColumn);
         Attributions? first = null;
         var totals = new Dictionary<string, double>();
         foreach (var output in outputs)
         {
             var explainer = ml.DeepML().Explainability.PermutationShap(predictor, featurizedBackground,
-                new PermutationShapOptions { Grouping = grouping, Output = output, Seed = seed, FeatureColumnName = FeaturePipeline.FeatureColumn });
+                new PermutationShapOptions { Grouping = grouping, Output = output, Seed = seed, FeatureColumnName = FeaturePipeline.FeatureColumn }, reference);
             var attributions = explainer.Explain(featurized, perClassRows);
             first ??= attributions;
             foreach (var f in attributions.GlobalImportance().Features)
                 totals[f.Feature] = totals.GetValueOrDefault(f.Feature) + f.MeanAbsoluteAttribution;
         }
         var ranked = totals.OrderByDescending(p => p.Value).Select(p => (p.Key, p.Value)).ToList();
-        var method = task.Task == TaskKind.Multiclass ? $"permutation SHAP, summed over {outputs.Length} classes' scores" : "permutation SHAP of the score";
-        return new Shap(method, first!.RowCount, ranked, SummaryPng(first, featurized, features, grouping));
+        var method = (task.Task == TaskKind.Multiclass ? $"permutation SHAP, summed over {outputs.Length} classes' scores" : "permutation SHAP of the score")
+            + $", against {BackgroundRows} training rows sampled as the background";
+        return new Shap(method, first!.RowCount, ranked, SummaryPng(first, featurized, features));
     }
 
     /// <summary>The beeswarm, coloured by each single-slot feature's value (categorical groups are grey).</summary>
-    private static byte[] SummaryPng(Attributions attributions, IDataView featurized, FeaturePipeline features, FeatureGrouping grouping)
+    private static byte[] SummaryPng(Attributions attributions, IDataView featurized, FeaturePipeline features)
     {
-        var groups = features.SlotGroups(featurized.Schema);
-        var vectors = featurized.GetColumn<VBuffer<float>>(FeaturePipeline.FeatureColumn).Take(attributions.RowCount).ToArray();
-        var values = vectors.Select(v =>
-        {
-            var dense = v.DenseValues().ToArray();
-            return attributions.FeatureNames.Select(name => groups[name] is [var slot] ? dense[slot] : double.NaN).ToArray();
-        }).ToArray();
+        var values = FeatureValues(attributions.FeatureNames, attributions.RowCount, featurized, features);
         var path = Path.Combine(Path.GetTempPath(), $"deepml-shap-{Guid.NewGuid():N}.png");
         try
         {
@@ -86,6 +87,18 @@ internal static class ReportInsights
         {
             File.Delete(path);
         }
+    }
+
+    /// <summary>Per explained row, each feature group's value when the group is one slot (a number), NaN otherwise: the summary plot's colours.</summary>
+    internal static double[][] FeatureValues(IReadOnlyList<string> names, int rows, IDataView featurized, FeaturePipeline features)
+    {
+        var groups = features.SlotGroups(featurized.Schema);
+        // GetColumn reuses one VBuffer's arrays from row to row: each row is copied out before the next is read.
+        return featurized.GetColumn<VBuffer<float>>(FeaturePipeline.FeatureColumn).Take(rows).Select(v =>
+        {
+            var dense = v.DenseValues().ToArray();
+            return names.Select(name => groups[name] is [var slot] ? dense[slot] : double.NaN).ToArray();
+        }).ToArray();
     }
 
     public static (GroupMetrics, IReadOnlyList<byte[]>) Fairness(MLContext ml, TaskDescription task, IDataView scored, IReadOnlyList<string> sensitive)

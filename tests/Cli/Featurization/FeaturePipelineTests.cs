@@ -33,6 +33,22 @@ public sealed class FeaturePipelineTests
     }
 
     [Fact]
+    public void The_summary_plot_colours_come_from_each_row_s_own_values()
+    {
+        var (schema, data, ml) = Load();
+        var features = FeaturePipeline.For(schema);
+        var featurized = features.Build(ml, forNetwork: false).Fit(data).Transform(data);
+        var values = DeepML.Cli.Commands.ReportInsights.FeatureValues(["age", "amount", "city"], 50, featurized, features);
+        Assert.Equal(50, values.Length);
+        for (var i = 0; i < 50; i++)
+        {
+            Assert.Equal(20 + i % 40, values[i][0]);                                  // one slot: the row's number
+            Assert.Equal(i % 150 == 0 ? 500000 : i % 7, values[i][1]);
+            Assert.True(double.IsNaN(values[i][2]));                                // a one-hot group has no single value
+        }
+    }
+
+    [Fact]
     public void Networks_also_get_quantile_bins_log_amounts_and_standardised_slots_grouped_per_column()
     {
         var (schema, data, ml) = Load();
