@@ -59,6 +59,40 @@ internal static class TrainRun
         var clock = Stopwatch.StartNew();
         RequireDevice(s.Device);
         var ml = new MLContext(seed: s.Seed);
+        var data = Prepare(ml, s, console);
+        Directory.CreateDirectory(s.Output);
+        var studyPath = Path.Combine(s.Output, "study.db");
+        var search = Search(ml, s, data, studyPath, console, cancel);
+        var best = search.Best ?? throw new CliException(ExitCodes.BudgetExhausted,
+            $"--time: no model finished within {s.Budget.TotalSeconds:F0} s ({string.Join("; ", search.Trials.Select(t => $"{t.Family}: {t.Error ?? t.State.ToString()}"))}). Give a larger budget.");
+
+        console.Line($"best: trial {best.Trial.Number} {best.Trial.Family} ({best.Trial.Description}); scoring the test split");
+        var test = TaskMetrics.Evaluate(ml, data.Task, best.Fitted.Transform(data.Test));
+        var baseline = search.Baseline is { } b && b != best ? TaskMetrics.Evaluate(ml, data.Task, b.Fitted.Transform(data.Test)) : search.Baseline is null ? null : test;
+        var artifacts = ArtifactWriter.Write(ml, s, data.Schema, data.Task, search, data.InputSchema, data.Test);
+        var insights = ReportInsights.Compute(ml, s, data.Task, data.Features, best, data.Training, data.Test, console);
+        var reportPath = Path.Combine(s.Output, "report.html");
+        HtmlReport.Write(new ReportContent
+        {
+            DatasetPath = s.Dataset, Schema = data.Schema, Task = data.Task, Rows = data.Rows, Trials = search.Trials, Best = best.Trial,
+            Selection = data.Selection.Description, Tuning = search.TuningDescription, Test = test, BaselineTest = baseline,
+            Budget = s.Budget, Elapsed = clock.Elapsed, Seed = s.Seed,
+            Importance = insights.Importance, ShapSummaryPng = insights.ShapSummary, Fairness = insights.Fairness,
+            Artifacts = artifacts.Files, Limitations = Limitations(s, data.Task, best, artifacts, data.Selection.Description),
+        }, reportPath);
+
+        foreach (var file in artifacts.Files.Append(reportPath).Concat(File.Exists(studyPath) ? [studyPath] : []))
+            console.Line($"wrote {file}");
+        PrintValues(console, data.Task, search, best, test, baseline, clock.Elapsed, artifacts.Model, reportPath);
+        return ExitCodes.Success;
+    }
+
+    /// <summary>The training file read and typed, its label prepared, the test split and the model-selection scheme.</summary>
+    private sealed record PreparedData(DatasetSchema Schema, TaskDescription Task, FeaturePipeline Features, DataViewSchema InputSchema,
+        IDataView Training, IDataView Test, Selection Selection, (long Train, long Validation, long Test, long Dropped) Rows);
+
+    private static PreparedData Prepare(MLContext ml, TrainSettings s, CliConsole console)
+    {
         var schema = CsvSchemaInference.Infer(s.Dataset, s.HasHeader, s.Separator);
         var task = TaskDescription.Infer(schema, s.Label, s.Task, s.PositiveClass);
         schema = Exclude(schema, task, s);
@@ -70,35 +104,35 @@ internal static class TrainRun
 
         var raw = DatasetLoader.Load(ml, s.Dataset, schema, task);
         var prepared = LabelPreparation.Apply(ml, raw, task);
-        IDataView trainAll, test;
+        IDataView training, test;
         if (s.TestDataset is { } testPath)
-        {
-            trainAll = prepared;
-            test = LabelPreparation.Apply(ml, DatasetLoader.Load(ml, testPath, DatasetLayout.Match(schema, task, testPath, requireLabel: true), task), task);
-        }
+            (training, test) = (prepared, LabelPreparation.Apply(ml, DatasetLoader.Load(ml, testPath, DatasetLayout.Match(schema, task, testPath, requireLabel: true), task), task));
         else
         {
             var split = ml.Data.TrainTestSplit(prepared, s.TestFraction, seed: s.Seed);
-            (trainAll, test) = (split.TrainSet, split.TestSet);
+            (training, test) = (split.TrainSet, split.TestSet);
         }
-        var selection = Selection.For(ml, task, trainAll, s.Seed);
+        var selection = Selection.For(ml, task, training, s.Seed);
         test = ml.Data.Cache(test);
         var rows = (selection.Rows.Train, selection.Rows.Validation, Test: LabelPreparation.Count(test),
             Dropped: LabelPreparation.Count(raw) - LabelPreparation.Count(prepared));
         RequireRows(rows, task);
         console.Line($"rows: {rows.Train + rows.Validation:N0} training, {rows.Test:N0} test, {rows.Dropped:N0} dropped (label missing or unknown); model selection by {selection.Description}");
+        return new PreparedData(schema, task, features, raw.Schema, training, test, selection, rows);
+    }
 
-        var search = new ModelSearch(ml, task, features, s.Device);
-        Directory.CreateDirectory(s.Output);
-        var studyPath = Path.Combine(s.Output, "study.db");
+    /// <summary>The budgeted search, one line per trial (and a spinner on a terminal).</summary>
+    private static ModelSearch Search(MLContext ml, TrainSettings s, PreparedData data, string studyPath, CliConsole console, CancellationToken cancel)
+    {
+        var search = new ModelSearch(ml, data.Task, data.Features, s.Device);
         console.WithStatus($"searching for {s.Budget.TotalSeconds:F0} s", status =>
         {
-            search.Run(selection, s.Budget, s.Seed, studyPath, new Inline<SearchProgress>(p =>
+            search.Run(data.Selection, s.Budget, s.Seed, studyPath, new Inline<SearchProgress>(p =>
             {
                 var t = p.Trial;
                 var result = t.State switch
                 {
-                    TrialState.Completed => $"{task.MainMetric} {t.ValidationMetric:F4}",
+                    TrialState.Completed => $"{data.Task.MainMetric} {t.ValidationMetric:F4}",
                     TrialState.Failed => $"failed: {t.Error}",
                     TrialState.Pruned => $"pruned after {t.Curve.Count} epochs",
                     _ => "out of time",
@@ -108,40 +142,26 @@ internal static class TrainRun
             }), cancel);
             return 0;
         });
-        var best = search.Best ?? throw new CliException(ExitCodes.BudgetExhausted,
-            $"--time: no model finished within {s.Budget.TotalSeconds:F0} s ({string.Join("; ", search.Trials.Select(t => $"{t.Family}: {t.Error ?? t.State.ToString()}"))}). Give a larger budget.");
+        return search;
+    }
 
-        console.Line($"best: trial {best.Trial.Number} {best.Trial.Family} ({best.Trial.Description}); scoring the test split");
-        var testEvaluation = TaskMetrics.Evaluate(ml, task, best.Fitted.Transform(test));
-        var baselineEvaluation = search.Baseline is { } b && b != best ? TaskMetrics.Evaluate(ml, task, b.Fitted.Transform(test)) : search.Baseline is null ? null : testEvaluation;
-        var artifacts = ArtifactWriter.Write(ml, s, schema, task, search, raw.Schema, test);
-        var insights = ReportInsights.Compute(ml, s, task, features, best, trainAll, test, console);
-        var content = new ReportContent
-        {
-            DatasetPath = s.Dataset, Schema = schema, Task = task, Rows = rows, Trials = search.Trials, Best = best.Trial,
-            Selection = selection.Description, Tuning = search.TuningDescription, Test = testEvaluation, BaselineTest = baselineEvaluation, Budget = s.Budget, Elapsed = clock.Elapsed, Seed = s.Seed,
-            Importance = insights.Importance, ShapSummaryPng = insights.ShapSummary, Fairness = insights.Fairness,
-            Artifacts = artifacts.Files, Limitations = Limitations(s, task, best, artifacts, selection.Description),
-        };
-        var reportPath = Path.Combine(s.Output, "report.html");
-        HtmlReport.Write(content, reportPath);
-
-        foreach (var file in artifacts.Files.Append(reportPath).Concat(File.Exists(studyPath) ? [studyPath] : []))
-            console.Line($"wrote {file}");
+    /// <summary>The closing <c>name: value</c> lines.</summary>
+    private static void PrintValues(CliConsole console, TaskDescription task, ModelSearch search, TrainedModel best, Evaluation test, Evaluation? baseline,
+        TimeSpan elapsed, string model, string report)
+    {
         console.Value("best_model", best.Trial.Family);
         console.Value("best_trial", best.Trial.Number);
-        console.Value(task.MainMetric, testEvaluation[task.MainMetric]);
-        foreach (var (name, value) in testEvaluation.Metrics.Skip(1))
+        console.Value(task.MainMetric, test[task.MainMetric]);
+        foreach (var (name, value) in test.Metrics.Skip(1))
             console.Value(name, value);
-        if (baselineEvaluation is not null)
-            console.Value($"fasttree_default_{task.MainMetric}", baselineEvaluation[task.MainMetric]);
+        if (baseline is not null)
+            console.Value($"fasttree_default_{task.MainMetric}", baseline[task.MainMetric]);
         console.Value("trials", search.Trials.Count);
         console.Value("trials_completed", search.Trials.Count(t => t.State == TrialState.Completed));
         console.Value("trials_pruned", search.Trials.Count(t => t.State == TrialState.Pruned));
-        console.Value("seconds", clock.Elapsed.TotalSeconds);
-        console.Value("model", artifacts.Model);
-        console.Value("report", reportPath);
-        return ExitCodes.Success;
+        console.Value("seconds", elapsed.TotalSeconds);
+        console.Value("model", model);
+        console.Value("report", report);
     }
 
     /// <summary>The label and the --ignore columns become Ignored, with the reason.</summary>
