@@ -1,0 +1,76 @@
+using Microsoft.ML;
+
+namespace DeepML;
+
+/// <summary>
+/// Whether a run streams (<see cref="StreamingOptions.Mode"/>), and the training add-ons streamed training refuses because
+/// they need per-row data it does not keep. Each refusal names the add-on and <see cref="NeuralNetworkOptions.Streaming"/>
+/// and says how to fix it.
+/// </summary>
+internal static class StreamingPlan
+{
+    /// <summary>
+    /// Never: false; Always: true; Auto: true when the data view knows its row count and the rows do not fit in memory
+    /// (<see cref="TrainingData.CheckCapacity"/> would refuse them), the reason in <paramref name="reason"/>.
+    /// </summary>
+    public static bool ShouldStream(StreamingOptions streaming, IDataView data, int featureCount, string component, out string reason)
+    {
+        reason = "";
+        switch (streaming.Mode)
+        {
+            case StreamingMode.Never:
+                return false;
+            case StreamingMode.Always:
+                reason = "Streaming.Mode is Always";
+                return true;
+        }
+        if (data.GetRowCount() is not { } rows)
+            return false;
+        try
+        {
+            TrainingData.CheckCapacity(rows, featureCount, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, component, "training");
+            return false;
+        }
+        catch (Exception e) when (e is InsufficientMemoryException or NotSupportedException)
+        {
+            reason = $"Streaming.Mode is Auto and the training data do not fit in memory ({rows:N0} rows × {featureCount:N0} features)";
+            return true;
+        }
+    }
+
+    /// <summary>Refuses, before the first pass, the add-ons that need per-row data of every training row.</summary>
+    public static void CheckAddOns(NeuralNetworkOptions o, string component, string reason)
+    {
+        if (o.AdversarialDebiasing is not null)
+            throw Refusal(component, "AdversarialDebiasing", "every training row's sensitive group held in memory", reason);
+        if (o.Distillation is { Evaluation: TeacherEvaluation.Cached })
+            throw Refusal(component, "Distillation with Evaluation = Cached", "the teacher's outputs cached for every training row", reason,
+                "use Evaluation = TeacherEvaluation.PerBatch (a DeepML teacher scored on every batch), ");
+    }
+
+    /// <summary>
+    /// Refuses, once the first pass knows whether the buffer holds every training row, the add-ons and layers that need
+    /// statistics of all the training rows (they are supported when it does).
+    /// </summary>
+    public static void CheckWholeData(NeuralNetworkOptions o, NetworkSpec spec, bool holdsAll, int rows, string component, string reason)
+    {
+        if (holdsAll)
+            return;
+        var more = $"raise Streaming.ShuffleBufferRows to at least the {rows:N0} training rows (so that the buffer holds them all), ";
+        if (o.Augmentation is { } augmentation && augmentation.Steps.OfType<GaussianNoise>().Any(n => n.Scale == NoiseScale.PerFeatureStandardDeviation))
+            throw Refusal(component, "Augmentation's GaussianNoise with Scale = PerFeatureStandardDeviation", "the standard deviation of every feature over all the training rows", reason, more);
+        var fitted = LayerTree.Walk(spec.Root, spec.InputShape!).FirstOrDefault(w => w.Layer is IFitsTrainingData);
+        if (fitted.Layer is not null)
+            throw Refusal(component, $"layer {fitted.Path} ({fitted.Layer.Kind})", "all the training rows to fit its buffers", reason, more);
+    }
+
+    /// <summary>
+    /// The refusal's wording: <c>{component}: {addOn} needs {need}, which streamed training does not keep ({reason}, see
+    /// NeuralNetworkOptions.Streaming). To train with it, {alternative}...</c>
+    /// </summary>
+    internal static NotSupportedException Refusal(string component, string addOn, string need, string reason, string alternative = "") =>
+        new($"{component}: {addOn} needs {need}, which streamed training does not keep ({reason}; see NeuralNetworkOptions.Streaming). " +
+            $"To fix it, {alternative}" + (reason.Contains("Always", StringComparison.Ordinal)
+                ? $"set Streaming = new StreamingOptions {{ Mode = StreamingMode.Auto }} (or Never) so that rows that fit are read into memory, or remove {addOn}."
+                : $"train on a sample that fits in memory (ml.Data.TakeRows), run with more memory, or remove {addOn}."));
+}
