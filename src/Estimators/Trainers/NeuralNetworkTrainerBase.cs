@@ -16,8 +16,9 @@ namespace DeepML;
 /// <para>GPU-capable (<see cref="NeuralNetworkOptions.Device"/>); training on CUDA is not bitwise reproducible.</para>
 /// <para>Memory: the training (and validation) rows are read once into flat buffers
 /// (rows × features × 4 bytes, e.g. 27 MB for UCI Adult's 32,561 × 204), validated as they are read,
-/// and each epoch gathers its shuffled mini-batches from them. Data larger than memory needs a
-/// streaming reader, which this version does not have.</para>
+/// and each epoch gathers its shuffled mini-batches from them. Data larger than memory are streamed from the
+/// cursor through a seeded shuffle buffer instead (<see cref="NeuralNetworkOptions.Streaming"/>: by default
+/// when the rows do not fit), with memory bounded by the buffer.</para>
 /// </remarks>
 public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransformer>
 {

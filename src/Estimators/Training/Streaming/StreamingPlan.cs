@@ -10,7 +10,7 @@ namespace DeepML;
 internal static class StreamingPlan
 {
     /// <summary>
-    /// Never: false; Always: true; Auto: true when the data view knows its row count and the rows do not fit in memory
+    /// Never: false; Always: true; Auto: true when the data view knows its row count (at most <see cref="Array.MaxLength"/>) and the rows do not fit in memory
     /// (<see cref="TrainingData.CheckCapacity"/> would refuse them), the reason in <paramref name="reason"/>.
     /// </summary>
     public static bool ShouldStream(StreamingOptions streaming, IDataView data, int featureCount, string component, out string reason)
@@ -24,7 +24,8 @@ internal static class StreamingPlan
                 reason = "Streaming.Mode is Always";
                 return true;
         }
-        if (data.GetRowCount() is not { } rows)
+        // Unknown counts are read into memory; so are counts past what streaming indexes (Int32 rows), which then fail there as before.
+        if (data.GetRowCount() is not { } rows || rows > Array.MaxLength)
             return false;
         try
         {
