@@ -153,6 +153,57 @@ public sealed class StreamingBehaviourTests : IDisposable
     }
 
     [Fact]
+    public void CachedDistillationIsRefusedUnderAutoWithTheFixForDataThatDoNotFit()
+    {
+        var ml = new MLContext(seed: 1);
+        var teacher = ml.Transforms.CopyColumns("A", "Features").Fit(TestData.CreditView(ml));
+        var options = Small(1) with { Distillation = new DistillationOptions { Teacher = teacher } };
+        // The wording for Auto (data too large) differs from Always only in the reason and the last fix.
+        var e = StreamingPlan.Refusal("BinaryNeuralNetworkTrainer", "Distillation with Evaluation = Cached", "the teacher's outputs cached for every training row",
+            "Streaming.Mode is Auto and the training data do not fit in memory (2,000,000 rows × 32 features)", "use Evaluation = TeacherEvaluation.PerBatch (a DeepML teacher scored on every batch), ");
+        Assert.Equal("BinaryNeuralNetworkTrainer: Distillation with Evaluation = Cached needs the teacher's outputs cached for every training row, which streamed training does not keep " +
+            "(Streaming.Mode is Auto and the training data do not fit in memory (2,000,000 rows × 32 features); see NeuralNetworkOptions.Streaming). " +
+            "To fix it, use Evaluation = TeacherEvaluation.PerBatch (a DeepML teacher scored on every batch), train on a sample that fits in memory (ml.Data.TakeRows), " +
+            "run with more memory, or remove Distillation with Evaluation = Cached.", e.Message);
+        var fit = Assert.Throws<NotSupportedException>(() => ml.DeepML().BinaryClassification.NeuralNetwork(options).Fit(TestData.CreditView(ml)));
+        Assert.Equal("BinaryNeuralNetworkTrainer: Distillation with Evaluation = Cached needs the teacher's outputs cached for every training row, which streamed training does not keep " +
+            "(Streaming.Mode is Always; see NeuralNetworkOptions.Streaming). To fix it, use Evaluation = TeacherEvaluation.PerBatch (a DeepML teacher scored on every batch), " +
+            "set Streaming = new StreamingOptions { Mode = StreamingMode.Auto } (or Never) so that rows that fit are read into memory, or remove Distillation with Evaluation = Cached.", fit.Message);
+    }
+
+    [Fact]
+    public void CancellationStopsAStreamedEpochWithinOneBatch()
+    {
+        var ml = new MLContext(seed: 1);
+        var (rows, _) = Logistic(5_000, seed: 5);
+        using var cancel = new CancellationTokenSource();
+        var batches = 0;
+        var trainer = ml.DeepML().BinaryClassification.NeuralNetwork(Small(1) with { Epochs = 50, CancellationToken = cancel.Token });
+        trainer.AdditionalExtensions = (_, _) => [new CancelAfter(3, cancel, () => batches++)];
+        Assert.ThrowsAny<OperationCanceledException>(() => trainer.Fit(View(ml, rows)));
+        Assert.Equal(3, batches); // the batch that cancelled was the last one trained
+    }
+
+    /// <summary>Cancels the run after its n-th optimizer step.</summary>
+    private sealed class CancelAfter(int steps, CancellationTokenSource cancel, Action counted) : ITrainingExtension
+    {
+        private int _steps;
+
+        public string Name => "cancel-after";
+
+        public void Dispose()
+        {
+        }
+
+        public void AfterStep(TrainingStep step)
+        {
+            counted();
+            if (++_steps == steps)
+                cancel.Cancel();
+        }
+    }
+
+    [Fact]
     public void ADataFittedLayerIsRefusedWhenTheBufferDoesNotHoldEveryRow()
     {
         var ml = new MLContext(seed: 1);
