@@ -126,7 +126,28 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
         var streaming = StreamingPlan.ShouldStream(o.Streaming, input, schema.FeatureCount, Component, out var streamingReason);
         if (streaming)
             StreamingPlan.CheckAddOns(o, Component, streamingReason);
-        var data = streaming ? OpenStreamed(input, validation, schema, seed, resume, streamingReason, Log) : ReadInMemory(input, validation, schema, seed, resume);
+        TrainingRunData data;
+        if (streaming)
+        {
+            data = OpenStreamed(input, validation, schema, seed, resume, streamingReason, Log);
+        }
+        else
+        {
+            // Auto on a view that does not know its row count (a text file, a database query): read into memory while
+            // the rows stay within a third of the available memory (the buffers grow by doubling), else stream.
+            var budget = o.Streaming.Mode == StreamingMode.Auto && input.GetRowCount() is null ? StreamingPlan.UnknownCountBudget() : null;
+            try
+            {
+                data = ReadInMemory(input, validation, schema, seed, resume, budget);
+            }
+            catch (RowsDoNotFitException e)
+            {
+                streaming = true;
+                streamingReason = $"Streaming.Mode is Auto and the training data, whose row count the data view does not report, outgrew a third of the available memory after {e.Rows:N0} rows";
+                StreamingPlan.CheckAddOns(o, Component, streamingReason);
+                data = OpenStreamed(input, validation, schema, seed, resume, streamingReason, Log);
+            }
+        }
 
         // Unset, the batch size follows the training rows (a resumed run keeps its checkpoint's).
         var batchSize = BatchSizeFor(o, resume, data.Rows.Rows);
@@ -176,11 +197,11 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
     }
 
     /// <summary>The in-memory path: every training (and validation) row read into flat buffers, the split drawn from them.</summary>
-    private TrainingRunData ReadInMemory(IDataView input, IDataView? validation, TrainingSchema schema, int seed, CheckpointState? resume)
+    private TrainingRunData ReadInMemory(IDataView input, IDataView? validation, TrainingSchema schema, int seed, CheckpointState? resume, long? budget)
     {
         var o = Options;
         // A resumed run keeps the checkpoint's groups (the adversary has one output per group); a new run finds them in the data.
-        var train = TrainingData.Read(input, schema, Task, o.ClassWeights, Component, "training", o.CancellationToken, o.AdversarialDebiasing, resume?.Adversary?.Groups);
+        var train = TrainingData.Read(input, schema, Task, o.ClassWeights, Component, "training", o.CancellationToken, o.AdversarialDebiasing, resume?.Adversary?.Groups, budget);
         TrainingData? valid = validation is null ? null
             : TrainingData.Read(validation, schema, Task, o.ClassWeights, Component, "validation", o.CancellationToken);
         var beforeSplit = train;

@@ -52,7 +52,8 @@ internal sealed class TrainingData
     public IReadOnlyList<string> SensitiveGroupNames { get; }
 
     public static TrainingData Read(IDataView data, TrainingSchema schema, PredictionKind task, IReadOnlyList<float>? classWeights,
-        string component, string role, CancellationToken cancellation, AdversarialDebiasingOptions? debiasing = null, IReadOnlyList<string>? knownGroups = null)
+        string component, string role, CancellationToken cancellation, AdversarialDebiasingOptions? debiasing = null, IReadOnlyList<string>? knownGroups = null,
+        long? abandonAboveBytes = null)
     {
         var n = schema.FeatureCount;
         var knownRows = data.GetRowCount();
@@ -70,6 +71,9 @@ internal sealed class TrainingData
         {
             if ((long)features.Count + n > Array.MaxLength)
                 throw TooManyValues(reader.Index + 1, n, component, role);
+            // A view that does not know its row count, read for Streaming.Mode = Auto: give up before the buffers outgrow the budget.
+            if (abandonAboveBytes is { } budget && (reader.Index & 4095) == 0 && (reader.Index + 1) * (n * 4L + 16) > budget)
+                throw new RowsDoNotFitException(reader.Index, budget);
             var (target, cls, weight) = reader.Read(buffer);
             features.AddRange(buffer);
             targets.Add(target);

@@ -13,9 +13,12 @@ internal sealed class GeneratedRows : IDataView
     public const int Features = 32;
     private readonly long _rows;
     private readonly ulong _seed;
+    private readonly bool _reportsCount;
 
-    public GeneratedRows(long rows, ulong seed)
+    /// <summary><paramref name="rows"/> rows from <paramref name="seed"/>; <paramref name="reportsCount"/> false hides the count (as a text file does).</summary>
+    public GeneratedRows(long rows, ulong seed, bool reportsCount = true)
     {
+        _reportsCount = reportsCount;
         _rows = rows;
         _seed = seed;
         var builder = new DataViewSchema.Builder();
@@ -56,7 +59,7 @@ internal sealed class GeneratedRows : IDataView
 
     public DataViewSchema Schema { get; }
 
-    public long? GetRowCount() => _rows;
+    public long? GetRowCount() => _reportsCount ? _rows : null;
 
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) => new Cursor(this);
 

@@ -6,10 +6,12 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 
 // StreamingProbe MODE ROWS EPOCHS: trains a small MLP on ROWS generated rows (GeneratedRows, 32 features) with
-// Streaming.Mode = MODE (Auto or Never) and prints "name: value" lines. Exit 0 when training finished, 3 when Fit threw.
+// Streaming.Mode = MODE (Auto or Never; AutoUnknownCount: Auto on a view that hides its row count) and prints
+// "name: value" lines. Exit 0 when training finished, 3 when Fit threw.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-var mode = Enum.Parse<StreamingMode>(args[0]);
+var hideCount = args[0] == "AutoUnknownCount";
+var mode = hideCount ? StreamingMode.Auto : Enum.Parse<StreamingMode>(args[0]);
 var rows = long.Parse(args[1], CultureInfo.InvariantCulture);
 var epochs = int.Parse(args[2], CultureInfo.InvariantCulture);
 const int freshRows = 20_000;
@@ -45,7 +47,7 @@ var clock = Stopwatch.StartNew();
 NetworkScoringTransformer model;
 try
 {
-    model = trainer.Fit(new GeneratedRows(rows, seed: 1));
+    model = trainer.Fit(new GeneratedRows(rows, seed: 1, reportsCount: !hideCount));
 }
 catch (Exception e)
 {

@@ -39,6 +39,13 @@ internal static class StreamingPlan
         }
     }
 
+    /// <summary>
+    /// For <see cref="StreamingMode.Auto"/> on a view that does not know its row count: the bytes the in-memory read may
+    /// reach before it gives up and the run streams (a third of the available memory: growing buffers briefly hold
+    /// old and new copies); null when the GC reports no limit.
+    /// </summary>
+    public static long? UnknownCountBudget() => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes is > 0 and var available ? available / 3 : null;
+
     /// <summary>Refuses, before the first pass, the add-ons that need per-row data of every training row.</summary>
     public static void CheckAddOns(NeuralNetworkOptions o, string component, string reason)
     {
