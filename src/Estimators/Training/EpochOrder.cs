@@ -30,8 +30,17 @@ internal static class EpochOrder
     /// </summary>
     public static int[] Split(int rows, int seed)
     {
+        // The rows sorted by one random key each, ties in row order: what Enumerable.Range(0, rows).OrderBy(_ => rng.Next())
+        // gives (a stable sort), in one array of (key, row) pairs instead of LINQ's four buffers.
         var rng = new Random(unchecked(seed * 31 + 7));
-        return Enumerable.Range(0, rows).OrderBy(_ => rng.Next()).ToArray();
+        var keyed = new long[rows];
+        for (var i = 0; i < rows; i++)
+            keyed[i] = ((long)rng.Next() << 32) | (uint)i;
+        Array.Sort(keyed);
+        var order = new int[rows];
+        for (var i = 0; i < rows; i++)
+            order[i] = (int)(keyed[i] & 0xFFFF_FFFF);
+        return order;
     }
 
     /// <summary>How many of <paramref name="rows"/> rows the split holds out: at least one; all of them when that leaves none to train (then every row also trains).</summary>

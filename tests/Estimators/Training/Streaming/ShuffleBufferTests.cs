@@ -57,3 +57,17 @@ public sealed class ShuffleBufferTests
         Assert.All(order.Select((row, i) => (row, i)), p => Assert.True(p.row < p.i + 256 + 32, $"row {p.row} emitted at {p.i}"));
     }
 }
+
+/// <summary>The validation split's order, against the LINQ expression it replaces (a stable sort by one random key per row).</summary>
+public sealed class EpochOrderTests
+{
+    [Theory]
+    [InlineData(1, 5)]
+    [InlineData(1000, 11)]
+    [InlineData(100_000, -3)]
+    public void TheSplitOrderIsLinqsStableOrderByOfOneRandomKeyPerRow(int rows, int seed)
+    {
+        var rng = new Random(unchecked(seed * 31 + 7));
+        Assert.Equal(Enumerable.Range(0, rows).OrderBy(_ => rng.Next()).ToArray(), EpochOrder.Split(rows, seed));
+    }
+}
