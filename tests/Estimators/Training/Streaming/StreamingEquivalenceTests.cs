@@ -101,6 +101,32 @@ public sealed class StreamingEquivalenceTests
             o => o with { ValidationData = validation });
     }
 
+    [Theory]
+    [InlineData(64)]      // a buffer smaller than the data: validation rows are routed while streaming
+    [InlineData(10_000)]  // a buffer that holds every row
+    public void TheStreamedSplitHoldsOutTheRowsTheInMemoryTrainerHoldsOut(int bufferRows)
+    {
+        var ml = new MLContext(seed: 1);
+        var data = TestData.CreditView(ml);
+        var options = new NeuralNetworkOptions();
+        var schema = TrainingSchema.Resolve(data.Schema, options, PredictionKind.BinaryClassification, "T");
+        var all = TrainingData.Read(data, schema, PredictionKind.BinaryClassification, null, "T", "training", default);
+        // The in-memory trainer's own split (private): its validation subset keeps each row's position in the view.
+        var split = typeof(NeuralNetworkTrainerBase).GetMethod("Split", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
+        var (train, validation) = ((TrainingData, TrainingData))split.Invoke(null, [all, 0.3, 17])!;
+
+        var streamed = StreamedTrainingRows.Open(data, schema, PredictionKind.BinaryClassification, null, 0.3, 17, _ => bufferRows, "T", default);
+
+        Assert.Equal(validation.SourceRows.Order(), Enumerable.Range(0, all.Rows).Where(r => streamed.IsValidation(r)));
+        Assert.Equal(train.Rows, streamed.Rows);
+        Assert.Equal(train.ClassCounts(PredictionKind.BinaryClassification, 2), streamed.ClassCounts);
+        if (streamed.HoldsAll) // then the held rows are the in-memory sets, row for row in the same order
+        {
+            Assert.Equal(train.Features, streamed.Buffered.Features);
+            Assert.Equal(validation.Features, streamed.HeldValidation!.Features);
+        }
+    }
+
     [Fact]
     public void ValidationStreamedInChunksGivesTheOutputsAndLabelsOfTheRowsHeldInMemory()
     {
