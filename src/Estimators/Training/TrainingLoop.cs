@@ -54,9 +54,6 @@ internal sealed partial class TrainingLoop
         _log = log;
     }
 
-    public TrainingResult Run(TrainingData train, TrainingData? validation, int seed, CheckpointState? resume) =>
-        Run(new InMemoryTrainingRows(train), train.FeatureCount, validation is null ? null : new InMemoryValidationRows(validation), seed, resume);
-
     /// <summary>Trains on <paramref name="train"/>'s batches (in memory or streamed), validating on <paramref name="validation"/> after each epoch.</summary>
     public TrainingResult Run(ITrainingRows train, int featureCount, IValidationRows? validation, int seed, CheckpointState? resume)
     {

@@ -65,7 +65,7 @@ internal sealed class StreamedTrainingRows : ITrainingRows
     public TrainingData? HeldValidation { get; private set; }
 
     /// <summary>Whether a row of the data view is a validation row (for the streamed validation).</summary>
-    public bool IsValidation(long row) => _validation is not null && _validation[(int)row];
+    public bool IsValidation(long row) => _validation is not null && row < _validation.Length && _validation[(int)row];
 
     /// <summary>The training rows the buffer holds (all of them when <see cref="HoldsAll"/>), for data-fitted layers.</summary>
     public TrainingData Buffered => _buffer.Rows;
@@ -236,11 +236,14 @@ internal sealed class StreamedTrainingRows : ITrainingRows
         using var reader = new TrainingRowReader(_data, _schema, _task, _classWeights, _component, "training", _cancellation);
         var rows = _buffer.Rows;
         var n = _schema.FeatureCount;
+        var streamed = 0;
         bool Fill(int slot)
         {
             while (reader.MoveNext())
             {
                 var row = reader.Index;
+                if (row >= RowsBefore)
+                    throw RowCountChanged(RowsBefore, row + 1);
                 if (IsValidation(row) && !_validationAlsoTrains)
                 {
                     reader.Advance();
@@ -249,12 +252,15 @@ internal sealed class StreamedTrainingRows : ITrainingRows
                 var (y, cls, weight) = reader.Read(rows.Features.AsSpan(slot * n, n));
                 Store(rows, slot, _scale is { } s ? (float)((y - s.Mean) / s.StandardDeviation) : y, cls, weight);
                 reader.Advance();
+                streamed++;
                 return true;
             }
             return false;
         }
         foreach (var batch in _buffer.Epoch(Fill, EpochOrder.Generator(seed, epoch), batchSize))
             yield return batch;
+        if (streamed != Rows || reader.Index != RowsBefore)
+            throw RowCountChanged(RowsBefore, reader.Index);
     }
 
     private static long CountRows(IDataView data, CancellationToken cancellation)

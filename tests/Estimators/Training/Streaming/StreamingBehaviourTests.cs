@@ -238,6 +238,25 @@ public sealed class StreamingBehaviourTests : IDisposable
         Assert.Equal(StreamingEquivalenceTests.Scores(uninterrupted.Transform(data)), StreamingEquivalenceTests.Scores(resumed.Transform(data)));
     }
 
+    [Fact]
+    public void AViewWhoseCursorsDisagreeWithItsRowCountFailsNamingBoth()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = new ClaimedRowCount(TestData.CreditView(ml), 1_200); // claims 1,200 rows, holds 1,000
+        var e = Assert.Throws<InvalidOperationException>(() => ml.DeepML().BinaryClassification.NeuralNetwork(Small(1)).Fit(data));
+        Assert.Equal("BinaryNeuralNetworkTrainer: the training data's cursor returned 1,000 rows where 1,200 were expected (its row count, or the rows of an earlier pass). " +
+            "Streamed training reads the data once per epoch and needs a data view that returns the same rows on every cursor; cache it (ml.Data.Cache) or save it to a file first.", e.Message);
+    }
+
+    private sealed class ClaimedRowCount(IDataView inner, long rows) : IDataView
+    {
+        public bool CanShuffle => false;
+        public DataViewSchema Schema => inner.Schema;
+        public long? GetRowCount() => rows;
+        public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) => inner.GetRowCursor(columnsNeeded);
+        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) => [inner.GetRowCursor(columnsNeeded)];
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(-5)]
