@@ -101,6 +101,20 @@ public sealed class StreamingEquivalenceTests
             o => o with { ValidationData = validation });
     }
 
+    [Fact]
+    public void AddOnsThatWorkOnTheBatchGiveTheSameRunStreamed()
+    {
+        // Pruning's masks and a DeepML teacher scored on every batch see the same batches streamed as in memory.
+        var ml = new MLContext(seed: 2);
+        using var teacher = ml.DeepML().BinaryClassification.NeuralNetwork(Options(Never) with { Epochs = 2, ValidationFraction = 0 }).Fit(TestData.CreditView(ml));
+        AssertSameRun((context, o) => (context.DeepML().BinaryClassification.NeuralNetwork(o), TestData.CreditView(context)),
+            o => o with
+            {
+                Distillation = new DistillationOptions { Teacher = teacher, Evaluation = TeacherEvaluation.PerBatch },
+                Pruning = new PruningOptions { FinalSparsity = 0.5, BeginEpoch = 1, EndEpoch = 3 },
+            });
+    }
+
     [Theory]
     [InlineData(64)]      // a buffer smaller than the data: validation rows are routed while streaming
     [InlineData(10_000)]  // a buffer that holds every row
