@@ -16,8 +16,9 @@ namespace DeepML;
 /// <para>GPU-capable (<see cref="NeuralNetworkOptions.Device"/>); training on CUDA is not bitwise reproducible.</para>
 /// <para>Memory: the training (and validation) rows are read once into flat buffers
 /// (rows × features × 4 bytes, e.g. 27 MB for UCI Adult's 32,561 × 204), validated as they are read,
-/// and each epoch gathers its shuffled mini-batches from them. Data larger than memory needs a
-/// streaming reader, which this version does not have.</para>
+/// and each epoch gathers its shuffled mini-batches from them. Data larger than memory are streamed from the
+/// cursor through a seeded shuffle buffer instead (<see cref="NeuralNetworkOptions.Streaming"/>: by default
+/// when the rows do not fit), with memory bounded by the buffer.</para>
 /// </remarks>
 public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransformer>
 {
@@ -122,36 +123,52 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
             AdversarialDebiasingStep.CheckResume(resume.Adversary, o.AdversarialDebiasing, o.ResumeFromCheckpoint!);
             LearningRateScheduler.CheckResume(resume.Schedule, o, o.ResumeFromCheckpoint!);
         }
-        // A resumed run keeps the checkpoint's groups (the adversary has one output per group); a new run finds them in the data.
-        var train = TrainingData.Read(input, schema, Task, o.ClassWeights, Component, "training", o.CancellationToken, o.AdversarialDebiasing, resume?.Adversary?.Groups);
-        TrainingData? valid = validation is null ? null
-            : TrainingData.Read(validation, schema, Task, o.ClassWeights, Component, "validation", o.CancellationToken);
-        var beforeSplit = train;
-        if (valid is null && o.ValidationFraction > 0)
-            (train, valid) = Split(train, o.ValidationFraction, seed);
-        train.RequireLearnable(Task, schema.ClassCount, schema.ClassNames, Component,
-            ReferenceEquals(train, beforeSplit) ? null : (o.ValidationFraction, beforeSplit.Rows, beforeSplit.ClassCounts(Task, schema.ClassCount).Count(c => c > 0)));
+        var streaming = StreamingPlan.ShouldStream(o.Streaming, input, schema.FeatureCount, Component, out var streamingReason);
+        if (streaming)
+            StreamingPlan.CheckAddOns(o, Component, streamingReason);
+        TrainingRunData data;
+        if (streaming)
+        {
+            data = OpenStreamed(input, validation, schema, seed, resume, streamingReason, Log);
+        }
+        else
+        {
+            // Auto on a view that does not know its row count (a text file, a database query): read into memory while
+            // the rows stay within a third of the available memory (the buffers grow by doubling), else stream.
+            var budget = o.Streaming.Mode == StreamingMode.Auto && input.GetRowCount() is null ? StreamingPlan.UnknownCountBudget() : null;
+            try
+            {
+                data = ReadInMemory(input, validation, schema, seed, resume, budget);
+            }
+            catch (RowsDoNotFitException e)
+            {
+                streaming = true;
+                streamingReason = $"Streaming.Mode is Auto and the training data, whose row count the data view does not report, outgrew a third of the available memory after {e.Rows:N0} rows";
+                StreamingPlan.CheckAddOns(o, Component, streamingReason);
+                data = OpenStreamed(input, validation, schema, seed, resume, streamingReason, Log);
+            }
+        }
 
         // Unset, the batch size follows the training rows (a resumed run keeps its checkpoint's).
-        var batchSize = o.BatchSize ?? SavedBatchSize(resume) ?? NeuralNetworkOptions.DefaultBatchSize(train.Rows);
+        var batchSize = BatchSizeFor(o, resume, data.Rows.Rows);
         var run = o.BatchSize == batchSize ? o : o with { BatchSize = batchSize };
         // The fitted model is scored by ONNX Runtime: fail now, naming the package, not after the last epoch.
         OnnxRuntimeNative.Initialize(Log);
         var device = TorchSession.Start(o.Device, o.FallbackToCpu, o.NumberOfThreads, Log);
         var outputs = Task == PredictionKind.MulticlassClassification ? schema.ClassCount : 1;
         var spec = o.Network.Bind(inputShape, new DenseLayer(outputs));
+        if (data.Streamed is { } streamedRows)
+            StreamingPlan.CheckWholeData(o, spec, streamedRows.HoldsAll, streamedRows.Rows, Component, streamingReason);
         var settings = CheckpointCompatibility.Describe(Task, schema.FeatureCount, schema.ClassCount, run);
         if (resume is not null)
             CheckResume(resume, settings, spec, run);
         if (o.Transfer is { } transfer)
             TransferLearning.Check(transfer, spec, Task, o.StandardizeLabel);
-        var scale = Task == PredictionKind.Regression && o.StandardizeLabel ? resume?.LabelScale ?? LabelScale.Of(train) : null;
+        var scale = Task == PredictionKind.Regression && o.StandardizeLabel ? resume?.LabelScale ?? data.Scale() : null;
         if (scale is not null)
-        {
-            train = scale.Standardize(train);
-            valid = valid is null ? null : scale.Standardize(valid);
-        }
-        Log($"{train.Rows} training rows, {valid?.Rows ?? 0} validation rows, network {spec}, seed {seed}, device {device}, batch size {batchSize}, learning rate {o.LearningRate:G4} with schedule {o.LearningRateSchedule}" +
+            data = data.Standardize(scale);
+        var train = data.WholeTraining; // every training row in memory (in memory, or a buffer that holds them all); null otherwise
+        Log($"{data.Rows.Rows} training rows, {data.ValidationRows} validation rows{(streaming ? $" (streamed: {streamingReason}; shuffle buffer of {Math.Min(Math.Max(o.Streaming.ShuffleBufferRows, batchSize), data.Rows.Rows)} rows)" : "")}, network {spec}, seed {seed}, device {device}, batch size {batchSize}, learning rate {o.LearningRate:G4} with schedule {o.LearningRateSchedule}" +
             (scale is null ? "." : $", label standardised with mean {scale.Mean:G6} and standard deviation {scale.StandardDeviation:G6}."));
 
         torch.manual_seed(seed);
@@ -159,16 +176,17 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
         using (var network = TorchNetwork.Build(spec))
         {
             TorchNetwork.Initialize(network, spec, o.Initializer);
-            TorchNetwork.FitToData(network, spec, train.Features, train.Rows); // quantile bins and other data-fitted buffers, before the first epoch
+            if (train is not null)
+                TorchNetwork.FitToData(network, spec, train.Features, train.Rows); // quantile bins and other data-fitted buffers, before the first epoch
             if (o.Transfer is { } warm && resume is null)
                 TransferLearning.WarmStart(network, spec, warm); // a resumed run's weights come from its checkpoint
             network.to(device);
             var loss = new TaskLoss(Task, o.Loss, o.HuberDelta, schema.ClassCount) { LabelScale = scale?.StandardDeviation ?? 1 };
-            using var extensions = new TrainingExtensions(Extensions(o, input, schema, beforeSplit.Rows, train, scale, spec, network, device, seed, loss));
+            using var extensions = new TrainingExtensions(Extensions(o, input, schema, data.RowsRead, train, scale, spec, network, device, seed, loss));
             var loop = new TrainingLoop(network, spec, device, run, loss, Log, extensions) { Settings = settings, LabelScale = scale };
-            var result = loop.Run(train, valid, seed, resume);
+            var result = loop.Run(data.Rows, schema.FeatureCount, data.Validation, seed, resume);
             LastTraining = new TrainingSummary(result.EpochsRun, result.BestEpoch, result.FinalTrainingLoss, result.BestValidationLoss, seed, result.History,
-                result.History[^1].LearningRate);
+                result.History[^1].LearningRate) { Streamed = streaming };
             var weights = TorchNetwork.Export(network, spec);
             model = new NetworkModel(scale?.Fold(weights) ?? weights, Task, schema.Features.Name, schema.ClassNames, schema.FeatureNames);
         }
@@ -177,6 +195,55 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
         var predictor = new OrtBatchPredictor(OnnxExporter.Export(model), o.Scoring, log: Log);
         return new NetworkScoringTransformer(_env, model, predictor, o.Scoring.BatchSize);
     }
+
+    /// <summary>The in-memory path: every training (and validation) row read into flat buffers, the split drawn from them.</summary>
+    private TrainingRunData ReadInMemory(IDataView input, IDataView? validation, TrainingSchema schema, int seed, CheckpointState? resume, long? budget)
+    {
+        var o = Options;
+        // A resumed run keeps the checkpoint's groups (the adversary has one output per group); a new run finds them in the data.
+        var train = TrainingData.Read(input, schema, Task, o.ClassWeights, Component, "training", o.CancellationToken, o.AdversarialDebiasing, resume?.Adversary?.Groups, budget);
+        TrainingData? valid = validation is null ? null
+            : TrainingData.Read(validation, schema, Task, o.ClassWeights, Component, "validation", o.CancellationToken);
+        var beforeSplit = train;
+        if (valid is null && o.ValidationFraction > 0)
+            (train, valid) = Split(train, o.ValidationFraction, seed);
+        train.RequireLearnable(Task, schema.ClassCount, schema.ClassNames, Component,
+            ReferenceEquals(train, beforeSplit) ? null : (o.ValidationFraction, beforeSplit.Rows, beforeSplit.ClassCounts(Task, schema.ClassCount).Count(c => c > 0)));
+        return new TrainingRunData(train, valid, beforeSplit.Rows);
+    }
+
+    /// <summary>
+    /// The streamed path (<see cref="NeuralNetworkOptions.Streaming"/>): a first pass over the cursor, then batches through a
+    /// seeded shuffle buffer every epoch; validation rows held when the buffer can hold them, streamed in chunks otherwise.
+    /// </summary>
+    private TrainingRunData OpenStreamed(IDataView input, IDataView? validation, TrainingSchema schema, int seed, CheckpointState? resume, string reason, Action<string> log)
+    {
+        var o = Options;
+        var fraction = validation is null ? o.ValidationFraction : 0;
+        int BufferRows(int trainRows) => Math.Max(o.Streaming.ShuffleBufferRows, BatchSizeFor(o, resume, trainRows));
+        var train = StreamedTrainingRows.Open(input, schema, Task, o.ClassWeights, fraction, seed, BufferRows, Component, o.CancellationToken);
+        var split = fraction > 0 && train.Rows < train.RowsBefore;
+        TrainingData.RequireLearnable(train.AllWeightsZero, train.ClassCounts, train.Rows, Task, schema.ClassCount, schema.ClassNames, Component,
+            split ? (fraction, train.RowsBefore, train.ClassCountsBefore.Count(c => c > 0)) : null);
+        log($"streaming the training data ({reason}): {train.RowsBefore:N0} rows read in a first pass, " +
+            (train.HoldsAll ? "all of them held in the shuffle buffer." : $"each epoch shuffled through a buffer of {BufferRows(train.Rows):N0} rows."));
+        IValidationRows? valid = null;
+        if (validation is not null)
+        {
+            valid = validation.GetRowCount() is { } rows && rows <= BufferRows(train.Rows)
+                ? new InMemoryValidationRows(TrainingData.Read(validation, schema, Task, o.ClassWeights, Component, "validation", o.CancellationToken))
+                : StreamedValidationRows.Open(validation, null, schema, Task, o.ClassWeights, Component, "validation", o.CancellationToken);
+        }
+        else if (fraction > 0)
+        {
+            valid = train.HeldValidation is { } held ? new InMemoryValidationRows(held)
+                : StreamedValidationRows.Open(input, train.IsValidation, schema, Task, o.ClassWeights, Component, "training", o.CancellationToken);
+        }
+        return new TrainingRunData(train, valid);
+    }
+
+    private static int BatchSizeFor(NeuralNetworkOptions o, CheckpointState? resume, int trainRows) =>
+        o.BatchSize ?? SavedBatchSize(resume) ?? NeuralNetworkOptions.DefaultBatchSize(trainRows);
 
     /// <summary>
     /// Refuses a checkpoint that does not belong to this run: version 4 files by each setting that differs
@@ -198,14 +265,14 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
     }
 
     /// <summary>The run's training add-ons (<see cref="ITrainingExtension"/>), in the order the loop calls them.</summary>
-    private IEnumerable<ITrainingExtension> Extensions(NeuralNetworkOptions o, IDataView input, TrainingSchema schema, int rowsRead, TrainingData train, LabelScale? scale,
+    private IEnumerable<ITrainingExtension> Extensions(NeuralNetworkOptions o, IDataView input, TrainingSchema schema, int rowsRead, TrainingData? train, LabelScale? scale,
         NetworkSpec spec, TorchSharp.Modules.Sequential network, torch.Device device, int seed, TaskLoss loss)
     {
         // First: later add-ons (debiasing, a per-batch distillation teacher) see the augmented batch, and mixup's loss is what they weigh.
         if (o.Augmentation is { } augmentation)
             yield return new AugmentationRun(augmentation, seed, spec.InputShape, loss, train, device);
         if (o.AdversarialDebiasing is { } debiasing)
-            yield return new AdversarialDebiasingStep(debiasing, train.SensitiveGroupNames, network.parameters(), device);
+            yield return new AdversarialDebiasingStep(debiasing, train!.SensitiveGroupNames, network.parameters(), device);
         if (o.Distillation is { } distillation)
             yield return DistillationStep.Create(distillation, Task, input, schema, rowsRead, scale is null ? (0, 1) : (scale.Mean, scale.StandardDeviation), device, Component, o.CancellationToken);
         if (o.Pruning is { } pruning)
@@ -242,9 +309,8 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
 
     private static (TrainingData Train, TrainingData Validation) Split(TrainingData data, double fraction, int seed)
     {
-        var rng = new Random(unchecked(seed * 31 + 7));
-        var order = Enumerable.Range(0, data.Rows).OrderBy(_ => rng.Next()).ToArray();
-        var validationRows = Math.Max(1, (int)Math.Round(data.Rows * fraction));
+        var order = EpochOrder.Split(data.Rows, seed);
+        var validationRows = EpochOrder.ValidationRows(data.Rows, fraction);
         if (validationRows >= data.Rows)
             return (data, data.Subset(order));
         return (data.Subset(order[validationRows..]), data.Subset(order[..validationRows]));
@@ -260,4 +326,8 @@ public abstract class NeuralNetworkTrainerBase : IEstimator<NetworkScoringTransf
 /// <param name="History">One report per epoch.</param>
 /// <param name="FinalLearningRate">The rate of the last optimizer step (see <see cref="NeuralNetworkOptions.LearningRateSchedule"/>).</param>
 public sealed record TrainingSummary(int EpochsRun, int BestEpoch, double FinalTrainingLoss, double? BestValidationLoss, int Seed, IReadOnlyList<TrainingProgress> History,
-    double FinalLearningRate);
+    double FinalLearningRate)
+{
+    /// <summary>Whether the run streamed its rows from the data view instead of reading them into memory (<see cref="NeuralNetworkOptions.Streaming"/>).</summary>
+    public bool Streamed { get; init; }
+}

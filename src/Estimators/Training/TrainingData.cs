@@ -52,7 +52,8 @@ internal sealed class TrainingData
     public IReadOnlyList<string> SensitiveGroupNames { get; }
 
     public static TrainingData Read(IDataView data, TrainingSchema schema, PredictionKind task, IReadOnlyList<float>? classWeights,
-        string component, string role, CancellationToken cancellation, AdversarialDebiasingOptions? debiasing = null, IReadOnlyList<string>? knownGroups = null)
+        string component, string role, CancellationToken cancellation, AdversarialDebiasingOptions? debiasing = null, IReadOnlyList<string>? knownGroups = null,
+        long? abandonAboveBytes = null)
     {
         var n = schema.FeatureCount;
         var knownRows = data.GetRowCount();
@@ -62,58 +63,28 @@ internal sealed class TrainingData
         var targets = new List<float>();
         var classes = new List<long>();
         var weights = new List<float>();
-        var columns = new List<DataViewSchema.Column> { schema.Features, schema.Label };
-        if (schema.Weight is { } w)
-            columns.Add(w);
         var sensitiveColumn = debiasing is null ? null : schema.Sensitive;
-        if (sensitiveColumn is { } sc)
-            columns.Add(sc);
-        using var cursor = data.GetRowCursor(columns);
-        var getFeatures = cursor.GetGetter<VBuffer<float>>(schema.Features);
-        var getLabel = LabelReader(cursor, schema, task, component, role);
-        var getWeight = schema.Weight is { } wc ? cursor.GetGetter<float>(wc) : null;
-        var getGroup = sensitiveColumn is { } gc ? SensitiveGroupColumn.Reader(cursor, gc, component, role) : null;
+        using var reader = new TrainingRowReader(data, schema, task, classWeights, component, role, cancellation, sensitiveColumn);
         var groups = new List<string>();
-        var row = default(VBuffer<float>);
         var buffer = new float[n];
-        long index = 0;
-        while (cursor.MoveNext())
+        while (reader.MoveNext())
         {
-            if ((index & 1023) == 0)
-                cancellation.ThrowIfCancellationRequested();
-            getFeatures(ref row);
-            if (row.Length != n)
-                throw new InvalidOperationException($"{component}: {role} row {index} has a feature vector of length {row.Length}, expected {n}.");
             if ((long)features.Count + n > Array.MaxLength)
-                throw TooManyValues(index + 1, n, component, role);
-            row.CopyTo(buffer); // dense or sparse, written densely
-            for (var j = 0; j < n; j++)
-            {
-                if (!float.IsFinite(buffer[j]))
-                    throw new InvalidOperationException(
-                        $"{component}: {role} row {index}, feature column '{schema.Features.Name}' slot {j}{SlotName(schema, j)} holds {buffer[j]}; features must be finite. " +
-                        "Replace missing values first (ml.Transforms.ReplaceMissingValues) or filter the rows.");
-            }
+                throw TooManyValues(reader.Index + 1, n, component, role);
+            // A view that does not know its row count, read for Streaming.Mode = Auto: give up before the buffers outgrow the budget.
+            if (abandonAboveBytes is { } budget && (reader.Index & 4095) == 0 && (reader.Index + 1) * (n * 4L + 16) > budget)
+                throw new RowsDoNotFitException(reader.Index, budget);
+            var (target, cls, weight) = reader.Read(buffer);
             features.AddRange(buffer);
-            var (target, cls) = getLabel(index);
-            var weight = 1f;
-            if (getWeight is not null)
-            {
-                getWeight(ref weight);
-                if (!float.IsFinite(weight) || weight < 0)
-                    throw new InvalidOperationException($"{component}: {role} row {index}, example weight column '{schema.Weight!.Value.Name}' holds {weight}; weights must be finite and ≥ 0.");
-            }
-            var classIndex = task == PredictionKind.BinaryClassification ? (int)target : (int)cls;
-            if (classWeights is not null && task != PredictionKind.Regression)
-                weight *= classWeights[classIndex];
             targets.Add(target);
             if (task == PredictionKind.MulticlassClassification)
                 classes.Add(cls);
             weights.Add(weight);
-            if (getGroup is not null)
-                groups.Add(getGroup(index));
-            index++;
+            if (sensitiveColumn is not null)
+                groups.Add(reader.Group());
+            reader.Advance();
         }
+        var index = reader.Index;
         if (index == 0)
             throw new InvalidOperationException($"{component}: the {role} data has no rows. Check the data source and any filters before this trainer.");
         var sensitive = sensitiveColumn is { } s ? SensitiveGroupColumn.Encode(groups, s.Name, debiasing!.PrivilegedGroup, component, knownGroups) : null;
@@ -159,6 +130,10 @@ internal sealed class TrainingData
             indices.Select(i => SourceRows[i]).ToArray());
     }
 
+    /// <summary>Rows held in the given arrays (a streamed shuffle buffer or validation set); no sensitive groups, identity source rows.</summary>
+    internal static TrainingData Create(int rows, int featureCount, float[] features, float[] targets, long[] classes, float[] weights) =>
+        new(rows, featureCount, features, targets, classes, weights, [], []);
+
     /// <summary>The same rows with other targets (regression's standardised label, see <see cref="LabelScale"/>).</summary>
     public TrainingData WithTargets(float[] targets) =>
         new(Rows, FeatureCount, Features, targets, Classes, Weights, Sensitive, SensitiveGroupNames, SourceRows);
@@ -171,23 +146,28 @@ internal sealed class TrainingData
     /// <param name="split">When the rows are what a validation split left (<see cref="NeuralNetworkOptions.ValidationFraction"/>):
     /// the fraction and the rows before the split, so a single class left by the split is blamed on it.</param>
     public void RequireLearnable(PredictionKind task, int classCount, IReadOnlyList<string> classNames, string component, (double Fraction, int RowsBefore, int ClassesBefore)? split = null)
+        => RequireLearnable(Weights.All(w => w == 0), task == PredictionKind.Regression ? [] : ClassCounts(task, classCount), Rows, task, classCount, classNames, component, split);
+
+    /// <summary>The checks of <see cref="RequireLearnable(PredictionKind, int, IReadOnlyList{string}, string, ValueTuple{double, int, int}?)"/> from
+    /// what a streamed first pass counts: whether every weight is 0, the rows per class and the row count.</summary>
+    internal static void RequireLearnable(bool allWeightsZero, long[] counts, int rows, PredictionKind task, int classCount, IReadOnlyList<string> classNames, string component,
+        (double Fraction, int RowsBefore, int ClassesBefore)? split)
     {
-        if (Weights.All(w => w == 0))
+        if (allWeightsZero)
             throw new InvalidOperationException($"{component}: every training example has weight 0; nothing can be learned. Check the example-weight column and ClassWeights.");
         if (task == PredictionKind.Regression)
             return;
-        var counts = ClassCounts(task, classCount);
         if (counts.Count(c => c > 0) < 2)
         {
             var present = Enumerable.Range(0, classCount).Where(i => counts[i] > 0)
                 .Select(i => task == PredictionKind.BinaryClassification ? (i == 1 ? "true" : "false") : classNames[i]);
             if (split is { ClassesBefore: >= 2 } s)
                 throw new InvalidOperationException(
-                    $"{component}: after the validation split (ValidationFraction = {s.Fraction}) the training rows hold a single class ({string.Join(", ", present)}, {Rows} of {s.RowsBefore} rows); " +
+                    $"{component}: after the validation split (ValidationFraction = {s.Fraction}) the training rows hold a single class ({string.Join(", ", present)}, {rows} of {s.RowsBefore} rows); " +
                     "the data held more than one before the split, and a classifier needs at least two. The split caused this: " +
                     "use a smaller ValidationFraction, pass ValidationData split by class (stratified, e.g. ml.Data.TrainTestSplit with samplingKeyColumnName), or use more rows.");
             throw new InvalidOperationException(
-                $"{component}: the training data holds a single class ({string.Join(", ", present)}, {Rows} rows); a classifier needs at least two. " +
+                $"{component}: the training data holds a single class ({string.Join(", ", present)}, {rows} rows); a classifier needs at least two. " +
                 "Check the label column and any filters, or use more data.");
         }
     }
@@ -211,9 +191,9 @@ internal sealed class TrainingData
         return counts;
     }
 
-    private delegate (float Target, long Class) LabelGetter(long row);
+    internal delegate (float Target, long Class) LabelGetter(long row);
 
-    private static LabelGetter LabelReader(DataViewRowCursor cursor, TrainingSchema schema, PredictionKind task, string component, string role)
+    internal static LabelGetter LabelReader(DataViewRowCursor cursor, TrainingSchema schema, PredictionKind task, string component, string role)
     {
         var name = schema.Label.Name;
         switch (task)
@@ -274,7 +254,4 @@ internal sealed class TrainingData
                 return () => { byte v = 0; g8(ref v); return v; };
         }
     }
-
-    private static string SlotName(TrainingSchema schema, int slot) =>
-        schema.FeatureNames.Count > slot ? $" ('{schema.FeatureNames[slot]}')" : "";
 }

@@ -54,11 +54,12 @@ internal sealed partial class TrainingLoop
         _log = log;
     }
 
-    public TrainingResult Run(TrainingData train, TrainingData? validation, int seed, CheckpointState? resume)
+    /// <summary>Trains on <paramref name="train"/>'s batches (in memory or streamed), validating on <paramref name="validation"/> after each epoch.</summary>
+    public TrainingResult Run(ITrainingRows train, int featureCount, IValidationRows? validation, int seed, CheckpointState? resume)
     {
         var o = _options;
         var batchSize = o.BatchSize ?? throw new InvalidOperationException("TrainingLoop: the trainer resolves BatchSize before the loop starts.");
-        using var batch = new BatchBuffer(batchSize, train.FeatureCount, _loss.Task);
+        using var batch = new BatchBuffer(batchSize, featureCount, _loss.Task);
         var l1Weights = DenseWeights();
         var (trained, multipliers) = TransferLearning.Trainable(_network, o.Transfer); // frozen layers leave the optimizer
         using var optimizer = new ParameterOptimizer(trained, o.Optimizer, o.LearningRate, o.WeightDecay, o.Momentum, multipliers);
@@ -77,20 +78,21 @@ internal sealed partial class TrainingLoop
             {
                 _epoch++;
                 _network.train();
-                var order = ShuffledOrder(train.Rows, seed, _epoch);
                 double lossSum = 0, weightSum = 0, rate = double.NaN;
-                for (var start = 0; start < train.Rows; start += batchSize)
+                var batchIndex = -1;
+                foreach (var rows in train.Epoch(seed, _epoch, batchSize))
                 {
+                    batchIndex++;
                     o.CancellationToken.ThrowIfCancellationRequested();
-                    rate = schedule.RateAt(_epoch, start / batchSize, batches); // a pure function of the position (and plateau state)
+                    rate = schedule.RateAt(_epoch, batchIndex, batches); // a pure function of the position (and plateau state)
                     optimizer.LearningRate = rate;
-                    var count = Math.Min(batchSize, train.Rows - start);
-                    var batchWeight = batch.Gather(train, order, start, count);
+                    var count = rows.Count;
+                    var batchWeight = batch.Gather(rows.Data, rows.Order, rows.Start, count);
                     if (batchWeight == 0)
                         continue; // nothing to learn from a batch whose examples all weigh 0
                     using var scope = NewDisposeScope();
                     var (x, target, weight) = batch.ToTensors(count, _device);
-                    var step = new TrainingStep { Epoch = _epoch, BatchIndex = start / batchSize, Rows = new ArraySegment<int>(order, start, count), Data = train, Device = _device, X = x, Target = target, Weight = weight };
+                    var step = new TrainingStep { Epoch = _epoch, BatchIndex = batchIndex, Rows = new ArraySegment<int>(rows.Order, rows.Start, count), Data = rows.Data, Device = _device, X = x, Target = target, Weight = weight };
                     _extensions.BeforeForward(step);
                     _network.zero_grad();
                     var output = _network.call(step.X);                 // [count, outputs]
@@ -174,29 +176,11 @@ internal sealed partial class TrainingLoop
     }
 
     /// <summary>Validation loss and metric, in inference mode, in large batches.</summary>
-    private (double? Loss, double? Metric) Evaluate(TrainingData data)
+    private (double? Loss, double? Metric) Evaluate(IValidationRows rows)
     {
         _network.eval();
-        var outputs = TorchBatchPredictor.Forward(_network, _device, data.Features, data.Rows, data.FeatureCount, _spec.OutputSize);
+        var (outputs, data) = rows.Forward(_network, _device, _spec.OutputSize);
         return (_loss.WeightedLoss(outputs, data), _loss.Metric(outputs, data));
-    }
-
-    /// <summary>
-    /// The epoch's row order: a Fisher–Yates shuffle seeded from (seed, epoch), so that a run
-    /// resumed at any epoch sees the same orders as an uninterrupted one.
-    /// </summary>
-    private static int[] ShuffledOrder(int rows, int seed, int epoch)
-    {
-        var rng = new Random(unchecked(seed * 1_000_003 + epoch));
-        var order = new int[rows];
-        for (var i = 0; i < rows; i++)
-            order[i] = i;
-        for (var i = rows - 1; i > 0; i--)
-        {
-            var j = rng.Next(i + 1);
-            (order[i], order[j]) = (order[j], order[i]);
-        }
-        return order;
     }
 
     /// <summary>The dense layers' weight matrices (the L1 penalty leaves biases and batch-norm scales alone).</summary>
