@@ -82,6 +82,9 @@ internal abstract class Candidate
         /// <summary>The tuning trial this network is, if any: its epochs go to the trial's pruner, which can stop it.</summary>
         public Trial? Trial { get; init; }
 
+        /// <summary>The same network without its trial (for the refit after the search).</summary>
+        public Network Untied() => new(hidden, dropout, learningRate, weightDecay, batchSize, epochs, device);
+
         public override IEstimator<ITransformer> Trainer(MLContext ml, TaskKind task, List<CurvePoint> curve, CancellationToken cancel)
         {
             var options = new NeuralNetworkOptions

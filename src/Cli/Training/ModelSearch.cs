@@ -129,12 +129,14 @@ internal sealed class ModelSearch(MLContext ml, TaskDescription task, FeaturePip
         }
     }
 
+    /// <summary>The final model of a chosen trial, refitted on every training row (outside the budget); a tuned network no longer reports to its trial.</summary>
     private TrainedModel? Finish(TrainedModel? chosen, Selection selection, CancellationToken cancel)
     {
-        if (chosen is null || chosen.Model is not null)
-            return chosen;
-        var estimator = features.Build(ml, chosen.Candidate.WantsNetworkFeatures).Append(chosen.Candidate.Trainer(ml, task.Task, [], cancel));
-        return chosen with { Model = selection.Final(estimator, null) };
+        if (chosen is null)
+            return null;
+        var candidate = chosen.Candidate is Candidate.Network network ? network.Untied() : chosen.Candidate;
+        var estimator = features.Build(ml, candidate.WantsNetworkFeatures).Append(candidate.Trainer(ml, task.Task, [], cancel));
+        return chosen with { Model = selection.Final(estimator, chosen.Model) };
     }
 
     /// <summary>

@@ -22,10 +22,10 @@ internal abstract class Selection
     /// <summary>Rows the final model is trained on, and rows held for selection (0 when cross-validating).</summary>
     public abstract (long Train, long Validation) Rows { get; }
 
-    /// <summary>The main metric of <paramref name="estimator"/>, and its model when the scoring trained one usable as final.</summary>
+    /// <summary>The main metric of <paramref name="estimator"/>, and the model the scoring trained (held-out selection), if any.</summary>
     public abstract (double Metric, ITransformer? Model) Score(IEstimator<ITransformer> estimator);
 
-    /// <summary>The final model of a chosen candidate.</summary>
+    /// <summary>The final model of a chosen candidate: refitted on every training row (the selection rows too), as Model Builder does.</summary>
     public abstract ITransformer Final(IEstimator<ITransformer> estimator, ITransformer? scored);
 
     /// <summary>Cross-validation below <see cref="CrossValidationRows"/> rows, else an 80 / 20 split, seeded.</summary>
@@ -37,12 +37,12 @@ internal abstract class Selection
         var split = ml.Data.TrainTestSplit(data, 0.2, seed: seed + 1);
         var train = ml.Data.Cache(split.TrainSet);
         var validation = ml.Data.Cache(split.TestSet);
-        return new Holdout(ml, task.Task, train, validation, LabelPreparation.Count(train), LabelPreparation.Count(validation));
+        return new Holdout(ml, task.Task, ml.Data.Cache(data), train, validation, LabelPreparation.Count(train), LabelPreparation.Count(validation));
     }
 
-    private sealed class Holdout(MLContext ml, TaskKind task, IDataView train, IDataView validation, long trainRows, long validationRows) : Selection
+    private sealed class Holdout(MLContext ml, TaskKind task, IDataView all, IDataView train, IDataView validation, long trainRows, long validationRows) : Selection
     {
-        public override string Description => $"validation on a held-out 20 % of the training rows ({validationRows:N0} rows); models trained on the other {trainRows:N0}";
+        public override string Description => $"validation on a held-out 20 % of the training rows ({validationRows:N0} rows), candidates trained on the other {trainRows:N0}; the chosen model refitted on all {trainRows + validationRows:N0}";
 
         public override (long Train, long Validation) Rows => (trainRows, validationRows);
 
@@ -52,7 +52,7 @@ internal abstract class Selection
             return (TaskMetrics.MainMetric(ml, task, model.Transform(validation)), model);
         }
 
-        public override ITransformer Final(IEstimator<ITransformer> estimator, ITransformer? scored) => scored ?? estimator.Fit(train);
+        public override ITransformer Final(IEstimator<ITransformer> estimator, ITransformer? scored) => estimator.Fit(all);
     }
 
     private sealed class CrossValidation(MLContext ml, TaskKind task, IDataView data, long rows, int seed) : Selection

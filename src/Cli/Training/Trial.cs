@@ -49,7 +49,7 @@ internal sealed record TrialResult(int Number, string Family, string Description
 /// <summary>A scored candidate: its trial record, the candidate, and the fitted featurisation + trainer.</summary>
 /// <param name="Trial">The record.</param>
 /// <param name="Model">Featurisation and trainer (scores give ML.NET's columns; multiclass: PredictedLabel is a key);
-/// null until <see cref="ModelSearch"/> trains the final model of a cross-validated candidate.</param>
+/// after the search, the final model refitted on every training row (during it, the held-out scoring's model or null).</param>
 /// <param name="Candidate">What was tried, to train its final model.</param>
 internal sealed record TrainedModel(TrialResult Trial, ITransformer? Model, Candidate Candidate)
 {
