@@ -23,11 +23,12 @@ internal static class TrainCommand
         var seed = new Option<int>("--seed") { Description = "The seed of every random choice.", DefaultValueFactory = _ => 1 };
         var header = new Option<bool?>("--has-header") { Description = "Whether the first line names the columns (default: detected)." };
         var separator = new Option<string?>("--separator") { Description = "The field separator (default: detected among , ; tab | space); 'tab' for a tab." };
+        var crossValidation = new Option<int>("--cross-validation-rows") { Description = "Below this many training rows, candidates are scored by 5-fold cross-validation instead of one held-out split; 0 never.", DefaultValueFactory = _ => Training.Selection.CrossValidationRows };
         var explainRows = new Option<int>("--explain-rows") { Description = "Test rows explained with SHAP for the report; 0 skips explanations.", DefaultValueFactory = _ => 100 };
 
         var command = new Command("train", "Train DeepML networks against FastTree and LightGBM within a time budget; write the best model, its ONNX file, a C# snippet and an HTML report.")
         {
-            dataset, label, task, time, output, sensitive, ignore, only, device, testDataset, testFraction, positive, seed, header, separator, explainRows,
+            dataset, label, task, time, output, sensitive, ignore, only, device, testDataset, testFraction, positive, seed, header, separator, crossValidation, explainRows,
         };
         command.SetAction((result, cancel) => CliHost.Run(console => TrainRun.Execute(new TrainSettings
         {
@@ -47,6 +48,8 @@ internal static class TrainCommand
             Seed = result.GetValue(seed),
             HasHeader = result.GetValue(header),
             Separator = CliHost.Separator(result.GetValue(separator)),
+            CrossValidationRows = result.GetValue(crossValidation) is var cv && cv >= 0 ? cv
+                : throw new CliException(ExitCodes.Usage, $"--cross-validation-rows must be 0 or more, got {cv}."),
             ExplainRows = result.GetValue(explainRows) is var n && n >= 0 ? n
                 : throw new CliException(ExitCodes.Usage, $"--explain-rows must be 0 or more, got {n}."),
         }, console, cancel), cancel));

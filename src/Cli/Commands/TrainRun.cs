@@ -43,6 +43,9 @@ internal sealed record TrainSettings
 
     public char? Separator { get; init; }
 
+    /// <summary>Below this many training rows candidates are cross-validated; 0 never.</summary>
+    public int CrossValidationRows { get; init; } = Selection.CrossValidationRows;
+
     /// <summary>Test rows explained for the SHAP section (0 skips it).</summary>
     public int ExplainRows { get; init; } = 100;
 }
@@ -112,7 +115,7 @@ internal static class TrainRun
             var split = ml.Data.TrainTestSplit(prepared, s.TestFraction, seed: s.Seed);
             (training, test) = (split.TrainSet, split.TestSet);
         }
-        var selection = Selection.For(ml, task, training, s.Seed);
+        var selection = Selection.For(ml, task, training, s.Seed, s.CrossValidationRows);
         test = ml.Data.Cache(test);
         var rows = (selection.Rows.Train, selection.Rows.Validation, Test: LabelPreparation.Count(test),
             Dropped: LabelPreparation.Count(raw) - LabelPreparation.Count(prepared));

@@ -28,11 +28,11 @@ internal abstract class Selection
     /// <summary>The final model of a chosen candidate: refitted on every training row (the selection rows too), as Model Builder does.</summary>
     public abstract ITransformer Final(IEstimator<ITransformer> estimator, ITransformer? scored);
 
-    /// <summary>Cross-validation below <see cref="CrossValidationRows"/> rows, else an 80 / 20 split, seeded.</summary>
-    public static Selection For(MLContext ml, TaskDescription task, IDataView data, int seed)
+    /// <summary>Cross-validation below <paramref name="crossValidationRows"/> rows (default <see cref="CrossValidationRows"/>; 0 never), else an 80 / 20 split, seeded.</summary>
+    public static Selection For(MLContext ml, TaskDescription task, IDataView data, int seed, int crossValidationRows = CrossValidationRows)
     {
         var rows = LabelPreparation.Count(data);
-        if (rows < CrossValidationRows)
+        if (rows < crossValidationRows)
             return new CrossValidation(ml, task.Task, ml.Data.Cache(data), rows, seed);
         var split = ml.Data.TrainTestSplit(data, 0.2, seed: seed + 1);
         var train = ml.Data.Cache(split.TrainSet);
