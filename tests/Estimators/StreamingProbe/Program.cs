@@ -81,30 +81,7 @@ using (var cursor = model.Transform(fresh).GetRowCursor(model.Transform(fresh).S
 model.Dispose();
 sampling.Cancel();
 sampler.Join();
-Console.WriteLine($"test auc: {Auc(scores, labels).ToString("F4", CultureInfo.InvariantCulture)}");
-Console.WriteLine($"true auc: {Auc(truth, labels).ToString("F4", CultureInfo.InvariantCulture)}");
+Console.WriteLine($"test auc: {MannWhitney.Auc(scores, labels).ToString("F4", CultureInfo.InvariantCulture)}");
+Console.WriteLine($"true auc: {MannWhitney.Auc(truth, labels).ToString("F4", CultureInfo.InvariantCulture)}");
 Console.WriteLine($"peak gc heap: {peak}");
 return 0;
-
-static double Auc(double[] scores, bool[] labels)
-{
-    var order = Enumerable.Range(0, scores.Length).OrderBy(i => scores[i]).ToArray();
-    double rankSum = 0, positives = 0;
-    for (var k = 0; k < order.Length;)
-    {
-        var end = k;
-        while (end + 1 < order.Length && scores[order[end + 1]] == scores[order[k]])
-            end++;
-        for (var m = k; m <= end; m++)
-        {
-            if (labels[order[m]])
-            {
-                rankSum += (k + end) / 2.0 + 1;
-                positives++;
-            }
-        }
-        k = end + 1;
-    }
-    var negatives = scores.Length - positives;
-    return (rankSum - positives * (positives + 1) / 2) / (positives * negatives);
-}

@@ -41,30 +41,6 @@ public sealed class StreamingBehaviourTests : IDisposable
         return (rows, logits);
     }
 
-    /// <summary>The Mann–Whitney AUC (ties count one half), written out here rather than taken from the trainer's metrics.</summary>
-    internal static double Auc(IReadOnlyList<double> scores, IReadOnlyList<bool> labels)
-    {
-        var order = Enumerable.Range(0, scores.Count).OrderBy(i => scores[i]).ToArray();
-        double rankSum = 0, positives = 0;
-        for (var k = 0; k < order.Length;)
-        {
-            var end = k;
-            while (end + 1 < order.Length && scores[order[end + 1]] == scores[order[k]])
-                end++;
-            for (var m = k; m <= end; m++)
-            {
-                if (labels[order[m]])
-                {
-                    rankSum += (k + end) / 2.0 + 1;
-                    positives++;
-                }
-            }
-            k = end + 1;
-        }
-        var negatives = scores.Count - positives;
-        return (rankSum - positives * (positives + 1) / 2) / (positives * negatives);
-    }
-
     private static NeuralNetworkOptions Small(int seed) => new()
     {
         Network = Networks.Mlp([16]),
@@ -90,8 +66,8 @@ public sealed class StreamingBehaviourTests : IDisposable
 
         var scores = StreamingEquivalenceTests.Scores(model.Transform(View(ml, fresh))).Select(s => (double)s).ToArray();
         var labels = fresh.Select(r => r.Label).ToArray();
-        var learned = Auc(scores, labels);
-        var truth = Auc(logits, labels); // the Bayes-optimal ranking on the same rows
+        var learned = DeepML.StreamingProbe.MannWhitney.Auc(scores, labels);
+        var truth = DeepML.StreamingProbe.MannWhitney.Auc(logits, labels); // the Bayes-optimal ranking on the same rows
 
         Assert.True(trainer.LastTraining!.Streamed);
         Assert.InRange(truth, 0.80, 0.95);            // the task is learnable but noisy
