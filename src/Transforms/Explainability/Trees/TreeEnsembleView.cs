@@ -36,33 +36,21 @@ internal sealed class FlatTree
     }
 
     private int _maxDepth = -1;
-    private Tuple<double[], double[]>? _shares; // a reference, so publishing it to other threads is one atomic write
+    private ShapNode[]? _shapNodes; // an array reference, so publishing it to other threads is one atomic write
 
     /// <summary>
-    /// Per internal node, its children's shares of its cover (0.5 each where no cover row reached the node), computed once
-    /// (a benign race computes the same arrays twice at worst).
+    /// The tree as one array of <see cref="ShapNode"/> (internal nodes then leaves), with each internal node's cover shares
+    /// precomputed, built once after the covers are counted (a benign race builds the same array twice at worst).
     /// </summary>
-    public (double[] Left, double[] Right) CoverShares
+    public ShapNode[] ShapNodes
     {
         get
         {
-            var shares = Volatile.Read(ref _shares);
-            if (shares is null)
-                Volatile.Write(ref _shares, shares = ComputeShares());
-            return (shares.Item1, shares.Item2);
+            var nodes = Volatile.Read(ref _shapNodes);
+            if (nodes is null)
+                Volatile.Write(ref _shapNodes, nodes = ShapNode.Layout(this));
+            return nodes;
         }
-    }
-
-    private Tuple<double[], double[]> ComputeShares()
-    {
-        var left = new double[Nodes];
-        var right = new double[Nodes];
-        for (var node = 0; node < Nodes; node++)
-        {
-            var total = Cover[node];
-            (left[node], right[node]) = total > 0 ? (Cover[Left[node]] / total, Cover[Right[node]] / total) : (0.5, 0.5);
-        }
-        return Tuple.Create(left, right);
     }
 
     /// <summary>Depth of the deepest leaf, computed once (a benign race computes the same value twice at worst).</summary>
