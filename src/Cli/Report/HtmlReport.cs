@@ -52,6 +52,8 @@ internal static class HtmlReport
         if (c.BaselineTest is { } baseline)
             Row(h, $"Default FastTree test {main}", $"{F(baseline[main])} ({(c.Test[main] >= baseline[main] ? "the chosen model is as good or better" : "better than the chosen model on the test split")})");
         Row(h, "Search", $"{c.Trials.Count} trials in {c.Elapsed.TotalSeconds:F0} s (budget {c.Budget.TotalSeconds:F0} s): the default FastTree and LightGBM, four hand-picked networks, then {c.Tuning}");
+        if (c.Artifacts.Count > 0)
+            Row(h, "Files", string.Join(", ", c.Artifacts.Select(Path.GetFileName).Append("report.html")));
         h.Append("</table><h3>Limitations</h3><ul>");
         foreach (var limitation in c.Limitations)
             h.Append("<li>").Append(E(limitation)).Append("</li>");

@@ -22,6 +22,7 @@ public sealed class ReportBrowserTests(GermanCreditRun run)
             Assert.Contains($"<section id=\"{section}\">", html);
         Assert.Contains("Default FastTree", html);
         Assert.Contains("<h2>Fairness by foreign</h2>", html);
+        Assert.Contains("<tr><th>Files</th><td>model.zip, model.deepml.json, model.onnx, Predict.cs, report.html</td></tr>", html);
     }
 
     [ContractFact]
