@@ -117,8 +117,10 @@ internal static class TrainRun
         }
         var selection = Selection.For(ml, task, training, s.Seed, s.CrossValidationRows);
         test = ml.Data.Cache(test);
-        var rows = (selection.Rows.Train, selection.Rows.Validation, Test: LabelPreparation.Count(test),
-            Dropped: LabelPreparation.Count(raw) - LabelPreparation.Count(prepared));
+        var testRows = LabelPreparation.Count(test);
+        // The rows with a usable label are the training rows, plus the test rows when they came from the same file.
+        var usable = selection.Rows.Train + selection.Rows.Validation + (s.TestDataset is null ? testRows : 0);
+        var rows = (selection.Rows.Train, selection.Rows.Validation, Test: testRows, Dropped: LabelPreparation.Count(raw) - usable);
         RequireRows(rows, task);
         console.Line($"rows: {rows.Train + rows.Validation:N0} training, {rows.Test:N0} test, {rows.Dropped:N0} dropped (label missing or unknown); model selection by {selection.Description}");
         return new PreparedData(schema, task, features, raw.Schema, training, test, selection, rows);

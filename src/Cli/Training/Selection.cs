@@ -31,13 +31,13 @@ internal abstract class Selection
     /// <summary>Cross-validation below <paramref name="crossValidationRows"/> rows (default <see cref="CrossValidationRows"/>; 0 never), else an 80 / 20 split, seeded.</summary>
     public static Selection For(MLContext ml, TaskDescription task, IDataView data, int seed, int crossValidationRows = CrossValidationRows)
     {
-        var rows = LabelPreparation.Count(data);
+        // One in-memory copy: the holdout's two parts are filtered views of it, not copies of their own.
+        var cached = ml.Data.Cache(data);
+        var rows = LabelPreparation.Count(cached);
         if (rows < crossValidationRows)
-            return new CrossValidation(ml, task.Task, ml.Data.Cache(data), rows, seed);
-        var split = ml.Data.TrainTestSplit(data, 0.2, seed: seed + 1);
-        var train = ml.Data.Cache(split.TrainSet);
-        var validation = ml.Data.Cache(split.TestSet);
-        return new Holdout(ml, task.Task, ml.Data.Cache(data), train, validation, LabelPreparation.Count(train), LabelPreparation.Count(validation));
+            return new CrossValidation(ml, task.Task, cached, rows, seed);
+        var split = ml.Data.TrainTestSplit(cached, 0.2, seed: seed + 1);
+        return new Holdout(ml, task.Task, cached, split.TrainSet, split.TestSet, LabelPreparation.Count(split.TrainSet), LabelPreparation.Count(split.TestSet));
     }
 
     private sealed class Holdout(MLContext ml, TaskKind task, IDataView all, IDataView train, IDataView validation, long trainRows, long validationRows) : Selection
